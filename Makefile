@@ -1,0 +1,42 @@
+# The two commands: `make run` and `make test`. Both install any missing Debian
+# packages first, so a fresh Debian 12 machine needs nothing else.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+CONFIG ?= config/debriefd.example.yaml
+JOBS ?= $(shell nproc)
+LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+
+.PHONY: all deps deps-build configure build run test bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+deps-build:
+	@bash scripts/install-deps.sh --build-only
+
+configure:
+	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then \
+	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	    $$(command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); \
+	fi
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: deps-build
+	@$(MAKE) --no-print-directory build
+	@mkdir -p data
+	./$(BUILD_DIR)/debriefd serve --config $(CONFIG)
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+bench: deps-build
+	@$(MAKE) --no-print-directory build
+	./$(BUILD_DIR)/bench/debriefd_bench
+
+clean:
+	rm -rf $(BUILD_DIR)

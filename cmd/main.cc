@@ -1,0 +1,205 @@
+// debriefd: the command line. Each subcommand wires config, store, service and
+// server together; the logic lives in the libraries.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "collector/http/api.h"
+#include "collector/http/server.h"
+#include "collector/service/ingest_service.h"
+#include "collector/store/sqlite_store.h"
+#include "config/config.h"
+
+#ifndef DEBRIEFD_VERSION
+#define DEBRIEFD_VERSION "dev"
+#endif
+
+namespace debriefd {
+namespace {
+
+std::optional<Config> LoadOrPrint(const std::string& path) {
+  ConfigLoad load = LoadConfigFile(path);
+  for (const ConfigError& e : load.errors) std::cerr << e.ToString() << "\n";
+  if (!load.ok()) return std::nullopt;
+  return load.config;
+}
+
+std::unique_ptr<SqliteStore> OpenStore(const Config& config) {
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(config.storage_path);
+  if (!store.ok()) {
+    std::cerr << store.status().message() << "\n";
+    return nullptr;
+  }
+  return std::move(store.value());
+}
+
+int Serve(const std::string& config_path, const std::string& listen_override, const std::string& port_file) {
+  std::optional<Config> config = LoadOrPrint(config_path);
+  if (!config) return 1;
+  if (!listen_override.empty()) config->listen = listen_override;
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  // Signals are taken by one thread with sigwait; block them everywhere else.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::unique_ptr<SqliteStore> store = OpenStore(*config);
+  if (!store) return 1;
+  SystemClock clock;
+  IngestService ingest(*store, config->policy, clock);
+  Result<size_t> loaded = ingest.Load();
+  if (!loaded.ok()) {
+    spdlog::error("{}", loaded.status().message());
+    return 1;
+  }
+  size_t incidents = ingest.Read([](const IncidentTracker& t, Time) { return t.incidents().size(); });
+  spdlog::info("store {}: {} incidents rebuilt ({} unreadable events)", config->storage_path, incidents,
+               *loaded);
+  ingest.Start();
+
+  Api api(ingest, *config, DEBRIEFD_VERSION);
+  Server server(api, config->max_body, config->read_timeout);
+  Result<unsigned short> port = server.Listen(config->listen);
+  if (!port.ok()) {
+    spdlog::error("{}", port.status().message());
+    return 1;
+  }
+  spdlog::info("debriefd {} listening on {} (port {})", DEBRIEFD_VERSION, config->listen, *port);
+  if (!port_file.empty()) {
+    std::ofstream(port_file) << *port << "\n";
+  }
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    spdlog::info("signal {}: shutting down", sig);
+    server.Stop();
+  });
+  server.Run(2);
+  ingest.Stop();
+  // Wake the waiter if Run returned for another reason.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return 0;
+}
+
+int CheckConfig(const std::string& path) {
+  std::optional<Config> config = LoadOrPrint(path);
+  if (!config) return 1;
+  std::cout << path << ": ok\n";
+  return 0;
+}
+
+int Replay(const std::string& config_path, const std::string& events_path) {
+  std::optional<Config> config = LoadOrPrint(config_path);
+  if (!config) return 1;
+  std::ifstream in(events_path);
+  if (!in) {
+    std::cerr << events_path << ": cannot read\n";
+    return 1;
+  }
+  std::unique_ptr<SqliteStore> store = OpenStore(*config);
+  if (!store) return 1;
+  SystemClock clock;
+  IngestService ingest(*store, config->policy, clock);
+  if (Result<size_t> loaded = ingest.Load(); !loaded.ok()) {
+    std::cerr << loaded.status().message() << "\n";
+    return 1;
+  }
+  size_t accepted = 0, duplicates = 0, rejected = 0, line_no = 0;
+  std::vector<std::pair<std::string, std::vector<ParsedEvent>>> chunk;
+  std::vector<size_t> chunk_lines;
+  auto flush = [&] {
+    std::vector<IngestOutcome> outcomes = ingest.ProcessNow(std::move(chunk));
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      accepted += outcomes[i].accepted;
+      duplicates += outcomes[i].duplicates;
+      if (!outcomes[i].status.ok()) {
+        ++rejected;
+        std::cerr << events_path << ":" << chunk_lines[i] << ": " << outcomes[i].status.message() << "\n";
+      }
+    }
+    chunk.clear();
+    chunk_lines.clear();
+  };
+  std::string line;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    Result<ReplayLine> rl = ParseReplayLine(line);
+    Result<std::vector<ParsedEvent>> parsed =
+        rl.ok() ? ParseRequestBody(rl->source, rl->body, rl->received_at) : rl.status();
+    if (!parsed.ok()) {
+      ++rejected;
+      std::cerr << events_path << ":" << line_no << ": " << parsed.status().message() << "\n";
+      continue;
+    }
+    chunk.emplace_back(rl->source, std::move(parsed.value()));
+    chunk_lines.push_back(line_no);
+    if (chunk.size() >= 1000) flush();
+  }
+  flush();
+  std::cout << "replayed " << events_path << ": " << accepted << " events accepted, " << duplicates
+            << " duplicates, " << rejected << " lines rejected\n";
+  return rejected == 0 ? 0 : 2;
+}
+
+int DumpEvents(const std::string& config_path, const std::string& out_path) {
+  std::optional<Config> config = LoadOrPrint(config_path);
+  if (!config) return 1;
+  std::unique_ptr<SqliteStore> store = OpenStore(*config);
+  if (!store) return 1;
+  std::ofstream file;
+  if (!out_path.empty()) file.open(out_path);
+  std::ostream& out = out_path.empty() ? std::cout : file;
+  Status s = store->ForEach([&](const StoredEvent& e) {
+    out << FormatReplayLine(e.source, e.received_at, e.raw) << "\n";
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    std::cerr << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace debriefd
+
+int main(int argc, char** argv) {
+  using namespace debriefd;
+  CLI::App app{"debriefd: incident clock and debrief tracker for Prometheus and Alertmanager"};
+  app.set_version_flag("--version", std::string("debriefd ") + DEBRIEFD_VERSION);
+  app.require_subcommand(1);
+
+  std::string config, listen, port_file, events, out;
+  auto* serve = app.add_subcommand("serve", "Serve the HTTP API and /metrics");
+  serve->add_option("--config", config, "Config file")->required();
+  serve->add_option("--listen", listen, "Override `listen` (host:port; port 0 picks a free one)");
+  serve->add_option("--port-file", port_file, "Write the bound port to this file once listening");
+
+  std::string check_path;
+  auto* check = app.add_subcommand("check-config", "Check a config file; print every error with file and line");
+  check->add_option("file", check_path, "Config file")->required();
+
+  auto* replay = app.add_subcommand("replay", "Import recorded events (JSON lines) into the store, idempotently");
+  replay->add_option("--config", config, "Config file")->required();
+  replay->add_option("events", events, "Events file (.jsonl)")->required();
+
+  auto* dump = app.add_subcommand("dump-events", "Write every stored event in the replay format");
+  dump->add_option("--config", config, "Config file")->required();
+  dump->add_option("--out", out, "Output file (default: stdout)");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*serve) return Serve(config, listen, port_file);
+  if (*check) return CheckConfig(check_path);
+  if (*replay) return Replay(config, events);
+  if (*dump) return DumpEvents(config, out);
+  return 1;
+}

@@ -1,0 +1,261 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace debriefd {
+
+std::string ConfigError::ToString() const {
+  return line > 0 ? file + ":" + std::to_string(line) + ": " + message : file + ": " + message;
+}
+
+bool ParseByteSize(std::string_view text, size_t* out) {
+  size_t i = 0;
+  uint64_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    n = n * 10 + static_cast<uint64_t>(text[i] - '0');
+    if (n > (1ULL << 40)) return false;
+    ++i;
+  }
+  if (i == 0) return false;
+  std::string_view unit = text.substr(i);
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  uint64_t mult = 0;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "KiB") mult = 1ULL << 10;
+  else if (unit == "MiB") mult = 1ULL << 20;
+  else if (unit == "GiB") mult = 1ULL << 30;
+  else if (unit == "KB") mult = 1000;
+  else if (unit == "MB") mult = 1000 * 1000;
+  else if (unit == "GB") mult = 1000 * 1000 * 1000;
+  else return false;
+  *out = static_cast<size_t>(n * mult);
+  return true;
+}
+
+namespace {
+
+// Walks the YAML tree, recording every error with its line.
+class Reader {
+ public:
+  Reader(std::string file, std::string base_dir, std::vector<ConfigError>* errors)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)), errors_(errors) {}
+
+  void Error(const YAML::Node& node, const std::string& path, const std::string& msg) {
+    int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    errors_->push_back({file_, line, path + ": " + msg});
+  }
+
+  // Checks that `node` is a mapping with only `allowed` keys.
+  bool Mapping(const YAML::Node& node, const std::string& path, const std::set<std::string>& allowed) {
+    if (!node.IsDefined() || node.IsNull()) return false;
+    if (!node.IsMap()) {
+      Error(node, path, "must be a mapping");
+      return false;
+    }
+    for (const auto& kv : node) {
+      std::string key = kv.first.as<std::string>("");
+      if (!allowed.empty() && allowed.count(key) == 0) {
+        std::string known;
+        for (const auto& k : allowed) known += (known.empty() ? "" : ", ") + k;
+        Error(kv.first, Join(path, key), "unknown key (known: " + known + ")");
+      }
+    }
+    return true;
+  }
+
+  static std::string Join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  void String(const YAML::Node& parent, const std::string& path, const char* key, std::string* out) {
+    YAML::Node n = parent[key];
+    if (!n.IsDefined() || n.IsNull()) return;
+    if (!n.IsScalar()) {
+      Error(n, Join(path, key), "must be a string");
+      return;
+    }
+    *out = n.Scalar();
+  }
+
+  void Dur(const YAML::Node& parent, const std::string& path, const char* key, Duration* out) {
+    YAML::Node n = parent[key];
+    if (!n.IsDefined() || n.IsNull()) return;
+    std::optional<Duration> d = n.IsScalar() ? ParseDuration(n.Scalar()) : std::nullopt;
+    if (!d) {
+      Error(n, Join(path, key), "not a duration (use 30s, 5m, 1h, 72h, 14d)");
+      return;
+    }
+    if (d->count() < 0) {
+      Error(n, Join(path, key), "must not be negative");
+      return;
+    }
+    *out = *d;
+  }
+
+  void Bool(const YAML::Node& parent, const std::string& path, const char* key, bool* out) {
+    YAML::Node n = parent[key];
+    if (!n.IsDefined() || n.IsNull()) return;
+    bool v;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) {
+      Error(n, Join(path, key), "must be true or false");
+      return;
+    }
+    *out = v;
+  }
+
+  void StringList(const YAML::Node& parent, const std::string& path, const char* key,
+                  std::vector<std::string>* out) {
+    YAML::Node n = parent[key];
+    if (!n.IsDefined() || n.IsNull()) return;
+    if (!n.IsSequence()) {
+      Error(n, Join(path, key), "must be a list of strings");
+      return;
+    }
+    out->clear();
+    for (size_t i = 0; i < n.size(); ++i) {
+      if (!n[i].IsScalar() || n[i].Scalar().empty()) {
+        Error(n[i], Join(path, key) + "[" + std::to_string(i) + "]", "must be a non-empty string");
+        continue;
+      }
+      out->push_back(n[i].Scalar());
+    }
+  }
+
+  void TokenFile(const YAML::Node& parent, const std::string& path, const char* key, std::string* out) {
+    std::string file;
+    String(parent, path, key, &file);
+    if (file.empty()) return;
+    std::filesystem::path p(file);
+    if (p.is_relative()) p = std::filesystem::path(base_dir_) / p;
+    std::ifstream in(p);
+    if (!in) {
+      Error(parent[key], Join(path, key), "cannot read " + p.string());
+      return;
+    }
+    std::getline(in, *out);
+    while (!out->empty() && (out->back() == '\r' || out->back() == ' ')) out->pop_back();
+    if (out->empty()) Error(parent[key], Join(path, key), p.string() + " is empty");
+  }
+
+  void Goals(const YAML::Node& n, const std::string& path, debriefd::Goals* g) {
+    Dur(n, path, "detect", &g->detect);
+    Dur(n, path, "fix", &g->fix);
+  }
+
+ private:
+  std::string file_;
+  std::string base_dir_;
+  std::vector<ConfigError>* errors_;
+};
+
+}  // namespace
+
+ConfigLoad LoadConfig(std::string_view yaml, const std::string& file, const std::string& base_dir) {
+  ConfigLoad out;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    out.errors.push_back({file, e.mark.line + 1, "invalid YAML: " + e.msg});
+    return out;
+  }
+  if (root.IsNull()) return out;  // an empty file means every default
+  Reader r(file, base_dir, &out.errors);
+  Config& c = out.config;
+  Policy& p = c.policy;
+  if (!r.Mapping(root, "", {"listen", "external_url", "storage", "limits", "auth", "log", "goals", "alerts",
+                            "changes", "debrief", "action_items", "repeats"})) {
+    if (!root.IsMap()) return out;
+  }
+  r.String(root, "", "listen", &c.listen);
+  r.String(root, "", "external_url", &c.external_url);
+  if (YAML::Node n = root["storage"]; r.Mapping(n, "storage", {"path"})) {
+    r.String(n, "storage", "path", &c.storage_path);
+  }
+  if (YAML::Node n = root["limits"]; r.Mapping(n, "limits", {"max_body", "read_timeout"})) {
+    if (YAML::Node mb = n["max_body"]; mb.IsDefined() && !mb.IsNull()) {
+      if (!mb.IsScalar() || !ParseByteSize(mb.Scalar(), &c.max_body) || c.max_body == 0) {
+        r.Error(mb, "limits.max_body", "not a byte size (use 1048576, 512KiB, 1MiB)");
+      }
+    }
+    r.Dur(n, "limits", "read_timeout", &c.read_timeout);
+  }
+  if (YAML::Node n = root["auth"];
+      r.Mapping(n, "auth", {"ingest_token", "ingest_token_file", "read_token", "read_token_file"})) {
+    r.String(n, "auth", "ingest_token", &c.auth.ingest_token);
+    r.String(n, "auth", "read_token", &c.auth.read_token);
+    r.TokenFile(n, "auth", "ingest_token_file", &c.auth.ingest_token);
+    r.TokenFile(n, "auth", "read_token_file", &c.auth.read_token);
+  }
+  if (YAML::Node n = root["log"]; r.Mapping(n, "log", {"level"})) {
+    r.String(n, "log", "level", &c.log_level);
+    static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+    if (kLevels.count(c.log_level) == 0) r.Error(n["level"], "log.level", "must be one of trace, debug, info, warn, error, off");
+  }
+  if (YAML::Node n = root["goals"]; r.Mapping(n, "goals", {"detect", "fix", "by_severity"})) {
+    r.Goals(n, "goals", &p.goals);
+    if (YAML::Node bs = n["by_severity"]; r.Mapping(bs, "goals.by_severity", {})) {
+      for (const auto& kv : bs) {
+        std::string sev = kv.first.as<std::string>("");
+        std::string path = "goals.by_severity." + sev;
+        debriefd::Goals g = p.goals;
+        if (r.Mapping(kv.second, path, {"detect", "fix"})) r.Goals(kv.second, path, &g);
+        p.goals_by_severity[sev] = g;
+      }
+    }
+  }
+  if (YAML::Node n = root["alerts"];
+      r.Mapping(n, "alerts", {"group_by", "service_label", "severity_label", "reopen_within", "pending"})) {
+    r.StringList(n, "alerts", "group_by", &p.group_by);
+    r.String(n, "alerts", "service_label", &p.service_label);
+    r.String(n, "alerts", "severity_label", &p.severity_label);
+    r.Dur(n, "alerts", "reopen_within", &p.reopen_within);
+    if (YAML::Node pend = n["pending"]; r.Mapping(pend, "alerts.pending", {})) {
+      for (const auto& kv : pend) {
+        std::string name = kv.first.as<std::string>("");
+        Duration d{0};
+        r.Dur(pend, "alerts.pending", name.c_str(), &d);
+        p.pending[name] = d;
+      }
+    }
+  }
+  if (YAML::Node n = root["changes"]; r.Mapping(n, "changes", {"cause_window"})) {
+    r.Dur(n, "changes", "cause_window", &p.cause_window);
+  }
+  if (YAML::Node n = root["debrief"];
+      r.Mapping(n, "debrief", {"required_for", "due_within", "checkpoint_after", "skip_auto_resolved"})) {
+    r.StringList(n, "debrief", "required_for", &p.debrief_required_for);
+    r.Dur(n, "debrief", "due_within", &p.debrief_due_within);
+    r.Dur(n, "debrief", "checkpoint_after", &p.checkpoint_after);
+    r.Bool(n, "debrief", "skip_auto_resolved", &p.skip_auto_resolved);
+  }
+  if (YAML::Node n = root["action_items"]; r.Mapping(n, "action_items", {"due_within"})) {
+    r.Dur(n, "action_items", "due_within", &p.action_item_due_within);
+  }
+  if (YAML::Node n = root["repeats"]; r.Mapping(n, "repeats", {"window"})) {
+    r.Dur(n, "repeats", "window", &p.repeat_window);
+  }
+  if (c.listen.empty()) r.Error(root["listen"], "listen", "must not be empty");
+  if (c.storage_path.empty()) r.Error(root["storage"], "storage.path", "must not be empty");
+  return out;
+}
+
+ConfigLoad LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    ConfigLoad out;
+    out.errors.push_back({path, 0, "cannot read the file"});
+    return out;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  return LoadConfig(ss.str(), path, dir.empty() ? "." : dir);
+}
+
+}  // namespace debriefd

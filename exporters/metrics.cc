@@ -1,0 +1,165 @@
+#include "exporters/metrics.h"
+
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
+
+#include <limits>
+#include <sstream>
+
+namespace debriefd {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+MetricFamily Family(const char* name, const char* help, MetricType type) {
+  return MetricFamily{name, help, type, {}};
+}
+
+ClientMetric Sample(std::vector<ClientMetric::Label> labels, double value, MetricType type) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  if (type == MetricType::Counter) m.counter.value = value;
+  else m.gauge.value = value;
+  return m;
+}
+
+ClientMetric HistogramSample(std::vector<ClientMetric::Label> labels, const Histogram& h) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < h.upper_bounds.size(); ++i) {
+    cumulative += h.counts[i];
+    m.histogram.bucket.push_back({cumulative, h.upper_bounds[i]});
+  }
+  cumulative += h.counts.back();
+  m.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
+  m.histogram.sample_count = h.count;
+  m.histogram.sample_sum = h.sum;
+  return m;
+}
+
+std::vector<ClientMetric::Label> SS(const ServiceSeverity& k) {
+  return {{"service", k.first}, {"severity", k.second}};
+}
+
+}  // namespace
+
+std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventCounts& events,
+                          const ProcessInfo& info) {
+  constexpr auto kCounter = MetricType::Counter;
+  constexpr auto kGauge = MetricType::Gauge;
+  std::vector<MetricFamily> out;
+
+  // --- Incidents and their clocking -----------------------------------------
+  auto incidents = Family("debriefd_incidents_total", "Incidents opened.", kCounter);
+  auto ttd = Family("debriefd_incident_time_to_detect_seconds",
+                    "Time from an incident's start to its detection, observed once it has stayed resolved "
+                    "past alerts.reopen_within.",
+                    MetricType::Histogram);
+  auto ttf = Family("debriefd_incident_time_to_fix_seconds",
+                    "Time from an incident's start to its resolution, observed once it has stayed resolved "
+                    "past alerts.reopen_within.",
+                    MetricType::Histogram);
+  auto goals = Family("debriefd_incident_goal_total",
+                      "Incidents that met or missed the detect and fix goals of their severity.", kCounter);
+  auto counted = Family("debriefd_incidents_counted_total",
+                        "Incidents observed into the time-to-detect and time-to-fix histograms.", kCounter);
+  auto cause = Family("debriefd_incident_suspected_cause_total",
+                      "Counted incidents that had a suspected cause (a change to the service shortly before).",
+                      kCounter);
+  auto repeats = Family("debriefd_incident_repeats_total",
+                        "Incidents that repeated an earlier incident of the same key within repeats.window.",
+                        kCounter);
+  auto auto_resolved = Family("debriefd_incidents_auto_resolved_total",
+                              "Counted incidents that resolved with no action by a person.", kCounter);
+  auto debriefs = Family("debriefd_debriefs_total", "Debriefs completed, on time or late.", kCounter);
+  for (const auto& [key, c] : tracker.counters()) {
+    incidents.metric.push_back(Sample(SS(key), static_cast<double>(c.opened), kCounter));
+    ttd.metric.push_back(HistogramSample(SS(key), c.time_to_detect));
+    ttf.metric.push_back(HistogramSample(SS(key), c.time_to_fix));
+    for (auto [goal, result, v] : {std::tuple{"detect", "met", c.detect_met},
+                                   std::tuple{"detect", "missed", c.detect_missed},
+                                   std::tuple{"fix", "met", c.fix_met},
+                                   std::tuple{"fix", "missed", c.fix_missed}}) {
+      auto labels = SS(key);
+      labels.push_back({"goal", goal});
+      labels.push_back({"result", result});
+      goals.metric.push_back(Sample(labels, static_cast<double>(v), kCounter));
+    }
+    counted.metric.push_back(Sample(SS(key), static_cast<double>(c.counted), kCounter));
+    cause.metric.push_back(Sample(SS(key), static_cast<double>(c.with_suspected_cause), kCounter));
+    repeats.metric.push_back(Sample(SS(key), static_cast<double>(c.repeats), kCounter));
+    auto_resolved.metric.push_back(Sample(SS(key), static_cast<double>(c.auto_resolved), kCounter));
+    for (auto [result, v] : {std::pair{"on_time", c.debriefs_on_time}, std::pair{"late", c.debriefs_late}}) {
+      auto labels = SS(key);
+      labels.push_back({"result", result});
+      debriefs.metric.push_back(Sample(labels, static_cast<double>(v), kCounter));
+    }
+  }
+
+  // --- Gauges of the current moment -------------------------------------------
+  GaugeSnapshot g = tracker.Gauges(now);
+  auto open = Family("debriefd_incidents_open", "Incidents open now.", kGauge);
+  for (const auto& [key, v] : g.open) open.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
+  auto overdue = Family("debriefd_debriefs_overdue", "Resolved incidents whose debrief is past due.", kGauge);
+  for (const auto& [key, v] : g.debriefs_overdue) {
+    overdue.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
+  }
+  auto overdue_seconds = Family("debriefd_debrief_overdue_seconds",
+                                "How long each incident's debrief has been past due; one series per incident "
+                                "that is overdue now.",
+                                kGauge);
+  for (const OverdueDebrief& o : g.overdue_debriefs) {
+    overdue_seconds.metric.push_back(Sample(
+        {{"incident_id", o.incident_id}, {"service", o.service}, {"severity", o.severity}},
+        Seconds(o.overdue_by), kGauge));
+  }
+  auto checkpoints = Family("debriefd_checkpoints_overdue",
+                            "Incidents whose checkpoint (after the debrief) is past due.", kGauge);
+  for (const auto& [key, v] : g.checkpoints_overdue) {
+    checkpoints.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
+  }
+  auto items_open = Family("debriefd_action_items_open", "Open debrief action items.", kGauge);
+  for (const auto& [svc, v] : g.action_items_open) {
+    items_open.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kGauge));
+  }
+  auto items_overdue = Family("debriefd_action_items_overdue", "Open action items past their due date.", kGauge);
+  for (const auto& [svc, v] : g.action_items_overdue) {
+    items_overdue.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kGauge));
+  }
+
+  // --- Changes and ingestion ------------------------------------------------------
+  auto changes = Family("debriefd_changes_total", "Change events (deploys, config, feature flags, infra).",
+                        kCounter);
+  for (const auto& [key, v] : tracker.changes_total()) {
+    changes.metric.push_back(Sample({{"service", key.first}, {"kind", key.second}}, static_cast<double>(v),
+                                    kCounter));
+  }
+  auto evs = Family("debriefd_events_total",
+                    "Events received, by source and result (accepted, duplicate, rejected).", kCounter);
+  for (const char* source : {kSourceAlertmanager, kSourceEvents}) {
+    for (const char* result : {"accepted", "duplicate", "rejected"}) {
+      auto it = events.find({source, result});
+      double v = it == events.end() ? 0 : static_cast<double>(it->second);
+      evs.metric.push_back(Sample({{"source", source}, {"result", result}}, v, kCounter));
+    }
+  }
+  auto commits = Family("debriefd_store_commits_total",
+                        "Group commits written to the store since this process started.", kCounter);
+  commits.metric.push_back(Sample({}, static_cast<double>(info.commits), kCounter));
+  auto build = Family("debriefd_build_info", "debriefd's version; always 1.", kGauge);
+  build.metric.push_back(Sample({{"version", info.version}}, 1, kGauge));
+
+  for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,
+                  &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &changes, &evs,
+                  &commits, &build}) {
+    out.push_back(std::move(*f));
+  }
+  std::ostringstream os;
+  prometheus::TextSerializer().Serialize(os, out);
+  return os.str();
+}
+
+}  // namespace debriefd

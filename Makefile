@@ -6,7 +6,7 @@ CONFIG ?= config/debriefd.example.yaml
 JOBS ?= $(shell nproc)
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all deps deps-build configure build run test bench clean
+.PHONY: all deps deps-build configure build run test bench fuzz clean
 
 all: build
 
@@ -38,5 +38,15 @@ bench: deps-build
 	@$(MAKE) --no-print-directory build
 	./$(BUILD_DIR)/bench/debriefd_bench
 
+# Coverage-guided fuzzing of every parser of untrusted bytes (clang + libFuzzer).
+FUZZ_SECONDS ?= 60
+fuzz: deps-build
+	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DDEBRIEFD_FUZZ=ON -DDEBRIEFD_BUILD_TESTS=OFF \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" >/dev/null
+	@cmake --build build-fuzz --target parsers_fuzz
+	@mkdir -p build-fuzz/corpus
+	./build-fuzz/parsers_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus tests/fuzz/corpus
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz

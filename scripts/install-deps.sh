@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
-# Installs the Debian packages debriefd needs to build, test and run.
-# Only missing packages are installed, so repeated runs are fast and offline.
+# Installs the Debian packages debriefd needs. Only missing packages are
+# installed, so a repeated run is quick and needs no network.
+#   install-deps.sh               everything for `make test`
+#   install-deps.sh --build-only  what `make run` needs to build and serve
 set -euo pipefail
 
-PACKAGES=(
+BUILD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libsqlite3-dev libcli11-dev sqlite3
+  libsqlite3-dev libcli11-dev sqlite3
+)
+TEST_PACKAGES=(
+  libgtest-dev libgmock-dev libbenchmark-dev python3
   prometheus prometheus-alertmanager
   chromium
 )
-# `make run` needs only the build set; `make test` needs everything.
-if [[ "${1:-}" == "--build-only" ]]; then
-  PACKAGES=("${PACKAGES[@]:0:15}")
+
+packages=("${BUILD_PACKAGES[@]}")
+if [[ "${1:-}" != "--build-only" ]]; then
+  packages+=("${TEST_PACKAGES[@]}")
 fi
 
 missing=()
-for p in "${PACKAGES[@]}"; do
+for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$p")
   fi
 done
-# Node.js and npm (for the dashboard schema check) come from Debian only when the
-# machine has no node of its own: Debian's npm conflicts with other nodejs builds.
+# Node.js and npm (for the dashboard schema check) come from Debian only when
+# the machine has no node of its own: Debian's npm conflicts with other builds.
 if [[ "${1:-}" != "--build-only" ]] && ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi

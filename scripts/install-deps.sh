@@ -15,6 +15,8 @@ TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3
   prometheus prometheus-alertmanager
   chromium
+  # docs/deploy checks: the Kubernetes manifest (PyYAML), the unit (systemd-analyze).
+  python3-yaml systemd
 )
 
 packages=("${BUILD_PACKAGES[@]}")

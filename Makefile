@@ -34,9 +34,11 @@ test: deps
 	@$(MAKE) --no-print-directory build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-bench: deps-build
-	@$(MAKE) --no-print-directory build
-	./$(BUILD_DIR)/bench/debriefd_bench
+# Benchmarks print their figures; docs/benchmarks.md records them.
+bench: deps
+	@$(MAKE) --no-print-directory configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target debriefd_ingest_bench
+	./$(BUILD_DIR)/bench/debriefd_ingest_bench
 
 # Coverage-guided fuzzing of every parser of untrusted bytes (clang + libFuzzer).
 FUZZ_SECONDS ?= 60
@@ -46,7 +48,8 @@ fuzz: deps-build
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" >/dev/null
 	@cmake --build build-fuzz --target parsers_fuzz
 	@mkdir -p build-fuzz/corpus
-	./build-fuzz/parsers_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build-fuzz/corpus tests/fuzz/corpus
+	./build-fuzz/parsers_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -artifact_prefix=build-fuzz/ build-fuzz/corpus tests/fuzz/corpus
 
 clean:
 	rm -rf $(BUILD_DIR) build-fuzz

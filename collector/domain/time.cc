@@ -150,7 +150,11 @@ std::optional<Duration> ParseDuration(std::string_view s) {
     if (rank <= last_rank) return std::nullopt;
     last_rank = rank;
     pos += unit->name.size();
-    total += n * unit->ms;
+    // "701101111y" must be an error, not an overflow.
+    int64_t part;
+    if (__builtin_mul_overflow(n, unit->ms, &part) || __builtin_add_overflow(total, part, &total)) {
+      return std::nullopt;
+    }
   }
   return Duration{total};
 }

@@ -47,7 +47,8 @@ TEST(Duration, ParsesPrometheusSyntax) {
 }
 
 TEST(Duration, RejectsMalformedInput) {
-  for (const char* bad : {"", "5", "m", "5x", "-5m", "5m1h", "1.5h", "5 m", "5mm", "1h1h"}) {
+  for (const char* bad : {"", "5", "m", "5x", "-5m", "5m1h", "1.5h", "5 m", "5mm", "1h1h",
+                          "701101111y", "999999999w999999999d"}) {
     EXPECT_FALSE(ParseDuration(bad)) << bad;
   }
 }

@@ -15,7 +15,7 @@ using namespace debriefd::testing;
 
 std::vector<std::string> Seeds() {
   std::vector<std::string> seeds;
-  for (const char* dir : {"tests/fixtures/alertmanager", "tests/fuzz/corpus"}) {
+  for (const char* dir : {"tests/fixtures/alertmanager", "tests/fixtures/grafana", "tests/fuzz/corpus"}) {
     if (!std::filesystem::exists(SourcePath(dir))) continue;
     for (const auto& e : std::filesystem::directory_iterator(SourcePath(dir))) seeds.push_back(ReadFile(e.path()));
   }

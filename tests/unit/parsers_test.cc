@@ -36,6 +36,18 @@ TEST(AlertmanagerParser, ParsesTheCapturedResolvedNotification) {
   EXPECT_EQ(*a.ends_at, T("2026-11-21T20:35:28.553Z"));
 }
 
+TEST(AlertmanagerParser, ParsesGrafanasAlertmanagerCompatibleBody) {
+  auto r = ParseAlertmanagerWebhook(ReadFile(SourcePath("tests/fixtures/grafana/firing.json")), kNow);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 1u);
+  const auto& a = std::get<AlertNotification>((*r)[0].event.body);
+  EXPECT_TRUE(a.firing);
+  EXPECT_EQ(a.alertname, "High memory usage");
+  EXPECT_EQ(a.labels.at("service"), "cart");
+  EXPECT_EQ(a.starts_at, T("2026-10-12T07:51:03.157Z"));
+  EXPECT_EQ(a.summary, "This alert was triggered for zone us-1");
+}
+
 TEST(AlertmanagerParser, FiringAndResolvedAreDifferentNotifications) {
   auto f = ParseAlertmanagerWebhook(ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow);
   auto f2 = ParseAlertmanagerWebhook(ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow + Min(5));

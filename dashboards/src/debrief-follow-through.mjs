@@ -1,6 +1,8 @@
 // Debrief follow-through: which incidents still lack a debrief, are debriefs held
 // on time, are checkpoints and action items done, and do failures repeat.
 import {
+  allTimeNote,
+  rangeNote,
   BY_SERVICE,
   BY_SERVICE_SEVERITY,
   DASHBOARD_LINKS,
@@ -33,12 +35,6 @@ const debriefs = (result, window) => {
   return window ? `increase(debriefd_debriefs_total{${s}}[${window}])` : `debriefd_debriefs_total{${s}}`;
 };
 
-const ALL_TIME_NOTE =
-  'debriefd rebuilds its counters from its store on start, so the raw counters hold every ' +
-  'debrief it has recorded, including those from before Prometheus first scraped it.';
-const RANGE_NOTE =
-  'Counts what happened inside the selected time range, as seen by Prometheus: debriefs ' +
-  'recorded before Prometheus first scraped debriefd appear only in the "all time" panels.';
 
 const overdueNow = stat({
   title: 'Debriefs overdue',
@@ -57,7 +53,7 @@ const onTimeInRange = stat({
     'Share of the debriefs held in the selected range that were held by their due date ' +
     '(completed at or before resolved_at + debrief.due_within): increase of ' +
     'debriefd_debriefs_total{result="on_time"} over the increase of all results. Waived ' +
-    `debriefs are not counted. ${RANGE_NOTE}`,
+    `debriefs are not counted. ${rangeNote('debriefs')}`,
   targets: [
     query(`sum(${debriefs('on_time', '$__range')}) / sum(${debriefs('', '$__range')})`, {
       instant: true,
@@ -76,7 +72,7 @@ const onTimeAllTime = stat({
   title: 'Debriefs held on time (all time)',
   description:
     'Share of every debrief in debriefd\'s store that was held by its due date: ' +
-    `debriefd_debriefs_total{result="on_time"} over all results. ${ALL_TIME_NOTE}`,
+    `debriefd_debriefs_total{result="on_time"} over all results. ${allTimeNote('debriefs')}`,
   targets: [
     query(`sum(${debriefs('on_time')}) / sum(${debriefs('')})`, { instant: true, legend: 'on time' }),
   ],
@@ -181,7 +177,7 @@ const heldByServiceAllTime = bargauge({
   title: 'Debriefs on time vs. late by service (all time)',
   description:
     'Every debrief in debriefd\'s store by service and result (debriefd_debriefs_total). ' +
-    `Many late debriefs in one service is a team to help, not a number to chase. ${ALL_TIME_NOTE}`,
+    `Many late debriefs in one service is a team to help, not a number to chase. ${allTimeNote('debriefs')}`,
   targets: [
     query(`sort_desc(sum by (service, result) (${debriefs('')}))`, {
       instant: true,
@@ -256,7 +252,7 @@ const repeatsInRange = stat({
   description:
     'Incidents opened in the selected range that repeat an earlier incident of the same key ' +
     '(same alerts.group_by labels) within repeats.window (90 days by default): increase of ' +
-    `debriefd_incident_repeats_total, rounded. ${RANGE_NOTE}`,
+    `debriefd_incident_repeats_total, rounded. ${rangeNote('incidents')}`,
   targets: [
     query(`round(sum(increase(debriefd_incident_repeats_total{${F}}[$__range])))`, { instant: true, legend: 'repeats' }),
   ],
@@ -268,7 +264,7 @@ const repeatShareAllTime = stat({
   description:
     'Share of every incident in debriefd\'s store that repeated an earlier one within ' +
     'repeats.window: debriefd_incident_repeats_total over debriefd_incidents_total. The same ' +
-    `failure twice means a debrief's action items did not prevent it. ${ALL_TIME_NOTE}`,
+    `failure twice means a debrief's action items did not prevent it. ${allTimeNote('incidents')}`,
   targets: [
     query(`sum(debriefd_incident_repeats_total{${F}}) / sum(debriefd_incidents_total{${F}})`, {
       instant: true,
@@ -288,7 +284,7 @@ const repeatsByService = bargauge({
   description:
     'Repeat incidents by service and severity over debriefd\'s whole store ' +
     '(debriefd_incident_repeats_total). GET /api/v1/incidents on debriefd shows each ' +
-    `incident's repeat_of. ${ALL_TIME_NOTE}`,
+    `incident's repeat_of. ${allTimeNote('incidents')}`,
   targets: [
     query(`sort_desc(sum by (service, severity) (debriefd_incident_repeats_total{${F}}))`, {
       instant: true,
@@ -318,7 +314,7 @@ const autoResolvedAllTime = stat({
     'Share of finalized incidents that resolved with no acknowledge, mitigate, resolve or ' +
     'declare event from a person (debriefd_incidents_auto_resolved_total over the count of ' +
     'debriefd_incident_time_to_fix_seconds). A high share points at noisy alerts; with ' +
-    `debrief.skip_auto_resolved they need no debrief. ${ALL_TIME_NOTE}`,
+    `debrief.skip_auto_resolved they need no debrief. ${allTimeNote('incidents')}`,
   targets: [
     query(
       `sum(debriefd_incidents_auto_resolved_total{${F}}) / sum(debriefd_incident_time_to_fix_seconds_count{${F}})`,

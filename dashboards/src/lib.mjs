@@ -17,6 +17,22 @@ export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 export const BY_SERVICE = 'service=~"$service"';
 export const BY_SERVICE_SEVERITY = 'service=~"$service", severity=~"$severity"';
 
+/** The caveat of panels that read raw counters, for `things` ("incidents", "changes"). */
+export function allTimeNote(things) {
+  return (
+    'debriefd rebuilds its counters from its store on start, so the raw counters hold every ' +
+    `one of the ${things} it has recorded, including those from before Prometheus first scraped it.`
+  );
+}
+
+/** The caveat of panels that count increases inside the selected range. */
+export function rangeNote(things) {
+  return (
+    'Counts what happened inside the selected time range, as seen by Prometheus: ' +
+    `${things} recorded before Prometheus first scraped debriefd appear only in the "all time" panels.`
+  );
+}
+
 /** Joins label matchers into one selector body: sel('goal="detect"', BY_SERVICE). */
 export function sel(...matchers) {
   return matchers.filter(Boolean).join(', ');

@@ -2,6 +2,8 @@
 // an hour more often than before, which services miss, and how changes relate to
 // incidents. Every number comes from debriefd's /metrics.
 import {
+  allTimeNote,
+  rangeNote,
   BY_SERVICE,
   BY_SERVICE_SEVERITY,
   DASHBOARD_LINKS,
@@ -58,12 +60,6 @@ const suspected = (window) =>
     ? `sum(increase(debriefd_incident_suspected_cause_total{${F}}[${window}]))`
     : `sum(debriefd_incident_suspected_cause_total{${F}})`;
 
-const ALL_TIME_NOTE =
-  'debriefd rebuilds its counters from its store on start, so the raw counters hold every ' +
-  'incident it has recorded, including those from before Prometheus first scraped it.';
-const RANGE_NOTE =
-  'Counts what happened inside the selected time range, as seen by Prometheus: incidents ' +
-  'recorded before Prometheus first scraped debriefd appear only in the "all time" panels.';
 const FINALIZED_NOTE =
   'An incident counts once it has stayed resolved for alerts.reopen_within (15 minutes by ' +
   'default), so a reopened incident is never counted twice.';
@@ -71,10 +67,11 @@ const FINALIZED_NOTE =
 const detectedInRange = stat({
   title: 'Detected within goal',
   description:
-    'Share of incidents whose time to detect (detected_at − started_at) was at most ' +
-    'goals.detect (5 minutes by default), among the incidents finalized in the selected ' +
+    'Share of incidents whose time to detect (detected_at − started_at) was at most the ' +
+    'detect goal of their severity (goals.detect, 5 minutes by default, or ' +
+    'goals.by_severity), among the incidents finalized in the selected ' +
     'range: increase of debriefd_incident_goal_total{goal="detect",result="met"} over the ' +
-    `increase of all detect results. ${FINALIZED_NOTE} ${RANGE_NOTE}`,
+    `increase of all detect results. ${FINALIZED_NOTE} ${rangeNote('incidents')}`,
   targets: [query(goalShare('detect', '$__range'), { instant: true, legend: 'detected within goal' })],
   unit: 'percentunit',
   decimals: 0,
@@ -87,10 +84,11 @@ const detectedInRange = stat({
 const fixedInRange = stat({
   title: 'Fixed within goal',
   description:
-    'Share of incidents whose time to fix (resolved_at − started_at) was at most goals.fix ' +
-    '(1 hour by default), among the incidents finalized in the selected range: increase of ' +
+    'Share of incidents whose time to fix (resolved_at − started_at) was at most the fix ' +
+    'goal of their severity (goals.fix, 1 hour by default, or goals.by_severity), among the ' +
+    'incidents finalized in the selected range: increase of ' +
     'debriefd_incident_goal_total{goal="fix",result="met"} over the increase of all fix ' +
-    `results. ${FINALIZED_NOTE} ${RANGE_NOTE}`,
+    `results. ${FINALIZED_NOTE} ${rangeNote('incidents')}`,
   targets: [query(goalShare('fix', '$__range'), { instant: true, legend: 'fixed within goal' })],
   unit: 'percentunit',
   decimals: 0,
@@ -103,9 +101,10 @@ const fixedInRange = stat({
 const detectedAllTime = stat({
   title: 'Detected within goal (all time)',
   description:
-    'Share of all finalized incidents in debriefd\'s store that were detected within ' +
-    'goals.detect: debriefd_incident_goal_total{goal="detect",result="met"} over all detect ' +
-    `results. ${ALL_TIME_NOTE}`,
+    'Share of all finalized incidents in debriefd\'s store that were detected within the ' +
+    'detect goal of their severity: debriefd_incident_goal_total{goal="detect",result="met"} ' +
+    'over all detect ' +
+    `results. ${allTimeNote('incidents')}`,
   targets: [query(goalShare('detect'), { instant: true, legend: 'detected within goal' })],
   unit: 'percentunit',
   decimals: 0,
@@ -118,9 +117,10 @@ const detectedAllTime = stat({
 const fixedAllTime = stat({
   title: 'Fixed within goal (all time)',
   description:
-    'Share of all finalized incidents in debriefd\'s store that were fixed within goals.fix: ' +
+    'Share of all finalized incidents in debriefd\'s store that were fixed within the fix ' +
+    'goal of their severity: ' +
     'debriefd_incident_goal_total{goal="fix",result="met"} over all fix results. ' +
-    ALL_TIME_NOTE,
+    allTimeNote('incidents'),
   targets: [query(goalShare('fix'), { instant: true, legend: 'fixed within goal' })],
   unit: 'percentunit',
   decimals: 0,
@@ -176,8 +176,9 @@ const detectQuantiles = timeseries({
     'Median and 90th percentile of time to detect (detected_at − started_at) of the ' +
     'incidents finalized in the 7 days before each point, estimated by histogram_quantile ' +
     'from the buckets of debriefd_incident_time_to_detect_seconds. The buckets include the ' +
-    'goal, so whether a percentile is above or below the red goal line (5 minutes) is exact; ' +
-    'values between buckets are interpolated.',
+    'goals, so whether a percentile is above or below the red line (the default detect goal, ' +
+    '5 minutes) is exact; values between buckets are interpolated. Per-severity goals ' +
+    '(goals.by_severity) are not drawn: filter by severity and compare with yours.',
   targets: [
     query(quantile(0.5, TTD, '1w'), { legend: 'p50' }),
     query(quantile(0.9, TTD, '1w'), { legend: 'p90' }),
@@ -193,7 +194,8 @@ const fixQuantiles = timeseries({
   description:
     'Median and 90th percentile of time to fix (resolved_at − started_at) of the incidents ' +
     'finalized in the 7 days before each point, estimated by histogram_quantile from the ' +
-    'buckets of debriefd_incident_time_to_fix_seconds. The red line is the fix goal (1 hour).',
+    'buckets of debriefd_incident_time_to_fix_seconds. The red line is the default fix goal ' +
+    '(1 hour); per-severity goals (goals.by_severity) are not drawn.',
   targets: [
     query(quantile(0.5, TTF, '1w'), { legend: 'p50' }),
     query(quantile(0.9, TTF, '1w'), { legend: 'p90' }),
@@ -208,7 +210,7 @@ const detectAllTime = stat({
   title: 'Time to detect, p50 / p90 (all time)',
   description:
     'Median and 90th percentile of time to detect over every finalized incident in ' +
-    `debriefd's store, from the cumulative histogram buckets. Red above the 5-minute goal. ${ALL_TIME_NOTE}`,
+    `debriefd's store, from the cumulative histogram buckets. Red above the 5-minute goal. ${allTimeNote('incidents')}`,
   targets: [
     query(quantile(0.5, TTD), { instant: true, legend: 'p50' }),
     query(quantile(0.9, TTD), { instant: true, legend: 'p90' }),
@@ -222,7 +224,7 @@ const fixAllTime = stat({
   title: 'Time to fix, p50 / p90 (all time)',
   description:
     'Median and 90th percentile of time to fix over every finalized incident in debriefd\'s ' +
-    `store, from the cumulative histogram buckets. Red above the 1-hour goal. ${ALL_TIME_NOTE}`,
+    `store, from the cumulative histogram buckets. Red above the 1-hour goal. ${allTimeNote('incidents')}`,
   targets: [
     query(quantile(0.5, TTF), { instant: true, legend: 'p50' }),
     query(quantile(0.9, TTF), { instant: true, legend: 'p90' }),
@@ -245,7 +247,7 @@ const openedInRange = stat({
   title: 'Incidents opened',
   description:
     'Incidents opened in the selected range: increase of debriefd_incidents_total, rounded ' +
-    `(Prometheus extrapolates increases to the window's edges). A reopened incident is not a new one. ${RANGE_NOTE}`,
+    `(Prometheus extrapolates increases to the window's edges). A reopened incident is not a new one. ${rangeNote('incidents')}`,
   targets: [query(`round(sum(increase(debriefd_incidents_total{${F}}[$__range])))`, { instant: true, legend: 'opened' })],
   thresholds: NEUTRAL_THRESHOLDS,
 });
@@ -270,7 +272,7 @@ const byServiceAllTime = table({
   description:
     `Every incident in debriefd's store by service and severity (debriefd_incidents_total). ` +
     'Alerts without a service label count under "unknown", as do those without a severity. ' +
-    ALL_TIME_NOTE,
+    allTimeNote('incidents'),
   targets: [
     query(`sort_desc(sum by (service, severity) (debriefd_incidents_total{${F}}))`, {
       instant: true,
@@ -306,7 +308,7 @@ const missedShareAllTime = bargauge({
     'For each service, the share of goal results (detect and fix) that were missed, over ' +
     'every finalized incident in debriefd\'s store: debriefd_incident_goal_total' +
     '{result="missed"} over all results. Unlike the count, this does not favour services ' +
-    `with few incidents. ${ALL_TIME_NOTE}`,
+    `with few incidents. ${allTimeNote('incidents')}`,
   targets: [
     query(
       `sort_desc(sum by (service) (debriefd_incident_goal_total{${sel('result="missed"', F)}}) / sum by (service) (debriefd_incident_goal_total{${F}}))`,
@@ -324,7 +326,7 @@ const missedByGoalAllTime = table({
   title: 'Missed goals by service and goal (all time)',
   description:
     'Missed goals per service, split into detect and fix, over every finalized incident in ' +
-    `debriefd's store (debriefd_incident_goal_total{result="missed"}). ${ALL_TIME_NOTE}`,
+    `debriefd's store (debriefd_incident_goal_total{result="missed"}). ${allTimeNote('incidents')}`,
   targets: [
     query(
       `sort_desc(sum by (service, goal) (debriefd_incident_goal_total{${sel('result="missed"', F)}}))`,
@@ -357,7 +359,7 @@ const changesPerWeek = timeseries({
 const changesInRange = stat({
   title: 'Changes',
   description:
-    `Changes recorded in the selected range: increase of debriefd_changes_total, rounded. ${RANGE_NOTE}`,
+    `Changes recorded in the selected range: increase of debriefd_changes_total, rounded. ${rangeNote('changes')}`,
   targets: [query(`round(sum(increase(debriefd_changes_total{${BY_SERVICE}}[$__range])))`, { instant: true, legend: 'changes' })],
   thresholds: NEUTRAL_THRESHOLDS,
 });
@@ -368,7 +370,7 @@ const causeInRange = stat({
     'Share of incidents finalized in the selected range that had a suspected cause: a change ' +
     'to the same service within changes.cause_window (2 hours by default) before the ' +
     'incident started. debriefd_incident_suspected_cause_total over the finalized incidents ' +
-    `(the count of debriefd_incident_time_to_fix_seconds). ${RANGE_NOTE}`,
+    `(the count of debriefd_incident_time_to_fix_seconds). ${rangeNote('incidents')}`,
   targets: [query(`${suspected('$__range')} / ${finalized('$__range')}`, { instant: true, legend: 'with a suspected cause' })],
   unit: 'percentunit',
   decimals: 0,
@@ -382,7 +384,7 @@ const causeAllTime = stat({
   description:
     'Share of all finalized incidents in debriefd\'s store that followed a change to the ' +
     'same service within changes.cause_window: debriefd_incident_suspected_cause_total over ' +
-    `the count of debriefd_incident_time_to_fix_seconds. ${ALL_TIME_NOTE}`,
+    `the count of debriefd_incident_time_to_fix_seconds. ${allTimeNote('incidents')}`,
   targets: [query(`${suspected()} / ${finalized()}`, { instant: true, legend: 'with a suspected cause' })],
   unit: 'percentunit',
   decimals: 0,

@@ -10,6 +10,9 @@ namespace {
 // A group larger than this is split: it bounds the time one commit holds the
 // state lock and the memory of one transaction.
 constexpr size_t kMaxGroupEvents = 20000;
+// Beyond this many queued events new requests get 503 with Retry-After instead
+// of growing memory without bound while the disk falls behind.
+constexpr size_t kMaxQueuedEvents = 500000;
 }  // namespace
 
 IngestService::IngestService(EventStore& store, Policy policy, const Clock& clock)
@@ -74,6 +77,14 @@ void IngestService::Stop() {
 void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, Done done) {
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
+    if (queued_events_ + events.size() > kMaxQueuedEvents) {
+      IngestOutcome busy;
+      busy.status = Status::Unavailable("ingest: " + std::to_string(queued_events_) +
+                                        " events are waiting for the store; retry later");
+      done(std::move(busy));
+      return;
+    }
+    queued_events_ += events.size();
     queue_.push_back({std::move(source), std::move(events), std::move(done)});
   }
   queue_cv_.notify_one();
@@ -145,6 +156,7 @@ void IngestService::Run() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      queued_events_ -= events;
     }
     ProcessGroup(group);
   }

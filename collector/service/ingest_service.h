@@ -52,7 +52,8 @@ class IngestService {
   void Stop();
 
   // Queues a parsed request; `done` runs on the writer thread when it is
-  // durable (or rejected). Requires Start().
+  // durable (or rejected). Requires Start(). When too many events are already
+  // waiting, `done` runs at once with Unavailable (HTTP 503, Retry-After).
   void Submit(std::string source, std::vector<ParsedEvent> events, Done done);
   // Submit and wait; works with or without the writer thread (replay uses it
   // without one).
@@ -105,6 +106,7 @@ class IngestService {
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
   std::deque<Work> queue_;
+  size_t queued_events_ = 0;
   bool stopping_ = false;
   std::thread writer_;
 };

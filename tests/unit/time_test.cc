@@ -48,7 +48,7 @@ TEST(Duration, ParsesPrometheusSyntax) {
 
 TEST(Duration, RejectsMalformedInput) {
   for (const char* bad : {"", "5", "m", "5x", "-5m", "5m1h", "1.5h", "5 m", "5mm", "1h1h",
-                          "701101111y", "999999999w999999999d"}) {
+                          "701101111y", "999999999y"}) {
     EXPECT_FALSE(ParseDuration(bad)) << bad;
   }
 }

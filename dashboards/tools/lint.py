@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import dashboard_queries as dq  # noqa: E402
 

@@ -210,11 +210,21 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file, const std:
     }
   }
   if (YAML::Node n = root["alerts"];
-      r.Mapping(n, "alerts", {"group_by", "service_label", "severity_label", "reopen_within", "pending"})) {
+      r.Mapping(n, "alerts",
+                {"group_by", "service_label", "severity_label", "reopen_within", "pending", "ignore_labels"})) {
     r.StringList(n, "alerts", "group_by", &p.group_by);
     r.String(n, "alerts", "service_label", &p.service_label);
     r.String(n, "alerts", "severity_label", &p.severity_label);
     r.Dur(n, "alerts", "reopen_within", &p.reopen_within);
+    if (YAML::Node ign = n["ignore_labels"]; ign.IsDefined()) {
+      p.ignore_labels.clear();
+      if (r.Mapping(ign, "alerts.ignore_labels", {})) {
+        for (const auto& kv : ign) {
+          std::string name = kv.first.as<std::string>("");
+          r.String(ign, "alerts.ignore_labels", name.c_str(), &p.ignore_labels[name]);
+        }
+      }
+    }
     if (YAML::Node pend = n["pending"]; r.Mapping(pend, "alerts.pending", {})) {
       for (const auto& kv : pend) {
         std::string name = kv.first.as<std::string>("");

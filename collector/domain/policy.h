@@ -25,6 +25,9 @@ struct Policy {
   std::string severity_label = "severity";
   Duration reopen_within = std::chrono::minutes(15);
   std::map<std::string, Duration> pending;  // alertname -> the rule's `for:`
+  // Alerts carrying any of these label values are stored but open no incident:
+  // by default debriefd's own reminders (see config/prometheus/debriefd.rules.yml).
+  std::map<std::string, std::string> ignore_labels = {{"alert_source", "debriefd"}};
 
   Duration cause_window = std::chrono::hours(2);
 

@@ -406,6 +406,9 @@ size_t IncidentTracker::OpenIncident(std::string id, std::string key, std::strin
 }
 
 void IncidentTracker::ApplyAlert(const AlertNotification& a, Time received_at, std::string* incident_id) {
+  for (const auto& [name, value] : policy_.ignore_labels) {
+    if (auto it = a.labels.find(name); it != a.labels.end() && it->second == value) return;
+  }
   const std::string instance_key =
       a.fingerprint + "@" + std::to_string(a.starts_at.time_since_epoch().count());
   size_t idx;

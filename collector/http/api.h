@@ -53,6 +53,7 @@ class Api {
   HttpResponse GetIncident(const std::string& id);
   HttpResponse ListActionItems(const std::map<std::string, std::string>& query);
   HttpResponse Metrics();
+  HttpResponse QuarterlyReport(const std::map<std::string, std::string>& query);
   bool Authorized(const std::string& token, const HttpRequest& req) const;
 
   IngestService& ingest_;

@@ -28,6 +28,13 @@ TEST(Config, EmptyFileMeansEveryDefault) {
   EXPECT_EQ(c.policy.checkpoint_after, Days(14));
   EXPECT_EQ(c.policy.repeat_window, Days(90));
   EXPECT_TRUE(c.policy.debrief_required_for.empty());
+  EXPECT_EQ(c.policy.ignore_labels.at("alert_source"), "debriefd");
+}
+
+TEST(Config, IgnoreLabelsCanBeTurnedOff) {
+  ConfigLoad load = LoadConfig("alerts:\n  ignore_labels: {}\n", "c.yaml");
+  ASSERT_TRUE(load.ok());
+  EXPECT_TRUE(load.config.policy.ignore_labels.empty());
 }
 
 TEST(Config, ReadsEveryKey) {

@@ -250,6 +250,14 @@ TEST_F(IncidentTrackerTest, ResolvedNotificationWithoutFiringOpensAndResolves) {
   EXPECT_EQ(*Inc(id).resolved_at, s + Min(10));
 }
 
+TEST_F(IncidentTrackerTest, DebriefdsOwnRemindersOpenNoIncident) {
+  std::map<std::string, std::string> reminder{{"service", "checkout"}, {"severity", "critical"},
+                                              {"alert_source", "debriefd"}};
+  std::string id = Apply(Alert("IncidentDebriefOverdue", reminder, true, T("2026-10-01T10:00:00Z"), T("2026-10-01T10:00:01Z")));
+  EXPECT_EQ(id, "");
+  EXPECT_TRUE(tracker.incidents().empty());
+}
+
 TEST_F(IncidentTrackerTest, ManualLifecycleEventsSetTheirTimes) {
   Time s = T("2026-10-01T10:00:00Z");
   std::string id = Apply(Alert("Errors", checkout, true, s, s + Min(1)));

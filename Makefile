@@ -4,7 +4,11 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 CONFIG ?= config/debriefd.example.yaml
 JOBS ?= $(shell nproc)
-LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# Tests are built by `make test` (and `make bench`), not by `make run`, which
+# installs only the packages needed to build and serve.
+TESTS ?= ON
+CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DDEBRIEFD_BUILD_TESTS=$(TESTS) \
+  $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 .PHONY: all deps deps-build configure build run test bench fuzz clean
 
@@ -17,21 +21,19 @@ deps-build:
 	@bash scripts/install-deps.sh --build-only
 
 configure:
-	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then \
-	  cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
-	    $$(command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache); \
-	fi
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) >/dev/null
 
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: deps-build
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory configure TESTS=OFF
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target debriefd
 	@mkdir -p data
 	./$(BUILD_DIR)/debriefd serve --config $(CONFIG)
 
 test: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build TESTS=ON
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 # Benchmarks print their figures; docs/benchmarks.md records them.

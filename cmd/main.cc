@@ -6,6 +6,7 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "collector/http/api.h"
@@ -13,6 +14,7 @@
 #include "collector/service/ingest_service.h"
 #include "collector/store/sqlite_store.h"
 #include "config/config.h"
+#include "exporters/report.h"
 
 #ifndef DEBRIEFD_VERSION
 #define DEBRIEFD_VERSION "dev"
@@ -169,6 +171,44 @@ int DumpEvents(const std::string& config_path, const std::string& out_path) {
   return 0;
 }
 
+// Renders a review export from the store, as of now, without the writer thread.
+int WriteReport(const std::string& config_path, std::optional<std::string> quarter, std::optional<std::string> from,
+           std::optional<std::string> to, const std::string& format_name, const std::string& out_path) {
+  Result<ReportFormat> format = ParseReportFormat(format_name);
+  if (!format.ok()) {
+    std::cerr << format.status().message() << "\n";
+    return 1;
+  }
+  Result<ReportRange> range = ReportRangeFrom(quarter, from, to);
+  if (!range.ok()) {
+    std::cerr << range.status().message() << "\n";
+    return 1;
+  }
+  std::optional<Config> config = LoadOrPrint(config_path);
+  if (!config) return 1;
+  std::unique_ptr<SqliteStore> store = OpenStore(*config);
+  if (!store) return 1;
+  SystemClock clock;
+  IngestService ingest(*store, config->policy, clock);
+  if (Result<size_t> loaded = ingest.Load(); !loaded.ok()) {
+    std::cerr << loaded.status().message() << "\n";
+    return 1;
+  }
+  std::string text = ingest.Read(
+      [&](const IncidentTracker& t, Time now) { return RenderReport(t, now, *range, *format); });
+  if (out_path.empty()) {
+    std::cout << text;
+    return std::cout.flush() ? 0 : 1;
+  }
+  std::ofstream file(out_path, std::ios::binary | std::ios::trunc);
+  file << text;
+  if (!file.flush()) {
+    std::cerr << out_path << ": cannot write\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 }  // namespace debriefd
 
@@ -196,10 +236,21 @@ int main(int argc, char** argv) {
   dump->add_option("--config", config, "Config file")->required();
   dump->add_option("--out", out, "Output file (default: stdout)");
 
+  std::optional<std::string> quarter, from, to;
+  std::string format = "json";
+  auto* report = app.add_subcommand("report", "Write the quarterly (or any range) review: csv, json, md, html, openmetrics");
+  report->add_option("--config", config, "Config file")->required();
+  report->add_option("--quarter", quarter, "Quarter of the incidents' start, e.g. 2026-Q3 (UTC)");
+  report->add_option("--from", from, "Range start: RFC 3339 or YYYY-MM-DD (instead of --quarter)");
+  report->add_option("--to", to, "Range end: RFC 3339 (exclusive) or YYYY-MM-DD (that day included)");
+  report->add_option("--format", format, "csv, json, md, html or openmetrics")->capture_default_str();
+  report->add_option("--out", out, "Output file (default: stdout)");
+
   CLI11_PARSE(app, argc, argv);
   if (*serve) return Serve(config, listen, port_file);
   if (*check) return CheckConfig(check_path);
   if (*replay) return Replay(config, events);
   if (*dump) return DumpEvents(config, out);
+  if (*report) return WriteReport(config, quarter, from, to, format, out);
   return 1;
 }

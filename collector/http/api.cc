@@ -5,6 +5,7 @@
 #include <boost/url/url_view.hpp>
 
 #include "exporters/metrics.h"
+#include "exporters/report.h"
 
 namespace debriefd {
 namespace json = boost::json;
@@ -232,6 +233,7 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
   if (path == "/api/v1/events") return write(kSourceEvents);
   if (path == "/api/v1/incidents") return read([&] { return ListIncidents(query); });
   if (path == "/api/v1/action-items") return read([&] { return ListActionItems(query); });
+  if (path == "/api/v1/reports/quarterly") return read([&] { return QuarterlyReport(query); });
   constexpr std::string_view kIncidentPrefix = "/api/v1/incidents/";
   if (path.size() > kIncidentPrefix.size() && path.compare(0, kIncidentPrefix.size(), kIncidentPrefix) == 0) {
     std::string id = path.substr(kIncidentPrefix.size());
@@ -328,6 +330,19 @@ HttpResponse Api::Metrics() {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = RenderMetrics(t, now, counts, info);
+    return r;
+  });
+}
+
+HttpResponse Api::QuarterlyReport(const std::map<std::string, std::string>& query) {
+  Result<ReportRequest> req = ParseReportQuery(query);
+  if (!req.ok()) return ErrorResponse(req.status());
+  return ingest_.Read([&](const IncidentTracker& t, Time now) {
+    HttpResponse r;
+    r.content_type = ContentType(req->format);
+    r.body = RenderReport(t, now, req->range, req->format);
+    r.headers["Content-Disposition"] =
+        "attachment; filename=\"" + ReportFileName(req->range, req->format) + "\"";
     return r;
   });
 }

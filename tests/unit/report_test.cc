@@ -6,14 +6,18 @@
 //
 // | incident   | quarter | started → detected → resolved   | detect / fix          | notes |
 // |------------|---------|----------------------------------|-----------------------|-------|
-// | INC-P1     | Q2      | 05-10 10:00 → 10:05 → 10:50      | 300 met / 3000 met    | debrief on time; suspected cause chg-q2 |
-// | INC-G      | Q2      | 06-30 23:59:59 → 07-01 00:20 → 01:00 | 1201 missed / 3601 met | started 1 s before Q3; debrief overdue |
-// | INC-A      | Q3      | 07-02 08:00 → 09:10 → 09:40      | 4200 missed / 6000 missed | debrief confirmed cause chg-1 (08:00), which moved the start from 09:00; AI-1 closed, AI-2 open and overdue; title with quote, comma, newline |
-// | INC-B      | Q3      | 08-10 14:00 → 14:00 → 16:30      | 0 met / 9000 met      | warning; suspected cause chg-2; debrief late (08-15, due 08-13 16:30); AI-3 closed |
-// | inc-000001 | Q3      | 09-05 03:00 → 03:02 → 03:20      | 120 met / 1200 met    | Alertmanager, nobody acted (auto-resolved); repeat of INC-G; debrief overdue |
-// | INC-D      | Q3      | 09-20 10:00 → 10:20 → open       | 1200 missed / –       | repeat of INC-A; debrief pending (not due while open) |
-// | INC-E      | Q3      | 09-30 23:55 → 10-01 00:10 → 01:00 | 900 met / 3900 met   | warning; started in Q3, declared in Q4; repeat of INC-B; debrief waived |
-// | INC-F      | Q4      | 10-01 00:00 → 00:05 → open       |                       | info; excluded from Q3 |
+// | INC-P1     | Q2      | 05-10 10:00 → 10:05 → 10:50      | 300 met / 3000 met    | debrief on time;
+// suspected cause chg-q2 | | INC-G      | Q2      | 06-30 23:59:59 → 07-01 00:20 → 01:00 | 1201 missed / 3601
+// met | started 1 s before Q3; debrief overdue | | INC-A      | Q3      | 07-02 08:00 → 09:10 → 09:40      |
+// 4200 missed / 6000 missed | debrief confirmed cause chg-1 (08:00), which moved the start from 09:00; AI-1
+// closed, AI-2 open and overdue; title with quote, comma, newline | | INC-B      | Q3      | 08-10 14:00 →
+// 14:00 → 16:30      | 0 met / 9000 met      | warning; suspected cause chg-2; debrief late (08-15, due 08-13
+// 16:30); AI-3 closed | | inc-000001 | Q3      | 09-05 03:00 → 03:02 → 03:20      | 120 met / 1200 met    |
+// Alertmanager, nobody acted (auto-resolved); repeat of INC-G; debrief overdue | | INC-D      | Q3      |
+// 09-20 10:00 → 10:20 → open       | 1200 missed / –       | repeat of INC-A; debrief pending (not due while
+// open) | | INC-E      | Q3      | 09-30 23:55 → 10-01 00:10 → 01:00 | 900 met / 3900 met   | warning;
+// started in Q3, declared in Q4; repeat of INC-B; debrief waived | | INC-F      | Q4      | 10-01 00:00 →
+// 00:05 → open       |                       | info; excluded from Q3 |
 //
 // Changes: Q2 chg-q2 (catalog), chg-q2b (payments); Q3 chg-1 (checkout),
 // chg-2 (payments), chg-3 (search); Q4 chg-4. The report is taken at 2026-10-15.
@@ -129,7 +133,9 @@ class ReportTest : public ::testing::Test {
   }
 
   ReportRange Quarter(const std::string& q) { return ParseQuarter(q).value(); }
-  std::string Render(const std::string& q, ReportFormat f) { return RenderReport(tracker, now, Quarter(q), f); }
+  std::string Render(const std::string& q, ReportFormat f) {
+    return RenderReport(tracker, now, Quarter(q), f);
+  }
   json::object Json(const std::string& q) { return json::parse(Render(q, ReportFormat::kJson)).as_object(); }
 
   IncidentTracker tracker;
@@ -159,8 +165,8 @@ TEST(ReportParams, QuarterIsItsThreeCalendarMonthsInUtc) {
 }
 
 TEST(ReportParams, MalformedQuartersAreRejectedNamingTheField) {
-  for (const char* bad : {"", "2026", "2026-Q0", "2026-Q5", "2026Q3", "26-Q3", "2026-Q3 ", " 2026-Q3", "2026-W3",
-                          "1969-Q4", "abcd-Q1", "2026-Q3x", "2026-Q"}) {
+  for (const char* bad : {"", "2026", "2026-Q0", "2026-Q5", "2026Q3", "26-Q3", "2026-Q3 ", " 2026-Q3",
+                          "2026-W3", "1969-Q4", "abcd-Q1", "2026-Q3x", "2026-Q"}) {
     Result<ReportRange> r = ParseQuarter(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
@@ -257,7 +263,8 @@ TEST(ReportParams, FormatsContentTypesAndFileNames) {
     EXPECT_EQ(f.status().field(), "format");
   }
   ReportRange odd = ReportRangeFrom(std::nullopt, "2026-07-01T10:00:00Z", "2026-07-02").value();
-  EXPECT_EQ(ReportFileName(odd, ReportFormat::kCsv), "debriefd-2026-07-01T10-00-00Z..2026-07-03T00-00-00Z.csv");
+  EXPECT_EQ(ReportFileName(odd, ReportFormat::kCsv),
+            "debriefd-2026-07-01T10-00-00Z..2026-07-03T00-00-00Z.csv");
 }
 
 TEST(ReportParams, QueryParametersDefaultToJsonAndRejectUnknownNames) {
@@ -288,15 +295,16 @@ TEST(ReportMath, NearestRankPercentiles) {
     int p;
     int expected;
   };
-  for (const Case& c : {Case{secs({7}), 50, 7}, Case{secs({7}), 90, 7},
-                        Case{secs({1, 2}), 50, 1},                 // rank ceil(1.0) = 1
-                        Case{secs({1, 2}), 90, 2},                 // rank ceil(1.8) = 2
-                        Case{secs({0, 120, 900, 1200, 4200}), 50, 900},  // rank 3
-                        Case{secs({0, 120, 900, 1200, 4200}), 90, 4200}, // rank ceil(4.5) = 5
-                        Case{secs({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), 50, 5},
-                        Case{secs({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), 90, 9},
-                        Case{secs({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), 100, 10}}) {
-    EXPECT_EQ(NearestRank(c.values, c.p), std::chrono::seconds(c.expected)) << "p" << c.p << " of " << c.values.size();
+  for (const Case& c :
+       {Case{secs({7}), 50, 7}, Case{secs({7}), 90, 7}, Case{secs({1, 2}), 50, 1},  // rank ceil(1.0) = 1
+        Case{secs({1, 2}), 90, 2},                                                  // rank ceil(1.8) = 2
+        Case{secs({0, 120, 900, 1200, 4200}), 50, 900},                             // rank 3
+        Case{secs({0, 120, 900, 1200, 4200}), 90, 4200},                            // rank ceil(4.5) = 5
+        Case{secs({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), 50, 5},
+        Case{secs({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), 90, 9},
+        Case{secs({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), 100, 10}}) {
+    EXPECT_EQ(NearestRank(c.values, c.p), std::chrono::seconds(c.expected))
+        << "p" << c.p << " of " << c.values.size();
   }
 }
 
@@ -307,23 +315,126 @@ TEST_F(ReportTest, CsvHasEveryColumnOfEveryIncidentAsComputedByHand) {
   std::string csv = Render("2026-Q3", ReportFormat::kCsv);
   std::vector<std::vector<std::string>> records = ReadCsv(csv);
   const std::vector<std::vector<std::string>> expected = {
-      {"incident_id", "service", "severity", "title", "started_at", "detected_at", "resolved_at",
-       "time_to_detect_seconds", "time_to_fix_seconds", "detect_goal_met", "fix_goal_met", "suspected_cause",
-       "confirmed_cause", "debrief_status", "debrief_completed_at", "debrief_on_time", "action_items_open",
-       "action_items_closed", "repeat_of", "auto_resolved"},
-      {"INC-A", "checkout", "critical", "Checkout \"pay\" fails, users see 500\nretry storms",
-       "2026-07-02T08:00:00Z", "2026-07-02T09:10:00Z", "2026-07-02T09:40:00Z", "4200", "6000", "false", "false",
-       "chg-1", "chg-1", "done", "2026-07-03T12:00:00Z", "true", "1", "1", "", "false"},
-      {"INC-B", "payments", "warning", "Card payments slow", "2026-08-10T14:00:00Z", "2026-08-10T14:00:00Z",
-       "2026-08-10T16:30:00Z", "0", "9000", "true", "true", "chg-2", "", "done", "2026-08-15T10:00:00Z", "false",
-       "0", "1", "", "false"},
-      {"inc-000001", "search", "critical", "Search p99 latency above 2s", "2026-09-05T03:00:00Z",
-       "2026-09-05T03:02:00Z", "2026-09-05T03:20:00Z", "120", "1200", "true", "true", "", "", "overdue", "", "",
-       "0", "0", "INC-G", "true"},
-      {"INC-D", "checkout", "critical", "Checkout timeouts again", "2026-09-20T10:00:00Z", "2026-09-20T10:20:00Z",
-       "", "1200", "", "false", "", "", "", "pending", "", "", "0", "0", "INC-A", "false"},
-      {"INC-E", "payments", "warning", "Refunds delayed", "2026-09-30T23:55:00Z", "2026-10-01T00:10:00Z",
-       "2026-10-01T01:00:00Z", "900", "3900", "true", "true", "", "", "waived", "", "", "0", "0", "INC-B", "false"},
+      {"incident_id",
+       "service",
+       "severity",
+       "title",
+       "started_at",
+       "detected_at",
+       "resolved_at",
+       "time_to_detect_seconds",
+       "time_to_fix_seconds",
+       "detect_goal_met",
+       "fix_goal_met",
+       "suspected_cause",
+       "confirmed_cause",
+       "debrief_status",
+       "debrief_completed_at",
+       "debrief_on_time",
+       "action_items_open",
+       "action_items_closed",
+       "repeat_of",
+       "auto_resolved"},
+      {"INC-A",
+       "checkout",
+       "critical",
+       "Checkout \"pay\" fails, users see 500\nretry storms",
+       "2026-07-02T08:00:00Z",
+       "2026-07-02T09:10:00Z",
+       "2026-07-02T09:40:00Z",
+       "4200",
+       "6000",
+       "false",
+       "false",
+       "chg-1",
+       "chg-1",
+       "done",
+       "2026-07-03T12:00:00Z",
+       "true",
+       "1",
+       "1",
+       "",
+       "false"},
+      {"INC-B",
+       "payments",
+       "warning",
+       "Card payments slow",
+       "2026-08-10T14:00:00Z",
+       "2026-08-10T14:00:00Z",
+       "2026-08-10T16:30:00Z",
+       "0",
+       "9000",
+       "true",
+       "true",
+       "chg-2",
+       "",
+       "done",
+       "2026-08-15T10:00:00Z",
+       "false",
+       "0",
+       "1",
+       "",
+       "false"},
+      {"inc-000001",
+       "search",
+       "critical",
+       "Search p99 latency above 2s",
+       "2026-09-05T03:00:00Z",
+       "2026-09-05T03:02:00Z",
+       "2026-09-05T03:20:00Z",
+       "120",
+       "1200",
+       "true",
+       "true",
+       "",
+       "",
+       "overdue",
+       "",
+       "",
+       "0",
+       "0",
+       "INC-G",
+       "true"},
+      {"INC-D",
+       "checkout",
+       "critical",
+       "Checkout timeouts again",
+       "2026-09-20T10:00:00Z",
+       "2026-09-20T10:20:00Z",
+       "",
+       "1200",
+       "",
+       "false",
+       "",
+       "",
+       "",
+       "pending",
+       "",
+       "",
+       "0",
+       "0",
+       "INC-A",
+       "false"},
+      {"INC-E",
+       "payments",
+       "warning",
+       "Refunds delayed",
+       "2026-09-30T23:55:00Z",
+       "2026-10-01T00:10:00Z",
+       "2026-10-01T01:00:00Z",
+       "900",
+       "3900",
+       "true",
+       "true",
+       "",
+       "",
+       "waived",
+       "",
+       "",
+       "0",
+       "0",
+       "INC-B",
+       "false"},
   };
   ASSERT_EQ(records.size(), expected.size());
   for (size_t r = 0; r < expected.size(); ++r) {
@@ -365,8 +476,8 @@ TEST_F(ReportTest, JsonRowsAreTypedWithNullForNoValue) {
   EXPECT_TRUE(a.at("repeat_of").is_null());
   const json::object& d = rows[3].as_object();  // INC-D, still open
   EXPECT_EQ(d.at("incident_id").as_string(), "INC-D");
-  for (const char* k : {"resolved_at", "time_to_fix_seconds", "fix_goal_met", "suspected_cause", "confirmed_cause",
-                        "debrief_completed_at", "debrief_on_time"}) {
+  for (const char* k : {"resolved_at", "time_to_fix_seconds", "fix_goal_met", "suspected_cause",
+                        "confirmed_cause", "debrief_completed_at", "debrief_on_time"}) {
     EXPECT_TRUE(d.at(k).is_null()) << k;
   }
   EXPECT_EQ(d.at("repeat_of").as_string(), "INC-A");
@@ -494,47 +605,80 @@ TEST_F(ReportTest, PerServiceBreakdownMostIncidentsFirst) {
   ASSERT_EQ(services.size(), 3u);
   EXPECT_EQ(services[0].at("service").as_string(), "checkout");
   ExpectSummary(services[0].at("summary").as_object(),
-                {{"incidents", 2},           {"incidents_resolved", 1},
-                 {"detect_goal_met", 0},     {"fix_goal_met", 0},
-                 {"detect_goal_attainment", 0}, {"fix_goal_attainment", 0},
-                 {"time_to_detect_p50_seconds", 1200}, {"time_to_detect_p90_seconds", 4200},
-                 {"time_to_fix_p50_seconds", 6000},    {"time_to_fix_p90_seconds", 6000},
-                 {"debriefs_required", 2},   {"debriefs_on_time", 1},
-                 {"debriefs_late", 0},       {"debriefs_missing", 0},
-                 {"debriefs_waived", 0},     {"debriefs_pending", 1},
-                 {"action_items_opened", 2}, {"action_items_closed", 1},
-                 {"repeats", 1},             {"auto_resolved", 0},
-                 {"changes", 1},             {"confirmed_causes", 1},
+                {{"incidents", 2},
+                 {"incidents_resolved", 1},
+                 {"detect_goal_met", 0},
+                 {"fix_goal_met", 0},
+                 {"detect_goal_attainment", 0},
+                 {"fix_goal_attainment", 0},
+                 {"time_to_detect_p50_seconds", 1200},
+                 {"time_to_detect_p90_seconds", 4200},
+                 {"time_to_fix_p50_seconds", 6000},
+                 {"time_to_fix_p90_seconds", 6000},
+                 {"debriefs_required", 2},
+                 {"debriefs_on_time", 1},
+                 {"debriefs_late", 0},
+                 {"debriefs_missing", 0},
+                 {"debriefs_waived", 0},
+                 {"debriefs_pending", 1},
+                 {"action_items_opened", 2},
+                 {"action_items_closed", 1},
+                 {"repeats", 1},
+                 {"auto_resolved", 0},
+                 {"changes", 1},
+                 {"confirmed_causes", 1},
                  {"change_failure_rate", 1}},
                 "checkout");
   EXPECT_EQ(services[1].at("service").as_string(), "payments");
   ExpectSummary(services[1].at("summary").as_object(),
-                {{"incidents", 2},           {"incidents_resolved", 2},
-                 {"detect_goal_met", 2},     {"fix_goal_met", 2},
-                 {"detect_goal_attainment", 1}, {"fix_goal_attainment", 1},
-                 {"time_to_detect_p50_seconds", 0}, {"time_to_detect_p90_seconds", 900},
-                 {"time_to_fix_p50_seconds", 3900}, {"time_to_fix_p90_seconds", 9000},
-                 {"debriefs_required", 2},   {"debriefs_on_time", 0},
-                 {"debriefs_late", 1},       {"debriefs_missing", 0},
-                 {"debriefs_waived", 1},     {"debriefs_pending", 0},
-                 {"action_items_opened", 1}, {"action_items_closed", 1},
-                 {"repeats", 1},             {"auto_resolved", 0},
-                 {"changes", 1},             {"confirmed_causes", 0},
+                {{"incidents", 2},
+                 {"incidents_resolved", 2},
+                 {"detect_goal_met", 2},
+                 {"fix_goal_met", 2},
+                 {"detect_goal_attainment", 1},
+                 {"fix_goal_attainment", 1},
+                 {"time_to_detect_p50_seconds", 0},
+                 {"time_to_detect_p90_seconds", 900},
+                 {"time_to_fix_p50_seconds", 3900},
+                 {"time_to_fix_p90_seconds", 9000},
+                 {"debriefs_required", 2},
+                 {"debriefs_on_time", 0},
+                 {"debriefs_late", 1},
+                 {"debriefs_missing", 0},
+                 {"debriefs_waived", 1},
+                 {"debriefs_pending", 0},
+                 {"action_items_opened", 1},
+                 {"action_items_closed", 1},
+                 {"repeats", 1},
+                 {"auto_resolved", 0},
+                 {"changes", 1},
+                 {"confirmed_causes", 0},
                  {"change_failure_rate", 0}},
                 "payments");
   EXPECT_EQ(services[2].at("service").as_string(), "search");
   ExpectSummary(services[2].at("summary").as_object(),
-                {{"incidents", 1},           {"incidents_resolved", 1},
-                 {"detect_goal_met", 1},     {"fix_goal_met", 1},
-                 {"detect_goal_attainment", 1}, {"fix_goal_attainment", 1},
-                 {"time_to_detect_p50_seconds", 120}, {"time_to_detect_p90_seconds", 120},
-                 {"time_to_fix_p50_seconds", 1200},   {"time_to_fix_p90_seconds", 1200},
-                 {"debriefs_required", 1},   {"debriefs_on_time", 0},
-                 {"debriefs_late", 0},       {"debriefs_missing", 1},
-                 {"debriefs_waived", 0},     {"debriefs_pending", 0},
-                 {"action_items_opened", 0}, {"action_items_closed", 0},
-                 {"repeats", 1},             {"auto_resolved", 1},
-                 {"changes", 1},             {"confirmed_causes", 0},
+                {{"incidents", 1},
+                 {"incidents_resolved", 1},
+                 {"detect_goal_met", 1},
+                 {"fix_goal_met", 1},
+                 {"detect_goal_attainment", 1},
+                 {"fix_goal_attainment", 1},
+                 {"time_to_detect_p50_seconds", 120},
+                 {"time_to_detect_p90_seconds", 120},
+                 {"time_to_fix_p50_seconds", 1200},
+                 {"time_to_fix_p90_seconds", 1200},
+                 {"debriefs_required", 1},
+                 {"debriefs_on_time", 0},
+                 {"debriefs_late", 0},
+                 {"debriefs_missing", 1},
+                 {"debriefs_waived", 0},
+                 {"debriefs_pending", 0},
+                 {"action_items_opened", 0},
+                 {"action_items_closed", 0},
+                 {"repeats", 1},
+                 {"auto_resolved", 1},
+                 {"changes", 1},
+                 {"confirmed_causes", 0},
                  {"change_failure_rate", 0}},
                 "search");
 }
@@ -612,7 +756,8 @@ TEST_F(ReportTest, HtmlIsSelfContainedAndEscapesUserText) {
   std::string html = Render("2026-Q3", ReportFormat::kHtml);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_NE(html.find("Alert on 5xx | ratio &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"), std::string::npos);
+  EXPECT_NE(html.find("Alert on 5xx | ratio &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"),
+            std::string::npos);
   EXPECT_NE(html.find("Checkout &quot;pay&quot; fails"), std::string::npos);
   for (const char* external : {"<link", "src=", "@import", "url(", "@font-face"}) {
     EXPECT_EQ(html.find(external), std::string::npos) << external;
@@ -624,7 +769,8 @@ TEST_F(ReportTest, HtmlIsSelfContainedAndEscapesUserText) {
   EXPECT_NE(html.find(">goal 5m</text>"), std::string::npos);
   EXPECT_NE(html.find(">goal 4h</text>"), std::string::npos);
   // Overdue debriefs and open action items come before the charts and tables.
-  size_t attention = html.find("Needs attention"), chart = html.find("<svg"), incidents = html.find("incidents long");
+  size_t attention = html.find("Needs attention"), chart = html.find("<svg"),
+         incidents = html.find("incidents long");
   EXPECT_LT(attention, chart);
   EXPECT_LT(chart, incidents);
   for (const char* column : kReportColumns) {
@@ -685,9 +831,10 @@ TEST_F(ReportTest, OpenMetricsStampsCumulativeCountersWithEventTimes) {
             std::string::npos);
   // INC-A is counted once it stayed resolved 15 minutes (09:55, 1782986100),
   // with the start its debrief confirmed.
-  EXPECT_NE(om.find("debriefd_incident_time_to_detect_seconds_sum{service=\"checkout\",severity=\"critical\"} 4200 "
-                    "1782986100\n"),
-            std::string::npos);
+  EXPECT_NE(
+      om.find("debriefd_incident_time_to_detect_seconds_sum{service=\"checkout\",severity=\"critical\"} 4200 "
+              "1782986100\n"),
+      std::string::npos);
   EXPECT_NE(om.find("debriefd_incident_goal_total{service=\"checkout\",severity=\"critical\",goal=\"fix\","
                     "result=\"missed\"} 1 1782986100\n"),
             std::string::npos);
@@ -775,13 +922,15 @@ TEST_F(ReportApiTest, BadParametersAre400WithTheField) {
     const char* query;
     const char* field;
   };
-  for (const Case& c : {Case{"", "quarter"}, Case{"quarter=2026-Q9", "quarter"},
-                        Case{"quarter=2026-Q3&format=xlsx", "format"}, Case{"from=2026-07-01", "to"},
-                        Case{"from=2026-08-01&to=2026-07-01", "to"}, Case{"from=July&to=2026-07-01", "from"},
-                        Case{"quarter=2026-Q3&from=2026-07-01", "from"}, Case{"quarter=2026-Q3&sort=id", "sort"}}) {
+  for (const Case& c :
+       {Case{"", "quarter"}, Case{"quarter=2026-Q9", "quarter"},
+        Case{"quarter=2026-Q3&format=xlsx", "format"}, Case{"from=2026-07-01", "to"},
+        Case{"from=2026-08-01&to=2026-07-01", "to"}, Case{"from=July&to=2026-07-01", "from"},
+        Case{"quarter=2026-Q3&from=2026-07-01", "from"}, Case{"quarter=2026-Q3&sort=id", "sort"}}) {
     HttpResponse r = api.Get(std::string("/api/v1/reports/quarterly?") + c.query);
     EXPECT_EQ(r.status, 400) << c.query;
     json::value body = json::parse(r.body);
+    ASSERT_TRUE(body.as_object().contains("field")) << c.query << ": " << r.body;
     EXPECT_EQ(body.at("field").as_string(), c.field) << c.query << ": " << r.body;
     EXPECT_FALSE(body.at("error").as_string().empty());
   }

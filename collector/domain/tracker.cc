@@ -230,6 +230,12 @@ Status IncidentTracker::Apply(const Event& e, std::string* incident_id) {
     BatchOverlay overlay;
     if (Status s = CheckOne(e, overlay); !s.ok()) return s;
   }
+  // The incident an event refers to, reported back through `incident_id`.
+  auto touch = [&](const std::string& id) -> Incident& {
+    Incident& inc = incidents_[by_id_.at(id)];
+    if (incident_id) *incident_id = inc.id;
+    return inc;
+  };
   std::visit(
       [&](const auto& b) {
         using T = std::decay_t<decltype(b)>;
@@ -255,9 +261,8 @@ Status IncidentTracker::Apply(const Event& e, std::string* incident_id) {
           if (incident_id) *incident_id = id;
         } else if constexpr (std::is_same_v<T, IncidentTransition>) {
           size_t idx = by_id_.at(b.incident_id);
-          Incident& inc = incidents_[idx];
+          Incident& inc = touch(b.incident_id);
           inc.human_action = true;
-          if (incident_id) *incident_id = inc.id;
           switch (b.kind) {
             case IncidentTransition::Kind::kAcknowledged:
               if (!inc.acknowledged_at) inc.acknowledged_at = b.time;
@@ -276,8 +281,7 @@ Status IncidentTracker::Apply(const Event& e, std::string* incident_id) {
               break;
           }
         } else if constexpr (std::is_same_v<T, DebriefCompleted>) {
-          Incident& inc = incidents_[by_id_.at(b.incident_id)];
-          if (incident_id) *incident_id = inc.id;
+          Incident& inc = touch(b.incident_id);
           inc.debrief_completed_at = b.time;
           inc.debrief_url = b.url;
           if (b.confirmed_cause_id) inc.confirmed_cause_id = b.confirmed_cause_id;
@@ -294,20 +298,17 @@ Status IncidentTracker::Apply(const Event& e, std::string* incident_id) {
           }
           for (const ActionItemSpec& spec : b.action_items) AddActionItem(inc, spec, b.time);
         } else if constexpr (std::is_same_v<T, DebriefWaived>) {
-          Incident& inc = incidents_[by_id_.at(b.incident_id)];
-          if (incident_id) *incident_id = inc.id;
+          Incident& inc = touch(b.incident_id);
           inc.debrief_waived_at = b.time;
           inc.debrief_waive_reason = b.reason;
           inc.timeline.push_back({b.time, "debrief.waived", b.reason});
         } else if constexpr (std::is_same_v<T, CheckpointCompleted>) {
-          Incident& inc = incidents_[by_id_.at(b.incident_id)];
-          if (incident_id) *incident_id = inc.id;
+          Incident& inc = touch(b.incident_id);
           inc.checkpoint_completed_at = b.time;
           inc.checkpoint_notes = b.notes;
           inc.timeline.push_back({b.time, "checkpoint.completed", b.notes});
         } else if constexpr (std::is_same_v<T, ActionItemOpened>) {
-          Incident& inc = incidents_[by_id_.at(b.incident_id)];
-          if (incident_id) *incident_id = inc.id;
+          Incident& inc = touch(b.incident_id);
           AddActionItem(inc, b.item, b.time);
         } else if constexpr (std::is_same_v<T, ActionItemClosed>) {
           ActionItem& item = action_items_.at(b.id);

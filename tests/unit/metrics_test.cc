@@ -33,26 +33,31 @@ void Replay(ApiHarness& h, const std::string& path) {
   }
 }
 
-TEST(Metrics, SmallHistoryMatchesTheGoldenExposition) {
-  Config c;
-  c.policy.debrief_required_for = {"critical", "warning"};
-  c.policy.goals_by_severity["warning"] = Goals{Min(15), Hours(4)};
-  ApiHarness h(c);
-  Replay(h, SourcePath("tests/fixtures/history/small.jsonl"));
-  h.clock().Set(T("2026-10-25T00:00:00Z"));
+// The small history with the example config's debrief and warning goals, seen
+// on 2026-10-25.
+class SmallHistory : public ::testing::Test {
+ protected:
+  static Config MakeConfig() {
+    Config c;
+    c.policy.debrief_required_for = {"critical", "warning"};
+    c.policy.goals_by_severity["warning"] = Goals{Min(15), Hours(4)};
+    return c;
+  }
+  void SetUp() override {
+    Replay(h, SourcePath("tests/fixtures/history/small.jsonl"));
+    h.clock().Set(T("2026-10-25T00:00:00Z"));
+  }
+  ApiHarness h{MakeConfig()};
+};
+
+TEST_F(SmallHistory, MetricsMatchTheGoldenExposition) {
   std::string text = h.Get("/metrics").body;
   const std::string golden_path = SourcePath("tests/golden/metrics.prom");
   if (std::getenv("DEBRIEFD_UPDATE_GOLDEN") != nullptr) std::ofstream(golden_path) << text;
   EXPECT_EQ(text, ReadFile(golden_path)) << "regenerate with DEBRIEFD_UPDATE_GOLDEN=1 if intended";
 }
 
-TEST(Metrics, SmallHistoryFigures) {
-  Config c;
-  c.policy.debrief_required_for = {"critical", "warning"};
-  c.policy.goals_by_severity["warning"] = Goals{Min(15), Hours(4)};
-  ApiHarness h(c);
-  Replay(h, SourcePath("tests/fixtures/history/small.jsonl"));
-  h.clock().Set(T("2026-10-25T00:00:00Z"));
+TEST_F(SmallHistory, MetricsShowTheHandComputedFigures) {
   // checkout: onset 09:06:40, detected 09:07:10 (30 s), resolved 09:48:00 (41m20s).
   EXPECT_EQ(h.Metric(R"(debriefd_incident_time_to_detect_seconds_sum{service="checkout",severity="critical"})"), 30);
   EXPECT_EQ(h.Metric(R"(debriefd_incident_time_to_fix_seconds_sum{service="checkout",severity="critical"})"), 2480);

@@ -39,8 +39,9 @@ test: deps
 # Benchmarks print their figures; docs/benchmarks.md records them.
 bench: deps
 	@$(MAKE) --no-print-directory configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target debriefd_ingest_bench
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target debriefd_ingest_bench debriefd_report_bench
 	./$(BUILD_DIR)/bench/debriefd_ingest_bench
+	./$(BUILD_DIR)/bench/debriefd_report_bench
 
 # Coverage-guided fuzzing of every parser of untrusted bytes (clang + libFuzzer).
 FUZZ_SECONDS ?= 60

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -186,6 +187,11 @@ int WriteReport(const std::string& config_path, std::optional<std::string> quart
   }
   std::optional<Config> config = LoadOrPrint(config_path);
   if (!config) return 1;
+  // A report of a store that is not there would be an empty report of a new one.
+  if (std::error_code ec; !std::filesystem::exists(config->storage_path, ec)) {
+    std::cerr << config_path << ": storage.path " << config->storage_path << ": no such store\n";
+    return 1;
+  }
   std::unique_ptr<SqliteStore> store = OpenStore(*config);
   if (!store) return 1;
   SystemClock clock;

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <span>
 
 namespace debriefd {
 namespace {
@@ -964,6 +965,21 @@ std::string RenderJson(const Report& r) {
 // ---------------------------------------------------------------------------
 // Markdown (GitHub-flavoured): headings and pipe tables that paste into a wiki.
 
+// The lists of overdue debriefs and open action items show the first
+// kListLimit in Markdown and HTML; the JSON export has them all.
+constexpr size_t kListLimit = 50;
+
+template <typename T>
+std::span<const T> Head(const std::vector<T>& v) {
+  return std::span<const T>(v.data(), std::min(v.size(), kListLimit));
+}
+
+std::string MoreText(size_t total, std::string_view before, std::string_view after) {
+  if (total <= kListLimit) return "";
+  return std::string(before) + "… and " + std::to_string(total - kListLimit) +
+         " more; the JSON export lists them all." + std::string(after);
+}
+
 // One table cell: no line breaks, and punctuation that would start markup
 // (or end the cell) escaped.
 std::string MdCell(std::string_view s) {
@@ -1043,11 +1059,12 @@ std::string RenderMarkdown(const Report& r) {
     out += "None.\n\n";
   } else {
     MdHeader(out, {"Incident", "Service", "Severity", "Title", "Due", "Overdue by"}, "llllrr");
-    for (size_t i : r.overdue_debriefs) {
+    for (size_t i : Head(r.overdue_debriefs)) {
       const ReportRow& row = r.rows[i];
       MdRow(out, {MdCell(row.incident_id), MdCell(row.service), MdCell(row.severity), MdCell(row.title),
                   ShortTime(*row.debrief_due_at), HumanDuration(r.generated_at - *row.debrief_due_at)});
     }
+    out += MoreText(r.overdue_debriefs.size(), "\n", "\n");
     out += '\n';
   }
 
@@ -1056,7 +1073,7 @@ std::string RenderMarkdown(const Report& r) {
     out += "None.\n\n";
   } else {
     MdHeader(out, {"Item", "Incident", "Service", "Title", "Opened", "Due", "Overdue"}, "lllllll");
-    for (const OpenActionItem& item : r.open_action_items) {
+    for (const OpenActionItem& item : Head(r.open_action_items)) {
       std::string title = MdCell(item.title);
       if (!item.url.empty() && item.url.find_first_of(" ()<>") == std::string::npos) {
         title = "[" + title + "](" + MdCell(item.url) + ")";
@@ -1064,6 +1081,7 @@ std::string RenderMarkdown(const Report& r) {
       MdRow(out, {MdCell(item.id), MdCell(item.incident_id), MdCell(item.service), title,
                   ShortTime(item.opened_at), ShortTime(item.due_at), item.overdue ? "**yes**" : "no"});
     }
+    out += MoreText(r.open_action_items.size(), "\n", "\n");
     out += '\n';
   }
 
@@ -1324,7 +1342,9 @@ void WeeklyChart(std::string& out, const Report& r) {
     out += "<text x=\"" + F(L - 8) + "\" y=\"" + F(y + 4) +
            "\" font-size=\"11\" text-anchor=\"end\" fill=\"#5d6878\">" + std::to_string(pct) + "%</text>";
   }
-  for (uint64_t v : {uint64_t{0}, (max_n + 1) / 2, max_n}) {
+  std::vector<uint64_t> ticks = {0, max_n};
+  if (max_n >= 4) ticks.insert(ticks.begin() + 1, max_n / 2);
+  for (uint64_t v : ticks) {
     double y = T + ph * (1 - static_cast<double>(v) / static_cast<double>(max_n));
     out += "<text x=\"" + F(L + pw + 8) + "\" y=\"" + F(y + 4) + "\" font-size=\"11\" fill=\"#8a94a3\">" +
            std::to_string(v) + "</text>";
@@ -1571,14 +1591,14 @@ void AttentionSection(std::string& out, const Report& r) {
     out +=
         "<table><thead><tr><th>Incident</th><th>Service</th><th>Severity</th><th>Title</th><th>Resolved</th>"
         "<th>Debrief due</th><th class=\"num\">Overdue by</th></tr></thead><tbody>";
-    for (size_t i : r.overdue_debriefs) {
+    for (size_t i : Head(r.overdue_debriefs)) {
       const ReportRow& row = r.rows[i];
       out += "<tr><td class=\"id\">" + Esc(row.incident_id) + "</td><td>" + Esc(row.service) + "</td><td>" +
              Esc(row.severity) + "</td><td>" + Esc(row.title) + "</td>" + TimeTd(row.resolved_at) +
              TimeTd(row.debrief_due_at) + "<td class=\"num late\">" +
              HumanDuration(r.generated_at - *row.debrief_due_at) + "</td></tr>";
     }
-    out += "</tbody></table>";
+    out += "</tbody></table>" + MoreText(r.overdue_debriefs.size(), "<p class=\"empty\">", "</p>");
   }
   out += "<h3>Open action items (" + std::to_string(r.open_action_items.size()) + ")</h3>";
   if (r.open_action_items.empty()) {
@@ -1587,7 +1607,7 @@ void AttentionSection(std::string& out, const Report& r) {
     out +=
         "<table><thead><tr><th>Item</th><th>Incident</th><th>Service</th><th>Title</th><th>Opened</th>"
         "<th>Due</th><th class=\"num\">Status</th></tr></thead><tbody>";
-    for (const OpenActionItem& item : r.open_action_items) {
+    for (const OpenActionItem& item : Head(r.open_action_items)) {
       out += "<tr><td class=\"id\">" + Esc(item.id) + "</td><td class=\"id\">" + Esc(item.incident_id) +
              "</td><td>" + Esc(item.service) + "</td><td>";
       if (!item.url.empty() && (item.url.rfind("https://", 0) == 0 || item.url.rfind("http://", 0) == 0)) {
@@ -1601,7 +1621,7 @@ void AttentionSection(std::string& out, const Report& r) {
                  : "<td class=\"num\">open</td>";
       out += "</tr>";
     }
-    out += "</tbody></table>";
+    out += "</tbody></table>" + MoreText(r.open_action_items.size(), "<p class=\"empty\">", "</p>");
   }
   out += "</section>";
 }

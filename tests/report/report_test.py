@@ -166,6 +166,13 @@ def test_formats(debriefd, source_dir, work):
         p = run([debriefd, "report", "--config", "debriefd.yaml"] + bad, work, expect=1)
         check(needle in p.stderr.decode(), "%r: %s" % (bad, p.stderr.decode()))
 
+    elsewhere = os.path.join(work, "elsewhere")
+    os.mkdir(elsewhere)
+    shutil.copy(os.path.join(work, "debriefd.yaml"), elsewhere)
+    p = run([debriefd, "report", "--config", "debriefd.yaml", "--quarter", "2026-Q3"], elsewhere, expect=1)
+    check("no such store" in p.stderr.decode() and not os.path.exists(os.path.join(elsewhere, "debriefd.db")),
+          "a missing store must be an error, not an empty report: " + p.stderr.decode())
+
     report(debriefd, work, "openmetrics", "report.om", "--quarter", "2026-Q3")
     html_path = os.path.join(work, "report.html")
     report(debriefd, work, "html", "report.html", "--quarter", "2026-Q3")

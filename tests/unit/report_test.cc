@@ -711,6 +711,35 @@ TEST_F(ReportTest, CustomRangeComparesWithTheSpanBeforeIt) {
   EXPECT_EQ(r.previous_summary.changes, 1u);  // chg-2
 }
 
+TEST(ReportLists, LongListsShowTheFirstFiftyInMarkdownAndHtmlAndAllInJson) {
+  Policy p;
+  p.debrief_required_for = {"critical"};
+  IncidentTracker t(p);
+  Time s = T("2026-07-01T10:00:00Z");
+  for (int i = 0; i < 55; ++i) {
+    std::string id = "INC-" + std::to_string(i);
+    Time at = s + Hours(i);
+    ASSERT_TRUE(t.Apply(Native(IncidentDeclared{id, at, "checkout", "critical", "t", std::nullopt}, at)).ok());
+    ASSERT_TRUE(
+        t.Apply(Native(IncidentTransition{IncidentTransition::Kind::kResolved, id, at + Min(30)}, at + Min(30)))
+            .ok());
+  }
+  ReportRange q3 = ParseQuarter("2026-Q3").value();
+  Time now = T("2026-10-15T00:00:00Z");
+  std::string md = RenderReport(t, now, q3, ReportFormat::kMarkdown);
+  EXPECT_NE(md.find("\n\n… and 5 more; the JSON export lists them all.\n\n"), std::string::npos);
+  size_t from = md.find("## Overdue debriefs"), to = md.find("## Open action items");
+  std::string section = md.substr(from, to - from);
+  size_t rows = 0;
+  for (size_t pos = 0; (pos = section.find("| INC-", pos)) != std::string::npos; ++pos) ++rows;
+  EXPECT_EQ(rows, 50u);
+  std::string html = RenderReport(t, now, q3, ReportFormat::kHtml);
+  EXPECT_NE(html.find("Overdue debriefs (55)"), std::string::npos);
+  EXPECT_NE(html.find("… and 5 more"), std::string::npos);
+  json::value doc = json::parse(RenderReport(t, now, q3, ReportFormat::kJson));
+  EXPECT_EQ(doc.at("overdue_debriefs").as_array().size(), 55u);
+}
+
 // ---------------------------------------------------------------------------
 // Formats.
 

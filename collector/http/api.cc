@@ -337,14 +337,18 @@ HttpResponse Api::Metrics() {
 HttpResponse Api::QuarterlyReport(const std::map<std::string, std::string>& query) {
   Result<ReportRequest> req = ParseReportQuery(query);
   if (!req.ok()) return ErrorResponse(req.status());
-  return ingest_.Read([&](const IncidentTracker& t, Time now) {
-    HttpResponse r;
-    r.content_type = ContentType(req->format);
-    r.body = RenderReport(t, now, req->range, req->format);
-    r.headers["Content-Disposition"] =
-        "attachment; filename=\"" + ReportFileName(req->range, req->format) + "\"";
+  HttpResponse r;
+  r.content_type = ContentType(req->format);
+  r.headers["Content-Disposition"] = "attachment; filename=\"" + ReportFileName(req->range, req->format) + "\"";
+  if (req->format == ReportFormat::kOpenMetrics) {
+    r.body = ingest_.Read([&](const IncidentTracker& t, Time) { return RenderOpenMetrics(t, req->range); });
     return r;
-  });
+  }
+  // Only the model is built under the state lock; rendering, the larger part,
+  // happens outside it so that ingestion is not held up by a report.
+  Report report = ingest_.Read([&](const IncidentTracker& t, Time now) { return BuildReport(t, now, req->range); });
+  r.body = RenderReport(report, req->format);
+  return r;
 }
 
 }  // namespace debriefd

@@ -105,7 +105,9 @@ TEST(Api, BadInputGets400NamingTheFieldAndStoresNothing) {
     EXPECT_EQ(r.status, 400) << c.body;
     json::object b = Body(r);
     EXPECT_FALSE(b.at("error").as_string().empty());
-    if (!c.field.empty()) EXPECT_EQ(b.at("field"), c.field.c_str()) << r.body;
+    if (!c.field.empty()) {
+      EXPECT_EQ(b.at("field"), c.field.c_str()) << r.body;
+    }
   }
   EXPECT_EQ(h.Metric(R"(debriefd_changes_total{service="x",kind="deploy"})"), -1) << "all or nothing";
   EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="events",result="rejected"})"), 2);

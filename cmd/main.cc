@@ -99,6 +99,25 @@ int CheckConfig(const std::string& path) {
   return 0;
 }
 
+// A store opened and rebuilt into an IngestService, for the one-shot commands.
+struct LoadedStore {
+  std::unique_ptr<SqliteStore> store;
+  SystemClock clock;
+  std::unique_ptr<IngestService> ingest;
+};
+
+std::unique_ptr<LoadedStore> LoadStore(const Config& config) {
+  auto loaded = std::make_unique<LoadedStore>();
+  loaded->store = OpenStore(config);
+  if (!loaded->store) return nullptr;
+  loaded->ingest = std::make_unique<IngestService>(*loaded->store, config.policy, loaded->clock);
+  if (Result<size_t> rebuilt = loaded->ingest->Load(); !rebuilt.ok()) {
+    std::cerr << rebuilt.status().message() << "\n";
+    return nullptr;
+  }
+  return loaded;
+}
+
 int Replay(const std::string& config_path, const std::string& events_path) {
   std::optional<Config> config = LoadOrPrint(config_path);
   if (!config) return 1;
@@ -107,14 +126,9 @@ int Replay(const std::string& config_path, const std::string& events_path) {
     std::cerr << events_path << ": cannot read\n";
     return 1;
   }
-  std::unique_ptr<SqliteStore> store = OpenStore(*config);
-  if (!store) return 1;
-  SystemClock clock;
-  IngestService ingest(*store, config->policy, clock);
-  if (Result<size_t> loaded = ingest.Load(); !loaded.ok()) {
-    std::cerr << loaded.status().message() << "\n";
-    return 1;
-  }
+  std::unique_ptr<LoadedStore> loaded = LoadStore(*config);
+  if (!loaded) return 1;
+  IngestService& ingest = *loaded->ingest;
   size_t accepted = 0, duplicates = 0, rejected = 0, line_no = 0;
   std::vector<std::pair<std::string, std::vector<ParsedEvent>>> chunk;
   std::vector<size_t> chunk_lines;
@@ -192,14 +206,9 @@ int WriteReport(const std::string& config_path, std::optional<std::string> quart
     std::cerr << config_path << ": storage.path " << config->storage_path << ": no such store\n";
     return 1;
   }
-  std::unique_ptr<SqliteStore> store = OpenStore(*config);
-  if (!store) return 1;
-  SystemClock clock;
-  IngestService ingest(*store, config->policy, clock);
-  if (Result<size_t> loaded = ingest.Load(); !loaded.ok()) {
-    std::cerr << loaded.status().message() << "\n";
-    return 1;
-  }
+  std::unique_ptr<LoadedStore> loaded = LoadStore(*config);
+  if (!loaded) return 1;
+  IngestService& ingest = *loaded->ingest;
   std::string text = ingest.Read(
       [&](const IncidentTracker& t, Time now) { return RenderReport(t, now, *range, *format); });
   if (out_path.empty()) {

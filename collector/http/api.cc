@@ -4,6 +4,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "exporters/metrics.h"
 #include "exporters/report.h"
 
@@ -247,10 +249,15 @@ void Api::Ingest(const std::string& source, const HttpRequest& req, Respond resp
   Result<std::vector<ParsedEvent>> parsed = ParseRequestBody(source, req.body, received_at);
   if (!parsed.ok()) {
     ingest_.CountRejected(source);
+    // The sender rarely reads our answer: the log is where the reason is seen.
+    spdlog::warn("rejected {} request: {}", source, parsed.status().message());
     return respond(ErrorResponse(parsed.status()));
   }
-  ingest_.Submit(source, std::move(parsed.value()), [respond = std::move(respond)](IngestOutcome out) {
-    if (!out.status.ok()) return respond(ErrorResponse(out.status));
+  ingest_.Submit(source, std::move(parsed.value()), [respond = std::move(respond), source](IngestOutcome out) {
+    if (!out.status.ok()) {
+      spdlog::warn("rejected {} request: {}", source, out.status.message());
+      return respond(ErrorResponse(out.status));
+    }
     json::array ids;
     for (const std::string& id : out.incident_ids) ids.push_back(id.empty() ? json::value(nullptr) : json::value(id));
     respond(Json(200, json::object{{"accepted", out.accepted},

@@ -168,12 +168,11 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file, const std:
   Reader r(file, base_dir, &out.errors);
   Config& c = out.config;
   Policy& p = c.policy;
-  if (!r.Mapping(root, "", {"listen", "external_url", "storage", "limits", "auth", "log", "goals", "alerts",
+  if (!r.Mapping(root, "", {"listen", "storage", "limits", "auth", "log", "goals", "alerts",
                             "changes", "debrief", "action_items", "repeats"})) {
     if (!root.IsMap()) return out;
   }
   r.String(root, "", "listen", &c.listen);
-  r.String(root, "", "external_url", &c.external_url);
   if (YAML::Node n = root["storage"]; r.Mapping(n, "storage", {"path"})) {
     r.String(n, "storage", "path", &c.storage_path);
   }

@@ -19,7 +19,6 @@ struct AuthConfig {
 
 struct Config {
   std::string listen = "127.0.0.1:9466";
-  std::string external_url;  // how users reach debriefd; used for links
   std::string storage_path = "data/debriefd.db";
   size_t max_body = 1 << 20;
   Duration read_timeout = std::chrono::seconds(30);

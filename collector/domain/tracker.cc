@@ -324,8 +324,7 @@ Status IncidentTracker::Apply(const Event& e, std::string* incident_id) {
   return Status::Ok();
 }
 
-void IncidentTracker::AddActionItem(const Incident& inc_const, const ActionItemSpec& spec, Time at) {
-  Incident& inc = incidents_[by_id_.at(inc_const.id)];
+void IncidentTracker::AddActionItem(Incident& inc, const ActionItemSpec& spec, Time at) {
   ActionItem item;
   item.id = spec.id;
   item.incident_id = inc.id;
@@ -594,14 +593,14 @@ DebriefView IncidentTracker::DebriefOf(const Incident& inc, Time now) const {
   return v;
 }
 
-CheckpointView IncidentTracker::CheckpointAt(const Incident& inc, std::optional<Time> now) const {
+CheckpointView IncidentTracker::CheckpointAt(const Incident& inc, Time now) const {
   CheckpointView v;
   if (!inc.debrief_completed_at) return v;  // not due before the debrief
   v.due_at = *inc.debrief_completed_at + policy_.checkpoint_after;
   if (inc.checkpoint_completed_at) {
     v.status = CheckpointStatus::kDone;
     v.completed_at = inc.checkpoint_completed_at;
-  } else if (now && *now > *v.due_at) {
+  } else if (now > *v.due_at) {
     v.status = CheckpointStatus::kOverdue;
   } else {
     v.status = CheckpointStatus::kPending;

@@ -98,8 +98,7 @@ class IncidentTracker {
   const ChangeEvent* SuspectedCause(const Incident& inc) const;
   Clocking ClockOf(const Incident& inc) const;
   DebriefView DebriefOf(const Incident& inc, Time now) const;
-  CheckpointView CheckpointOf(const Incident& inc) const { return CheckpointAt(inc, std::nullopt); }
-  CheckpointView CheckpointAt(const Incident& inc, std::optional<Time> now) const;
+  CheckpointView CheckpointAt(const Incident& inc, Time now) const;
   bool DebriefRequired(const Incident& inc) const;
 
   const std::map<ServiceSeverity, IncidentCounters>& counters() const { return counters_; }
@@ -124,7 +123,7 @@ class IncidentTracker {
                      const std::string& fallback) const;
   std::string NextIncidentId();
   IncidentCounters& CountersFor(const Incident& inc);
-  void AddActionItem(const Incident& inc, const ActionItemSpec& spec, Time at);
+  void AddActionItem(Incident& inc, const ActionItemSpec& spec, Time at);
 
   Policy policy_;
   std::vector<double> bounds_;

@@ -21,10 +21,10 @@
 #include <thread>
 #include <vector>
 
-#include "collector/http/api.h"
-#include "collector/http/server.h"
-#include "collector/parsers/parsers.h"
-#include "collector/service/ingest_service.h"
+#include "server/api.h"
+#include "server/server.h"
+#include "collector/sources/parsers.h"
+#include "collector/ingest/ingest_service.h"
 #include "collector/store/sqlite_store.h"
 
 namespace debriefd {

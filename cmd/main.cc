@@ -10,9 +10,9 @@
 #include <optional>
 #include <thread>
 
-#include "collector/http/api.h"
-#include "collector/http/server.h"
-#include "collector/service/ingest_service.h"
+#include "server/api.h"
+#include "server/server.h"
+#include "collector/ingest/ingest_service.h"
 #include "collector/store/sqlite_store.h"
 #include "config/config.h"
 #include "exporters/report.h"

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "collector/domain/policy.h"
+#include "domain/policy.h"
 
 namespace debriefd {
 

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "collector/domain/event_store.h"
-#include "collector/domain/tracker.h"
+#include "domain/event_store.h"
+#include "domain/tracker.h"
 
 namespace debriefd {
 

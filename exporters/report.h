@@ -20,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include "collector/domain/status.h"
-#include "collector/domain/tracker.h"
+#include "domain/status.h"
+#include "domain/tracker.h"
 
 namespace debriefd {
 

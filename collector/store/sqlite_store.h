@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "collector/domain/event_store.h"
+#include "domain/event_store.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "collector/parsers/parsers.h"
+#include "collector/sources/parsers.h"
 
 namespace debriefd {
 

@@ -1,0 +1,104 @@
+// Parser for Alertmanager webhook notifications (version 4), which Grafana's
+// Alertmanager-compatible contact point also sends.
+#include <algorithm>
+
+#include "collector/sources/json_reader.h"
+#include "collector/sources/parsers.h"
+
+namespace debriefd {
+namespace {
+
+constexpr const char* kSource = "alertmanager";
+using json_reader::Invalid;
+using json_reader::ObjectReader;
+
+Result<std::map<std::string, std::string>> StringMap(const boost::json::object& obj,
+                                                     const std::string& path) {
+  std::map<std::string, std::string> out;
+  for (const auto& kv : obj) {
+    if (!kv.value().is_string()) {
+      return Invalid(kSource, path + "." + std::string(kv.key()), "not a string");
+    }
+    out.emplace(std::string(kv.key()), std::string(kv.value().get_string()));
+  }
+  return out;
+}
+
+std::string LabelFingerprint(const std::map<std::string, std::string>& labels) {
+  std::string s;
+  for (const auto& [k, v] : labels) s += k + "\xff" + v + "\xff";
+  return StableHash(s);
+}
+
+}  // namespace
+
+// Parses one alert object; `path` is its place in the request, e.g. "alerts[2]".
+Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string& path, Time received_at) {
+  ObjectReader r(obj, kSource, path);
+  std::optional<std::string> status = r.String("status", true, 16);
+  const boost::json::object* labels_obj = r.Object("labels", true);
+  const boost::json::object* annotations_obj = r.Object("annotations", false);
+  std::optional<Time> starts_at = r.Timestamp("startsAt", true);
+  std::optional<Time> ends_at = r.Timestamp("endsAt", false);
+  std::optional<std::string> fingerprint = r.String("fingerprint", false, 128);
+  std::optional<std::string> generator_url = r.String("generatorURL", false);
+  if (!r.ok()) return r.status();
+  if (*status != "firing" && *status != "resolved") {
+    r.Fail("status", "must be \"firing\" or \"resolved\"");
+    return r.status();
+  }
+  Result<std::map<std::string, std::string>> labels = StringMap(*labels_obj, r.FieldPath("labels"));
+  if (!labels.ok()) return labels.status();
+
+  AlertNotification a;
+  a.firing = *status == "firing";
+  a.labels = std::move(labels.value());
+  if (auto it = a.labels.find("alertname"); it != a.labels.end()) a.alertname = it->second;
+  if (annotations_obj != nullptr) {
+    Result<std::map<std::string, std::string>> ann = StringMap(*annotations_obj, r.FieldPath("annotations"));
+    if (!ann.ok()) return ann.status();
+    for (const char* key : {"summary", "title", "description"}) {
+      if (auto it = ann->find(key); it != ann->end() && !it->second.empty()) {
+        a.summary = it->second.substr(0, 512);
+        break;
+      }
+    }
+  }
+  a.starts_at = *starts_at;
+  if (ends_at && !IsGoZeroTime(*ends_at) && !a.firing) a.ends_at = ends_at;
+  a.fingerprint = fingerprint && !fingerprint->empty() ? *fingerprint : LabelFingerprint(a.labels);
+  a.generator_url = generator_url.value_or("");
+
+  Event e;
+  e.source = kSource;
+  e.received_at = received_at;
+  // The same notification: fingerprint, status, startsAt and endsAt all equal.
+  e.dedup_key = "am:" + a.fingerprint + "|" + *status + "|" + FormatRfc3339(*starts_at) + "|" +
+                (ends_at ? FormatRfc3339(*ends_at) : "");
+  e.body = std::move(a);
+  return e;
+}
+
+Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(std::string_view body, Time received_at) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(body, ec);
+  if (ec) return Invalid(kSource, "", "malformed JSON: " + ec.message());
+  if (!v.is_object()) return Invalid(kSource, "", "the body must be a JSON object");
+  ObjectReader r(v.get_object(), kSource, "");
+  const boost::json::array* alerts = r.Array("alerts", true);
+  if (!r.ok()) return r.status();
+
+  std::vector<ParsedEvent> out;
+  out.reserve(alerts->size());
+  for (size_t i = 0; i < alerts->size(); ++i) {
+    std::string path = "alerts[" + std::to_string(i) + "]";
+    if (!(*alerts)[i].is_object()) return Invalid(kSource, path, "not an object");
+    const boost::json::object& alert = (*alerts)[i].get_object();
+    Result<Event> e = ParseAlertObject(alert, path, received_at);
+    if (!e.ok()) return e.status();
+    out.push_back({std::move(e.value()), boost::json::serialize(alert)});
+  }
+  return out;
+}
+
+}  // namespace debriefd

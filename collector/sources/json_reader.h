@@ -1,0 +1,44 @@
+#pragma once
+// Typed, path-aware reads from a Boost.JSON object, shared by the parsers.
+// Internal to collector/parsers.
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+
+#include "domain/status.h"
+#include "domain/time.h"
+
+namespace debriefd::json_reader {
+
+// Reads fields of one object; the first error is kept and later reads are no-ops.
+class ObjectReader {
+ public:
+  ObjectReader(const boost::json::object& obj, std::string source, std::string path)
+      : obj_(obj), source_(std::move(source)), path_(std::move(path)) {}
+
+  std::optional<std::string> String(const char* key, bool required, size_t max_len = 4096);
+  std::optional<Time> Timestamp(const char* key, bool required);
+  std::optional<double> Number(const char* key, bool required);
+  // An identifier usable in URLs and metric labels: [A-Za-z0-9._:/-]{1,128}.
+  std::optional<std::string> Id(const char* key, bool required);
+  const boost::json::object* Object(const char* key, bool required);
+  const boost::json::array* Array(const char* key, bool required);
+
+  void Fail(const std::string& key, const std::string& reason);
+  std::string FieldPath(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  const Status& status() const { return status_; }
+  bool ok() const { return status_.ok(); }
+
+ private:
+  const boost::json::value* Get(const char* key, bool required, boost::json::kind kind, const char* what);
+
+  const boost::json::object& obj_;
+  std::string source_;
+  std::string path_;
+  Status status_;
+};
+
+Status Invalid(const std::string& source, const std::string& field, const std::string& reason);
+
+}  // namespace debriefd::json_reader

@@ -1,0 +1,118 @@
+#pragma once
+// An incident as the tracker keeps it, and the views derived from it at a given
+// time (clocking against goals, debrief and checkpoint status).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.h"
+#include "domain/time.h"
+
+namespace debriefd {
+
+struct AlertInstance {
+  std::string fingerprint;
+  std::string alertname;
+  std::map<std::string, std::string> labels;
+  std::string summary;
+  std::string generator_url;
+  Time starts_at{};  // when the alert started firing (Prometheus' startsAt)
+  Time onset{};      // starts_at minus the rule's pending (`for:`) duration
+  std::optional<Time> ends_at;
+  bool resolved = false;
+};
+
+struct TimelineEntry {
+  Time time{};
+  std::string kind;    // e.g. "alert.firing", "incident.acknowledged", "reopened"
+  std::string detail;  // alertname, change id, url, ...
+};
+
+struct ActionItem {
+  std::string id;
+  std::string incident_id;
+  std::string service;
+  std::string title;
+  std::string url;
+  std::vector<std::string> labels;
+  Time opened_at{};
+  Time due_at{};
+  std::optional<Time> closed_at;
+
+  bool open() const { return !closed_at.has_value(); }
+  bool OverdueAt(Time now) const { return open() && now > due_at; }
+};
+
+struct Incident {
+  std::string id;
+  std::string key;  // the grouping key, e.g. "service=checkout"
+  std::string service;
+  std::string severity;
+  std::string title;
+  bool open = true;
+
+  Time started_at{};   // derived: see IncidentTracker::RecomputeStart
+  Time detected_at{};  // first firing notification received, or the declaration
+  std::optional<Time> declared_started_at;
+  std::optional<Time> corrected_started_at;  // from the debrief's timeline
+  std::optional<std::string> confirmed_cause_id;
+  std::optional<Time> acknowledged_at;
+  std::optional<Time> mitigated_at;
+  std::optional<Time> resolved_at;
+  bool human_action = false;  // declared, acknowledged, mitigated or resolved by a person
+  bool declared = false;
+  int reopen_count = 0;
+  std::vector<AlertInstance> alerts;
+  std::vector<TimelineEntry> timeline;
+
+  // The debrief loop.
+  std::optional<Time> debrief_completed_at;
+  std::string debrief_url;
+  std::optional<Time> debrief_waived_at;
+  std::string debrief_waive_reason;
+  std::optional<Time> checkpoint_completed_at;
+  std::string checkpoint_notes;
+  std::optional<Impact> impact;
+  std::vector<std::string> action_item_ids;
+  std::optional<std::string> repeat_of;
+
+  // True once the incident has stayed resolved past `reopen_within` and has
+  // been observed into the histograms and goal counters.
+  bool counted = false;
+
+  bool auto_resolved() const { return !open && !human_action; }
+};
+
+// Clocking of one incident against its severity's goals.
+struct Clocking {
+  Time started_at{};
+  Duration time_to_detect{};
+  std::optional<Duration> time_to_fix;  // absent while unresolved
+  bool detect_goal_met = false;
+  std::optional<bool> fix_goal_met;
+};
+
+enum class DebriefStatus { kNotRequired, kPending, kOverdue, kDone, kWaived };
+enum class CheckpointStatus { kNotDue, kPending, kOverdue, kDone };
+
+const char* ToString(DebriefStatus s);
+const char* ToString(CheckpointStatus s);
+std::optional<DebriefStatus> ParseDebriefStatus(std::string_view s);
+
+struct DebriefView {
+  DebriefStatus status = DebriefStatus::kPending;
+  std::optional<Time> due_at;
+  std::optional<Time> completed_at;
+  std::optional<bool> on_time;  // set once completed
+};
+
+struct CheckpointView {
+  CheckpointStatus status = CheckpointStatus::kNotDue;
+  std::optional<Time> due_at;
+  std::optional<Time> completed_at;
+};
+
+}  // namespace debriefd

@@ -1,0 +1,52 @@
+#pragma once
+// The rules the tracker applies, as plain values. config/ fills this from YAML;
+// tests build it directly. Defaults are the documented ones.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "domain/time.h"
+
+namespace debriefd {
+
+struct Goals {
+  Duration detect = std::chrono::minutes(5);
+  Duration fix = std::chrono::hours(1);
+};
+
+struct Policy {
+  Goals goals;
+  std::map<std::string, Goals> goals_by_severity;
+
+  // Alert grouping and clocking.
+  std::vector<std::string> group_by = {"service"};
+  std::string service_label = "service";
+  std::string severity_label = "severity";
+  Duration reopen_within = std::chrono::minutes(15);
+  std::map<std::string, Duration> pending;  // alertname -> the rule's `for:`
+  // Alerts carrying any of these label values are stored but open no incident:
+  // by default debriefd's own reminders (see config/prometheus/debriefd.rules.yml).
+  std::map<std::string, std::string> ignore_labels = {{"alert_source", "debriefd"}};
+
+  Duration cause_window = std::chrono::hours(2);
+
+  // The debrief loop.
+  std::vector<std::string> debrief_required_for;  // empty: every severity
+  Duration debrief_due_within = std::chrono::hours(72);
+  Duration checkpoint_after = std::chrono::hours(14 * 24);
+  bool skip_auto_resolved = false;
+  Duration action_item_due_within = std::chrono::hours(30 * 24);
+  Duration repeat_window = std::chrono::hours(90 * 24);
+
+  const Goals& GoalsFor(const std::string& severity) const {
+    auto it = goals_by_severity.find(severity);
+    return it == goals_by_severity.end() ? goals : it->second;
+  }
+  bool DebriefRequiredFor(const std::string& severity) const;
+};
+
+// Label value used when an alert lacks the service or severity label.
+inline constexpr const char* kUnknown = "unknown";
+
+}  // namespace debriefd

@@ -1,0 +1,141 @@
+// Strict configuration: defaults, every shipped example, and one fixture per
+// rejected config (tests/fixtures/config/rejected/*.yaml, whose first line says
+// "# expect: <line>: <text the error must contain>").
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/test_util.h"
+
+namespace debriefd {
+namespace {
+using namespace debriefd::testing;
+
+TEST(Config, EmptyFileMeansEveryDefault) {
+  ConfigLoad load = LoadConfig("", "empty.yaml");
+  ASSERT_TRUE(load.ok());
+  const Config& c = load.config;
+  EXPECT_EQ(c.listen, "127.0.0.1:9466");
+  EXPECT_EQ(c.max_body, 1u << 20);
+  EXPECT_EQ(c.policy.goals.detect, Min(5));
+  EXPECT_EQ(c.policy.goals.fix, Hours(1));
+  EXPECT_EQ(c.policy.group_by, std::vector<std::string>{"service"});
+  EXPECT_EQ(c.policy.reopen_within, Min(15));
+  EXPECT_EQ(c.policy.cause_window, Hours(2));
+  EXPECT_EQ(c.policy.debrief_due_within, Hours(72));
+  EXPECT_EQ(c.policy.checkpoint_after, Days(14));
+  EXPECT_EQ(c.policy.repeat_window, Days(90));
+  EXPECT_TRUE(c.policy.debrief_required_for.empty());
+  EXPECT_EQ(c.policy.ignore_labels.at("alert_source"), "debriefd");
+}
+
+TEST(Config, IgnoreLabelsCanBeTurnedOff) {
+  ConfigLoad load = LoadConfig("alerts:\n  ignore_labels: {}\n", "c.yaml");
+  ASSERT_TRUE(load.ok());
+  EXPECT_TRUE(load.config.policy.ignore_labels.empty());
+}
+
+TEST(Config, ReadsEveryKey) {
+  ConfigLoad load = LoadConfig(R"(
+listen: 0.0.0.0:9000
+storage: {path: /var/lib/debriefd/store.db}
+limits: {max_body: 512KiB, read_timeout: 10s}
+auth: {ingest_token: in, read_token: out}
+goals:
+  detect: 10m
+  fix: 2h
+  by_severity:
+    critical: {detect: 2m}
+alerts:
+  group_by: [service, cluster]
+  service_label: app
+  severity_label: priority
+  reopen_within: 30m
+  pending: {HighErrorRate: 5m}
+changes: {cause_window: 4h}
+debrief: {required_for: [critical], due_within: 48h, checkpoint_after: 7d, skip_auto_resolved: true}
+action_items: {due_within: 14d}
+repeats: {window: 30d}
+)", "full.yaml");
+  ASSERT_TRUE(load.ok()) << load.errors[0].ToString();
+  const Config& c = load.config;
+  EXPECT_EQ(c.listen, "0.0.0.0:9000");
+  EXPECT_EQ(c.storage_path, "/var/lib/debriefd/store.db");
+  EXPECT_EQ(c.max_body, 512u * 1024);
+  EXPECT_EQ(c.auth.ingest_token, "in");
+  EXPECT_EQ(c.policy.GoalsFor("critical").detect, Min(2));
+  EXPECT_EQ(c.policy.GoalsFor("critical").fix, Hours(2)) << "inherits the global fix goal";
+  EXPECT_EQ(c.policy.GoalsFor("warning").detect, Min(10));
+  EXPECT_EQ(c.policy.group_by, (std::vector<std::string>{"service", "cluster"}));
+  EXPECT_EQ(c.policy.service_label, "app");
+  EXPECT_EQ(c.policy.pending.at("HighErrorRate"), Min(5));
+  EXPECT_EQ(c.policy.cause_window, Hours(4));
+  EXPECT_TRUE(c.policy.skip_auto_resolved);
+  EXPECT_EQ(c.policy.checkpoint_after, Days(7));
+  EXPECT_EQ(c.policy.action_item_due_within, Days(14));
+  EXPECT_EQ(c.policy.repeat_window, Days(30));
+}
+
+TEST(Config, ReportsEveryErrorWithFileAndLine) {
+  ConfigLoad load = LoadConfig("listen: x\nfoo: 1\ngoals:\n  detect: soon\n  fix: 1h\n", "two.yaml");
+  ASSERT_EQ(load.errors.size(), 2u);
+  EXPECT_EQ(load.errors[0].ToString(), "two.yaml:2: foo: unknown key (known: action_items, alerts, auth, changes, debrief, goals, limits, listen, log, repeats, storage)");
+  EXPECT_EQ(load.errors[1].line, 4);
+}
+
+TEST(Config, EveryShippedExampleLoads) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(SourcePath("config"))) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".yaml" || name.rfind("debriefd", 0) != 0) continue;
+    ConfigLoad load = LoadConfigFile(entry.path().string());
+    for (const auto& e : load.errors) ADD_FAILURE() << e.ToString();
+    ++checked;
+  }
+  EXPECT_GE(checked, 1);
+}
+
+TEST(Config, RejectedFixturesFailWhereTheySay) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(SourcePath("tests/fixtures/config/rejected"))) {
+    std::string text = ReadFile(entry.path());
+    const std::string prefix = "# expect: ";
+    ASSERT_EQ(text.rfind(prefix, 0), 0u) << entry.path();
+    std::string expect = text.substr(prefix.size(), text.find('\n') - prefix.size());
+    int line = std::stoi(expect);
+    std::string needle = expect.substr(expect.find(": ") + 2);
+    ConfigLoad load = LoadConfigFile(entry.path().string());
+    ASSERT_FALSE(load.ok()) << entry.path();
+    EXPECT_EQ(load.errors[0].line, line) << load.errors[0].ToString();
+    EXPECT_NE(load.errors[0].message.find(needle), std::string::npos) << load.errors[0].ToString();
+    EXPECT_EQ(load.errors[0].file, entry.path().string());
+    ++checked;
+  }
+  EXPECT_GE(checked, 10);
+}
+
+TEST(Config, TokenFilesAreReadRelativeToTheConfig) {
+  TempDir dir;
+  std::ofstream(dir.File("token")) << "s3cret\n";
+  std::ofstream(dir.File("c.yaml")) << "auth:\n  ingest_token_file: token\n";
+  ConfigLoad load = LoadConfigFile(dir.File("c.yaml"));
+  ASSERT_TRUE(load.ok()) << load.errors[0].ToString();
+  EXPECT_EQ(load.config.auth.ingest_token, "s3cret");
+}
+
+TEST(ByteSize, ParsesUnits) {
+  size_t n = 0;
+  EXPECT_TRUE(ParseByteSize("1MiB", &n));
+  EXPECT_EQ(n, 1u << 20);
+  EXPECT_TRUE(ParseByteSize("2048", &n));
+  EXPECT_EQ(n, 2048u);
+  EXPECT_TRUE(ParseByteSize("10KB", &n));
+  EXPECT_EQ(n, 10000u);
+  EXPECT_FALSE(ParseByteSize("1 TiB", &n));
+  EXPECT_FALSE(ParseByteSize("MiB", &n));
+}
+
+}  // namespace
+}  // namespace debriefd

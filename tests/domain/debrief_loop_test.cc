@@ -1,0 +1,238 @@
+// The debrief loop: due and overdue debriefs, checkpoints, action items,
+// repeats and auto-resolved incidents, with explicit times.
+#include <gtest/gtest.h>
+
+#include "domain/tracker.h"
+#include "tests/support/test_util.h"
+
+namespace debriefd {
+namespace {
+using namespace debriefd::testing;
+
+class DebriefLoopTest : public ::testing::Test {
+ protected:
+  DebriefLoopTest() : tracker(MakePolicy()) {}
+  static Policy MakePolicy() {
+    Policy p;
+    p.debrief_required_for = {"critical", "warning"};
+    p.debrief_due_within = Hours(72);
+    p.checkpoint_after = Days(14);
+    p.action_item_due_within = Days(30);
+    p.repeat_window = Days(90);
+    return p;
+  }
+  Status Apply(EventBody body, Time at) {
+    Event e = Native(std::move(body), at);
+    e.dedup_key += std::to_string(seq++);
+    return tracker.Apply(e);
+  }
+  // Declares an incident at s and resolves it 30 minutes later.
+  void Incident(const std::string& id, const std::string& severity = "critical",
+                const std::string& service = "checkout") {
+    ASSERT_TRUE(Apply(IncidentDeclared{id, s, service, severity, "t", std::nullopt}, s).ok());
+    ASSERT_TRUE(Apply(IncidentTransition{IncidentTransition::Kind::kResolved, id, s + Min(30)}, s + Min(30)).ok());
+  }
+  DebriefView Debrief(const std::string& id, Time now) { return tracker.DebriefOf(*tracker.Find(id), now); }
+  CheckpointView Checkpoint(const std::string& id, Time now) {
+    return tracker.CheckpointAt(*tracker.Find(id), now);
+  }
+
+  IncidentTracker tracker;
+  Time s = T("2026-10-01T10:00:00Z");
+  int seq = 0;
+};
+
+TEST_F(DebriefLoopTest, DebriefIsPendingUntilDueThenOverdue) {
+  Incident("INC-1");
+  Time due = s + Min(30) + Hours(72);
+  EXPECT_EQ(*Debrief("INC-1", s).due_at, due);
+  EXPECT_EQ(Debrief("INC-1", due).status, DebriefStatus::kPending);
+  EXPECT_EQ(Debrief("INC-1", due + Duration(1)).status, DebriefStatus::kOverdue);
+  GaugeSnapshot g = tracker.Gauges(due + Hours(1));
+  ASSERT_EQ(g.overdue_debriefs.size(), 1u);
+  EXPECT_EQ(g.overdue_debriefs[0].incident_id, "INC-1");
+  EXPECT_EQ(g.overdue_debriefs[0].overdue_by, Hours(1));
+  EXPECT_EQ((g.debriefs_overdue[{"checkout", "critical"}]), 1u);
+}
+
+TEST_F(DebriefLoopTest, OpenIncidentsHaveNoDebriefDueYet) {
+  ASSERT_TRUE(Apply(IncidentDeclared{"INC-1", s, "checkout", "critical", "t", std::nullopt}, s).ok());
+  DebriefView d = Debrief("INC-1", s + Days(30));
+  EXPECT_EQ(d.status, DebriefStatus::kPending);
+  EXPECT_FALSE(d.due_at);
+}
+
+TEST_F(DebriefLoopTest, DebriefOnTimeAndLateAreCounted) {
+  Incident("A");
+  Incident("B");
+  ASSERT_TRUE(Apply(DebriefCompleted{"A", s + Hours(24), "https://wiki/a"}, s + Hours(24)).ok());
+  ASSERT_TRUE(Apply(DebriefCompleted{"B", s + Hours(80), "https://wiki/b"}, s + Hours(80)).ok());
+  EXPECT_EQ(Debrief("A", s + Days(10)).status, DebriefStatus::kDone);
+  EXPECT_TRUE(*Debrief("A", s + Days(10)).on_time);
+  EXPECT_FALSE(*Debrief("B", s + Days(10)).on_time);
+  const IncidentCounters& c = tracker.counters().at({"checkout", "critical"});
+  EXPECT_EQ(c.debriefs_on_time, 1u);
+  EXPECT_EQ(c.debriefs_late, 1u);
+  EXPECT_TRUE(tracker.Gauges(s + Days(10)).overdue_debriefs.empty());
+}
+
+TEST_F(DebriefLoopTest, WaivedDebriefIsNeverOverdue) {
+  Incident("INC-1");
+  ASSERT_TRUE(Apply(DebriefWaived{"INC-1", s + Hours(1), "duplicate of INC-0"}, s + Hours(1)).ok());
+  EXPECT_EQ(Debrief("INC-1", s + Days(30)).status, DebriefStatus::kWaived);
+  EXPECT_EQ(Checkpoint("INC-1", s + Days(30)).status, CheckpointStatus::kNotDue);
+}
+
+TEST_F(DebriefLoopTest, SeveritiesOutsideRequiredForNeedNoDebrief) {
+  Incident("INC-1", "info");
+  EXPECT_EQ(Debrief("INC-1", s + Days(30)).status, DebriefStatus::kNotRequired);
+  EXPECT_TRUE(tracker.Gauges(s + Days(30)).overdue_debriefs.empty());
+}
+
+TEST_F(DebriefLoopTest, SkipAutoResolvedExemptsIncidentsNoPersonTouched) {
+  Policy p = MakePolicy();
+  p.skip_auto_resolved = true;
+  IncidentTracker t(p);
+  Event fire = Alert("Errors", {{"service", "checkout"}, {"severity", "critical"}}, true, s, s + Min(1));
+  Event resolve = Alert("Errors", {{"service", "checkout"}, {"severity", "critical"}}, false, s, s + Min(9), s + Min(8));
+  std::string id;
+  ASSERT_TRUE(t.Apply(fire, &id).ok());
+  ASSERT_TRUE(t.Apply(resolve).ok());
+  const debriefd::Incident& inc = *t.Find(id);
+  EXPECT_TRUE(inc.auto_resolved());
+  EXPECT_EQ(t.DebriefOf(inc, s + Days(30)).status, DebriefStatus::kNotRequired);
+  t.Advance(s + Hours(1));
+  EXPECT_EQ(t.counters().at({"checkout", "critical"}).auto_resolved, 1u);
+}
+
+TEST_F(DebriefLoopTest, AcknowledgedIncidentIsNotAutoResolved) {
+  Event fire = Alert("Errors", {{"service", "checkout"}, {"severity", "critical"}}, true, s, s + Min(1));
+  std::string id;
+  ASSERT_TRUE(tracker.Apply(fire, &id).ok());
+  ASSERT_TRUE(Apply(IncidentTransition{IncidentTransition::Kind::kAcknowledged, id, s + Min(2)}, s + Min(2)).ok());
+  ASSERT_TRUE(tracker.Apply(Alert("Errors", {{"service", "checkout"}, {"severity", "critical"}}, false, s,
+                                  s + Min(9), s + Min(8))).ok());
+  EXPECT_FALSE(tracker.Find(id)->auto_resolved());
+}
+
+TEST_F(DebriefLoopTest, CheckpointBeforeDebriefIsAConflict) {
+  Incident("INC-1");
+  Event cp = Native(CheckpointCompleted{"INC-1", s + Days(1), ""}, s + Days(1));
+  Status st = tracker.Check({&cp});
+  EXPECT_EQ(st.code(), StatusCode::kConflict);
+  EXPECT_EQ(st.field(), "incident_id");
+  EXPECT_FALSE(tracker.Apply(cp).ok());
+  EXPECT_FALSE(tracker.Find("INC-1")->checkpoint_completed_at);
+}
+
+TEST_F(DebriefLoopTest, CheckpointIsDueAfterTheDebriefThenOverdueThenDone) {
+  Incident("INC-1");
+  Time held = s + Hours(30);
+  ASSERT_TRUE(Apply(DebriefCompleted{"INC-1", held, "https://wiki/1"}, held).ok());
+  EXPECT_EQ(*Checkpoint("INC-1", held).due_at, held + Days(14));
+  EXPECT_EQ(Checkpoint("INC-1", held + Days(14)).status, CheckpointStatus::kPending);
+  EXPECT_EQ(Checkpoint("INC-1", held + Days(14) + Duration(1)).status, CheckpointStatus::kOverdue);
+  EXPECT_EQ((tracker.Gauges(held + Days(15)).checkpoints_overdue[{"checkout", "critical"}]), 1u);
+  ASSERT_TRUE(Apply(CheckpointCompleted{"INC-1", held + Days(15), "all items done"}, held + Days(15)).ok());
+  EXPECT_EQ(Checkpoint("INC-1", held + Days(16)).status, CheckpointStatus::kDone);
+}
+
+TEST_F(DebriefLoopTest, ConfirmedCauseMovesTheStartAndRecomputesTimes) {
+  ASSERT_TRUE(Apply(ChangeEvent{"deploy-42", s - Min(40), "checkout", "deploy"}, s - Min(40)).ok());
+  Incident("INC-1");
+  Clocking before = tracker.ClockOf(*tracker.Find("INC-1"));
+  EXPECT_EQ(before.time_to_detect, Duration(0));
+  EXPECT_EQ(*before.time_to_fix, Min(30));
+  ASSERT_TRUE(Apply(DebriefCompleted{"INC-1", s + Days(1), "u", std::string("deploy-42")}, s + Days(1)).ok());
+  const debriefd::Incident& inc = *tracker.Find("INC-1");
+  EXPECT_EQ(inc.started_at, s - Min(40));
+  Clocking after = tracker.ClockOf(inc);
+  EXPECT_EQ(after.time_to_detect, Min(40));
+  EXPECT_FALSE(after.detect_goal_met);
+  EXPECT_EQ(*after.time_to_fix, Min(70));
+  EXPECT_FALSE(*after.fix_goal_met);
+}
+
+TEST_F(DebriefLoopTest, ConfirmedCauseLaterThanTheStartLeavesItAlone) {
+  Incident("INC-1");
+  ASSERT_TRUE(Apply(ChangeEvent{"late", s + Min(5), "checkout", "deploy"}, s + Min(5)).ok());
+  ASSERT_TRUE(Apply(DebriefCompleted{"INC-1", s + Days(1), "u", std::string("late")}, s + Days(1)).ok());
+  EXPECT_EQ(tracker.Find("INC-1")->started_at, s);
+}
+
+TEST_F(DebriefLoopTest, UnknownConfirmedCauseIsNotFound) {
+  Incident("INC-1");
+  Event e = Native(DebriefCompleted{"INC-1", s + Days(1), "u", std::string("nope")}, s + Days(1));
+  Status st = tracker.Check({&e});
+  EXPECT_EQ(st.code(), StatusCode::kNotFound);
+  EXPECT_EQ(st.field(), "confirmed_cause_id");
+}
+
+TEST_F(DebriefLoopTest, CorrectedStartFromTheDebriefTimelineIsUsed) {
+  Incident("INC-1");
+  DebriefCompleted d{"INC-1", s + Days(1), "u"};
+  d.started_at = s - Min(20);
+  ASSERT_TRUE(Apply(d, s + Days(1)).ok());
+  EXPECT_EQ(tracker.ClockOf(*tracker.Find("INC-1")).time_to_detect, Min(20));
+}
+
+TEST_F(DebriefLoopTest, RepeatWithinTheWindowPointsAtTheEarlierIncident) {
+  Incident("A");
+  Time later = s + Days(60);
+  ASSERT_TRUE(Apply(IncidentDeclared{"B", later, "checkout", "critical", "again", std::nullopt}, later).ok());
+  EXPECT_EQ(*tracker.Find("B")->repeat_of, "A");
+  EXPECT_EQ(tracker.counters().at({"checkout", "critical"}).repeats, 1u);
+}
+
+TEST_F(DebriefLoopTest, IncidentOutsideTheRepeatWindowIsNoRepeat) {
+  Incident("A");
+  Time later = s + Min(30) + Days(90) + Duration(1);
+  ASSERT_TRUE(Apply(IncidentDeclared{"B", later, "checkout", "critical", "again", std::nullopt}, later).ok());
+  EXPECT_FALSE(tracker.Find("B")->repeat_of);
+  Incident("C", "critical", "search");
+  EXPECT_FALSE(tracker.Find("C")->repeat_of) << "another service is another key";
+}
+
+TEST_F(DebriefLoopTest, ActionItemsOpenDueAndOverdueThenClosed) {
+  Incident("INC-1");
+  ActionItemOpened o{"INC-1", s + Days(1), ActionItemSpec{"AI-1", "Add canary", "https://tracker/1", std::nullopt, {"debrief"}}};
+  ASSERT_TRUE(Apply(o, s + Days(1)).ok());
+  const ActionItem& item = tracker.action_items().at("AI-1");
+  EXPECT_EQ(item.due_at, s + Days(31));
+  EXPECT_EQ(item.service, "checkout");
+  EXPECT_FALSE(item.OverdueAt(s + Days(31)));
+  GaugeSnapshot g = tracker.Gauges(s + Days(32));
+  EXPECT_EQ(g.action_items_open["checkout"], 1u);
+  EXPECT_EQ(g.action_items_overdue["checkout"], 1u);
+  ASSERT_TRUE(Apply(ActionItemClosed{"AI-1", s + Days(33)}, s + Days(33)).ok());
+  g = tracker.Gauges(s + Days(34));
+  EXPECT_EQ(g.action_items_open["checkout"], 0u);
+  EXPECT_EQ(g.action_items_overdue["checkout"], 0u);
+}
+
+TEST_F(DebriefLoopTest, DebriefCanOpenActionItemsWithTheirOwnDueDates) {
+  Incident("INC-1");
+  DebriefCompleted d{"INC-1", s + Days(1), "u"};
+  d.action_items.push_back({"AI-1", "Alert on saturation", "", s + Days(7), {}});
+  d.action_items.push_back({"AI-2", "Runbook", "", std::nullopt, {}});
+  ASSERT_TRUE(Apply(d, s + Days(1)).ok());
+  EXPECT_EQ(tracker.action_items().at("AI-1").due_at, s + Days(7));
+  EXPECT_EQ(tracker.action_items().at("AI-2").due_at, s + Days(31));
+  EXPECT_EQ(tracker.Find("INC-1")->action_item_ids.size(), 2u);
+}
+
+TEST_F(DebriefLoopTest, ActionItemErrorsNameTheField) {
+  Incident("INC-1");
+  Event unknown_incident = Native(ActionItemOpened{"nope", s, ActionItemSpec{"AI-1", "x"}}, s);
+  EXPECT_EQ(tracker.Check({&unknown_incident}).code(), StatusCode::kNotFound);
+  Event close_unknown = Native(ActionItemClosed{"AI-9", s}, s);
+  Status st = tracker.Check({&close_unknown});
+  EXPECT_EQ(st.code(), StatusCode::kNotFound);
+  EXPECT_EQ(st.field(), "id");
+  ASSERT_TRUE(Apply(ActionItemOpened{"INC-1", s, ActionItemSpec{"AI-1", "x"}}, s).ok());
+  Event dup = Native(ActionItemOpened{"INC-1", s, ActionItemSpec{"AI-1", "y"}}, s);
+  EXPECT_EQ(tracker.Check({&dup}).code(), StatusCode::kConflict);
+}
+
+}  // namespace
+}  // namespace debriefd

@@ -1,0 +1,73 @@
+#include "domain/time.h"
+
+#include <gtest/gtest.h>
+
+namespace debriefd {
+namespace {
+
+TEST(Rfc3339, ParsesAlertmanagerTimestamps) {
+  auto t = ParseRfc3339("2026-11-21T20:35:23.553Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatRfc3339(*t), "2026-11-21T20:35:23.553Z");
+}
+
+TEST(Rfc3339, AppliesOffsetsAndTruncatesBeyondMilliseconds) {
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2026-11-21T22:35:23+02:00")), "2026-11-21T20:35:23Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2026-11-21T18:05:00-02:30")), "2026-11-21T20:35:00Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2026-11-21T20:35:23.123456789Z")), "2026-11-21T20:35:23.123Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2024-02-29T00:00:00Z")), "2024-02-29T00:00:00Z");
+}
+
+TEST(Rfc3339, RecognisesTheGoZeroTime) {
+  auto zero = ParseRfc3339("0001-01-01T00:00:00Z");
+  ASSERT_TRUE(zero);
+  EXPECT_TRUE(IsGoZeroTime(*zero));
+  EXPECT_FALSE(IsGoZeroTime(*ParseRfc3339("2026-01-01T00:00:00Z")));
+}
+
+TEST(Rfc3339, RejectsMalformedInput) {
+  for (const char* bad : {"", "2026-11-21", "2026-11-21T20:35:23", "2026-13-01T00:00:00Z",
+                          "2026-02-29T00:00:00Z", "2026-11-21T24:00:00Z", "2026-11-21T20:35:23.Z",
+                          "2026-11-21T20:35:23+0200", "2026-11-21T20:35:23Zjunk", "yesterday",
+                          "2026-11-21T20:60:00Z", "2026-1-21T20:35:23Z"}) {
+    EXPECT_FALSE(ParseRfc3339(bad)) << bad;
+  }
+}
+
+TEST(Duration, ParsesPrometheusSyntax) {
+  using namespace std::chrono;
+  EXPECT_EQ(*ParseDuration("30s"), seconds(30));
+  EXPECT_EQ(*ParseDuration("5m"), minutes(5));
+  EXPECT_EQ(*ParseDuration("1h30m"), minutes(90));
+  EXPECT_EQ(*ParseDuration("72h"), hours(72));
+  EXPECT_EQ(*ParseDuration("14d"), hours(14 * 24));
+  EXPECT_EQ(*ParseDuration("1w"), hours(7 * 24));
+  EXPECT_EQ(*ParseDuration("250ms"), milliseconds(250));
+  EXPECT_EQ(*ParseDuration("0"), milliseconds(0));
+}
+
+TEST(Duration, RejectsMalformedInput) {
+  for (const char* bad : {"", "5", "m", "5x", "-5m", "5m1h", "1.5h", "5 m", "5mm", "1h1h",
+                          "701101111y", "999999999y"}) {
+    EXPECT_FALSE(ParseDuration(bad)) << bad;
+  }
+}
+
+TEST(Duration, FormatsTheShortestSpelling) {
+  using namespace std::chrono;
+  EXPECT_EQ(FormatDuration(minutes(90)), "1h30m");
+  EXPECT_EQ(FormatDuration(hours(48)), "2d");
+  EXPECT_EQ(FormatDuration(milliseconds(0)), "0s");
+  EXPECT_EQ(FormatDuration(milliseconds(1500)), "1s500ms");
+}
+
+TEST(FakeClock, OnlyMovesWhenTold) {
+  FakeClock clock(*ParseRfc3339("2026-10-01T00:00:00Z"));
+  Time before = clock.Now();
+  EXPECT_EQ(clock.Now(), before);
+  clock.Advance(std::chrono::minutes(5));
+  EXPECT_EQ(clock.Now() - before, std::chrono::minutes(5));
+}
+
+}  // namespace
+}  // namespace debriefd

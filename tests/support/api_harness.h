@@ -1,0 +1,86 @@
+#pragma once
+// A debriefd without sockets: real SQLite file, real IngestService with its
+// writer thread, the Api, and a FakeClock. Restart() reopens everything on the
+// same file, as a process restart would.
+
+#include <future>
+#include <memory>
+#include <sstream>
+
+#include "server/api.h"
+#include "collector/store/sqlite_store.h"
+#include "tests/support/test_util.h"
+
+namespace debriefd::testing {
+
+class ApiHarness {
+ public:
+  explicit ApiHarness(Config config = {}, Time start = T("2026-10-01T10:00:00Z")) : clock_(start) {
+    config.storage_path = dir_.File("debriefd.db");
+    config_ = config;
+    Start();
+  }
+  ~ApiHarness() { Shutdown(); }
+
+  void Restart() {
+    Shutdown();
+    Start();
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& body = "",
+                    const std::string& authorization = "") {
+    HttpRequest req{method, target, authorization, body};
+    std::promise<HttpResponse> p;
+    auto f = p.get_future();
+    api_->Handle(req, [&p](HttpResponse r) { p.set_value(std::move(r)); });
+    return f.get();
+  }
+  HttpResponse Post(const std::string& target, const std::string& body) { return Call("POST", target, body); }
+  HttpResponse Get(const std::string& target) { return Call("GET", target); }
+
+  // The value of one series in /metrics, e.g.
+  // Metric("debriefd_incidents_total{service=\"checkout\",severity=\"critical\"}"); -1 when absent.
+  double Metric(const std::string& series) {
+    std::istringstream in(Get("/metrics").body);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 && line[series.size()] == ' ') {
+        return std::stod(line.substr(series.size() + 1));
+      }
+    }
+    return -1;
+  }
+
+  FakeClock& clock() { return clock_; }
+  IngestService& ingest() { return *ingest_; }
+  SqliteStore& store() { return *store_; }
+  const Config& config() const { return config_; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  void Start() {
+    auto store = SqliteStore::Open(config_.storage_path);
+    if (!store.ok()) throw std::runtime_error(store.status().message());
+    store_ = std::move(store.value());
+    ingest_ = std::make_unique<IngestService>(*store_, config_.policy, clock_);
+    auto loaded = ingest_->Load();
+    if (!loaded.ok()) throw std::runtime_error(loaded.status().message());
+    ingest_->Start();
+    api_ = std::make_unique<Api>(*ingest_, config_, "test");
+  }
+  void Shutdown() {
+    api_.reset();
+    if (ingest_) ingest_->Stop();
+    ingest_.reset();
+    store_.reset();
+  }
+
+  TempDir dir_;
+  FakeClock clock_;
+  Config config_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<IngestService> ingest_;
+  std::unique_ptr<Api> api_;
+};
+
+}  // namespace debriefd::testing

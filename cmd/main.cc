@@ -67,7 +67,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
                *loaded);
   ingest.Start();
 
-  Api api(ingest, *config, DEBRIEFD_VERSION);
+  Api api(ingest, {DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token});
   Server server(api, config->max_body, config->read_timeout);
   Result<unsigned short> port = server.Listen(config->listen);
   if (!port.ok()) {

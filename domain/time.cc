@@ -182,4 +182,22 @@ std::string FormatDuration(Duration d) {
   return out;
 }
 
+std::string FormatSeconds(Duration d) {
+  int64_t ms = d.count();
+  std::string out;
+  if (ms < 0) {
+    out = "-";
+    ms = -ms;
+  }
+  out += std::to_string(ms / 1000);
+  if (int64_t frac = ms % 1000; frac != 0) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac));
+    std::string f = buf;
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  return out;
+}
+
 }  // namespace debriefd

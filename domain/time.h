@@ -32,7 +32,12 @@ std::string FormatDuration(Duration d);
 // Seconds as a double, for metrics and JSON.
 inline double Seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
-// Where "now" comes from. Production uses SystemClock; tests pass a FakeClock.
+// Seconds as people write them, exactly: "300", "12.5", "-0.25" (no exponent,
+// no trailing zeros). Every text and JSON output of a duration in seconds uses it.
+std::string FormatSeconds(Duration d);
+
+// Where "now" comes from. Production uses SystemClock; tests pass a FakeClock
+// (tests/support/fake_clock.h).
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -46,15 +51,5 @@ class SystemClock final : public Clock {
   }
 };
 
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(Time t) : now_(t) {}
-  Time Now() const override { return now_; }
-  void Set(Time t) { now_ = t; }
-  void Advance(Duration d) { now_ += d; }
-
- private:
-  Time now_;
-};
 
 }  // namespace debriefd

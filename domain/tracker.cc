@@ -124,7 +124,7 @@ Status IncidentTracker::Check(const std::vector<const Event*>& batch) const {
   for (size_t i = 0; i < batch.size(); ++i) {
     Status s = CheckOne(*batch[i], overlay);
     if (!s.ok()) {
-      return batch.size() == 1 ? s : s.WithFieldPrefix("[" + std::to_string(i) + "]", "events");
+      return batch.size() == 1 ? s : s.WithFieldPrefix("[" + std::to_string(i) + "]");
     }
   }
   return Status::Ok();
@@ -136,14 +136,14 @@ Status IncidentTracker::CheckOne(const Event& e, BatchOverlay& overlay) const {
   };
   auto need_incident = [&](const std::string& id) -> Status {
     if (incident_known(id)) return Status::Ok();
-    return Status::NotFound("incident_id", "events: incident_id: unknown incident \"" + id + "\"");
+    return Status::NotFound("incident_id", "unknown incident \"" + id + "\"");
   };
   auto item_known = [&](const std::string& id) {
     return action_items_.count(id) > 0 || overlay.action_items.count(id) > 0;
   };
   auto new_item = [&](const ActionItemSpec& spec, const std::string& field) -> Status {
     if (item_known(spec.id)) {
-      return Status::Conflict(field, "events: " + field + ": action item \"" + spec.id +
+      return Status::Conflict(field, "action item \"" + spec.id +
                                          "\" already exists");
     }
     overlay.action_items.insert(spec.id);
@@ -161,7 +161,7 @@ Status IncidentTracker::CheckOne(const Event& e, BatchOverlay& overlay) const {
         } else if constexpr (std::is_same_v<T, IncidentDeclared>) {
           if (!b.incident_id.empty()) {
             if (incident_known(b.incident_id)) {
-              return Status::Conflict("incident_id", "events: incident_id: incident \"" +
+              return Status::Conflict("incident_id", "incident \"" +
                                                          b.incident_id + "\" already exists");
             }
             overlay.incidents.insert(b.incident_id);
@@ -173,12 +173,12 @@ Status IncidentTracker::CheckOne(const Event& e, BatchOverlay& overlay) const {
           if (Status s = need_incident(b.incident_id); !s.ok()) return s;
           const Incident* inc = Find(b.incident_id);
           if ((inc != nullptr && inc->debrief_completed_at) || overlay.debriefed.count(b.incident_id)) {
-            return Status::Conflict("incident_id", "events: incident_id: the debrief of \"" +
+            return Status::Conflict("incident_id", "the debrief of \"" +
                                                        b.incident_id + "\" is already completed");
           }
           if (b.confirmed_cause_id && FindChange(*b.confirmed_cause_id) == nullptr &&
               overlay.changes.count(*b.confirmed_cause_id) == 0) {
-            return Status::NotFound("confirmed_cause_id", "events: confirmed_cause_id: unknown change \"" +
+            return Status::NotFound("confirmed_cause_id", "unknown change \"" +
                                                               *b.confirmed_cause_id + "\"");
           }
           for (size_t i = 0; i < b.action_items.size(); ++i) {
@@ -193,7 +193,7 @@ Status IncidentTracker::CheckOne(const Event& e, BatchOverlay& overlay) const {
           if (Status s = need_incident(b.incident_id); !s.ok()) return s;
           const Incident* inc = Find(b.incident_id);
           if ((inc != nullptr && inc->debrief_completed_at) || overlay.debriefed.count(b.incident_id)) {
-            return Status::Conflict("incident_id", "events: incident_id: the debrief of \"" +
+            return Status::Conflict("incident_id", "the debrief of \"" +
                                                        b.incident_id + "\" is already completed");
           }
           return Status::Ok();
@@ -203,11 +203,11 @@ Status IncidentTracker::CheckOne(const Event& e, BatchOverlay& overlay) const {
           bool debriefed = (inc != nullptr && inc->debrief_completed_at) ||
                            overlay.debriefed.count(b.incident_id) > 0;
           if (!debriefed) {
-            return Status::Conflict("incident_id", "events: incident_id: incident \"" + b.incident_id +
-                                                       "\" has no completed debrief to check");
+            return Status::FailedPrecondition("incident_id", "incident \"" + b.incident_id +
+                                                                 "\" has no completed debrief to check");
           }
           if (inc != nullptr && inc->checkpoint_completed_at) {
-            return Status::Conflict("incident_id", "events: incident_id: the checkpoint of \"" +
+            return Status::Conflict("incident_id", "the checkpoint of \"" +
                                                        b.incident_id + "\" is already completed");
           }
           return Status::Ok();
@@ -216,7 +216,7 @@ Status IncidentTracker::CheckOne(const Event& e, BatchOverlay& overlay) const {
           return new_item(b.item, "id");
         } else if constexpr (std::is_same_v<T, ActionItemClosed>) {
           if (!item_known(b.id)) {
-            return Status::NotFound("id", "events: id: unknown action item \"" + b.id + "\"");
+            return Status::NotFound("id", "unknown action item \"" + b.id + "\"");
           }
           return Status::Ok();
         }

@@ -3,6 +3,8 @@
 // CSV, JSON, Markdown, HTML with its SVG charts, and OpenMetrics.
 #include "exporters/report.h"
 
+#include "domain/incident_view.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -64,6 +66,11 @@ ReportRange MakeRange(Time from, Time to) {
   return r;
 }
 
+// Parameters name their field; the source, "report", is added once here.
+Status BadParameter(std::string field, std::string reason) {
+  return Status::InvalidArgument(std::move(field), std::move(reason)).WithSource("report");
+}
+
 bool IsDate(std::string_view s) { return s.size() == 10 && s[4] == '-' && s[7] == '-'; }
 
 // An RFC 3339 time or a YYYY-MM-DD date; `date` tells which it was.
@@ -80,8 +87,8 @@ std::optional<Time> ParseTimeOrDate(std::string_view s, bool* date) {
 
 Result<ReportRange> ParseQuarter(std::string_view s) {
   auto bad = [&] {
-    return Status::InvalidArgument(
-        "quarter", "report: quarter: \"" + std::string(s.substr(0, 32)) + "\" is not a quarter like 2026-Q3");
+    return BadParameter(
+        "quarter", "\"" + std::string(s.substr(0, 32)) + "\" is not a quarter like 2026-Q3");
   };
   if (s.size() != 7 || s[4] != '-' || (s[5] != 'Q' && s[5] != 'q') || s[6] < '1' || s[6] > '4') return bad();
   int year = 0;
@@ -102,7 +109,7 @@ Result<ReportFormat> ParseReportFormat(std::string_view s) {
   if (s == "md" || s == "markdown") return ReportFormat::kMarkdown;
   if (s == "html") return ReportFormat::kHtml;
   if (s == "openmetrics") return ReportFormat::kOpenMetrics;
-  return Status::InvalidArgument("format", "report: format: \"" + std::string(s.substr(0, 32)) +
+  return BadParameter("format", "\"" + std::string(s.substr(0, 32)) +
                                                "\" is not one of csv, json, md, html, openmetrics");
 }
 
@@ -111,28 +118,28 @@ Result<ReportRange> ReportRangeFrom(std::optional<std::string_view> quarter,
                                     std::optional<std::string_view> to_text) {
   if (quarter) {
     if (from_text || to_text) {
-      return Status::InvalidArgument(from_text ? "from" : "to",
-                                     "report: give either quarter or from and to, not both");
+      return BadParameter(from_text ? "from" : "to",
+                                     "give either quarter or from and to, not both");
     }
     return ParseQuarter(*quarter);
   }
   if (!from_text && !to_text) {
-    return Status::InvalidArgument("quarter",
-                                   "report: quarter: missing; give a quarter like 2026-Q3, "
+    return BadParameter("quarter",
+                                   "missing; give a quarter like 2026-Q3, "
                                    "or from and to");
   }
-  if (!from_text) return Status::InvalidArgument("from", "report: from: missing (to is given)");
-  if (!to_text) return Status::InvalidArgument("to", "report: to: missing (from is given)");
+  if (!from_text) return BadParameter("from", "missing (to is given)");
+  if (!to_text) return BadParameter("to", "missing (from is given)");
   bool from_date = false, to_date = false;
   std::optional<Time> from = ParseTimeOrDate(*from_text, &from_date);
-  if (!from) return Status::InvalidArgument("from", "report: from: not RFC 3339 or YYYY-MM-DD");
+  if (!from) return BadParameter("from", "not RFC 3339 or YYYY-MM-DD");
   std::optional<Time> to = ParseTimeOrDate(*to_text, &to_date);
-  if (!to) return Status::InvalidArgument("to", "report: to: not RFC 3339 or YYYY-MM-DD");
+  if (!to) return BadParameter("to", "not RFC 3339 or YYYY-MM-DD");
   if (to_date) *to += kDay;  // a date includes the whole day
-  if (*to <= *from) return Status::InvalidArgument("to", "report: to: must be after from");
+  if (*to <= *from) return BadParameter("to", "must be after from");
   using namespace std::chrono;
   if (year_month_day{floor<days>(*from)}.year() < year{1970}) {
-    return Status::InvalidArgument("from", "report: from: must be 1970 or later");
+    return BadParameter("from", "must be 1970 or later");
   }
   return MakeRange(*from, *to);
 }
@@ -142,8 +149,8 @@ Result<ReportRequest> ParseReportQuery(const std::map<std::string, std::string>&
     if (key.empty()) continue;  // "?" or "&&"
     if (key != "quarter" && key != "from" && key != "to" && key != "format") {
       std::string k = key.substr(0, 64);
-      return Status::InvalidArgument(
-          k, "report: unknown query parameter " + k + " (known: quarter, from, to, format)");
+      return BadParameter(
+          k, "unknown query parameter (known: quarter, from, to, format)");
     }
   }
   auto get = [&](const char* key) -> std::optional<std::string_view> {
@@ -229,34 +236,28 @@ std::optional<Duration> NearestRank(const std::vector<Duration>& sorted, int p) 
 namespace {
 
 ReportRow MakeRow(const IncidentTracker& t, const Incident& inc, Time now) {
+  const IncidentView v = ViewOf(t, inc, now);
   ReportRow row;
-  Clocking clk = t.ClockOf(inc);
-  DebriefView d = t.DebriefOf(inc, now);
   row.incident_id = inc.id;
   row.service = inc.service;
   row.severity = inc.severity;
   row.title = inc.title;
-  row.started_at = clk.started_at;
+  row.started_at = v.clocking.started_at;
   row.detected_at = inc.detected_at;
   row.resolved_at = inc.resolved_at;
-  row.time_to_detect = clk.time_to_detect;
-  row.time_to_fix = clk.time_to_fix;
-  row.detect_goal_met = clk.detect_goal_met;
-  row.fix_goal_met = clk.fix_goal_met;
-  if (const ChangeEvent* c = t.SuspectedCause(inc)) row.suspected_cause = c->id;
-  if (inc.confirmed_cause_id && t.FindChange(*inc.confirmed_cause_id) != nullptr) {
-    row.confirmed_cause = *inc.confirmed_cause_id;
-  }
-  row.debrief_status = d.status;
-  row.debrief_completed_at = d.completed_at;
-  row.debrief_on_time = d.on_time;
-  row.debrief_due_at = d.due_at;
-  row.debrief_required = t.DebriefRequired(inc);
-  for (const std::string& id : inc.action_item_ids) {
-    auto it = t.action_items().find(id);
-    if (it == t.action_items().end()) continue;
-    ++(it->second.open() ? row.action_items_open : row.action_items_closed);
-  }
+  row.time_to_detect = v.clocking.time_to_detect;
+  row.time_to_fix = v.clocking.time_to_fix;
+  row.detect_goal_met = v.clocking.detect_goal_met;
+  row.fix_goal_met = v.clocking.fix_goal_met;
+  if (v.suspected_cause) row.suspected_cause = v.suspected_cause->id;
+  if (v.confirmed_cause) row.confirmed_cause = v.confirmed_cause->id;
+  row.debrief_status = v.debrief.status;
+  row.debrief_completed_at = v.debrief.completed_at;
+  row.debrief_on_time = v.debrief.on_time;
+  row.debrief_due_at = v.debrief.due_at;
+  row.debrief_required = v.debrief_required;
+  row.action_items_open = v.action_items_open;
+  row.action_items_closed = v.action_items_closed;
   row.repeat_of = inc.repeat_of.value_or("");
   row.auto_resolved = inc.auto_resolved();
   return row;
@@ -392,22 +393,7 @@ Report BuildReport(const IncidentTracker& t, Time now, const ReportRange& range)
 namespace {
 
 // Milliseconds as seconds: "300", "12.5", "-0.25".
-std::string SecondsText(int64_t ms) {
-  std::string out;
-  if (ms < 0) {
-    out = "-";
-    ms = -ms;
-  }
-  out += std::to_string(ms / 1000);
-  if (int64_t frac = ms % 1000; frac != 0) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac));
-    std::string f = buf;
-    while (f.back() == '0') f.pop_back();
-    out += f;
-  }
-  return out;
-}
+std::string SecondsText(int64_t ms) { return FormatSeconds(Duration(ms)); }
 std::string SecondsText(Duration d) { return SecondsText(d.count()); }
 
 // The shortest text that reads back as the same double.

@@ -2,63 +2,48 @@
 // debriefd's HTTP API as a function from request to response, with no
 // sockets: server.cc moves bytes, Api decides. Tests call Handle directly.
 //
-// Status codes are chosen in exactly one place (ErrorResponse): invalid input
-// 400, unauthorised 401, unknown 404, wrong method 405, conflict 409, too
-// large 413, store unavailable 503 with Retry-After. Error bodies are
+// Every error is a Status, turned into a response by ErrorResponse
+// (server/http.h), the one mapping to HTTP status codes. Error bodies are
 // {"error": "...", "field": "..."}.
 
 #include <functional>
 #include <map>
 #include <string>
 
-#include "domain/status.h"
 #include "collector/ingest/ingest_service.h"
-#include "config/config.h"
+#include "server/http.h"
 
 namespace debriefd {
 
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path and query, as received
-  std::string authorization;
-  std::string body;
+struct ApiOptions {
+  std::string version;       // debriefd_build_info{version}
+  std::string ingest_token;  // POST /webhooks/*, POST /api/v1/events; empty: no token needed
+  std::string read_token;    // GET /api/v1/*, GET /metrics; empty: no token needed
 };
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::map<std::string, std::string> headers;  // extra headers
-};
-
-HttpResponse ErrorResponse(const Status& status);
-HttpResponse ErrorResponse(int http_status, const std::string& message, const std::string& field = "");
 
 class Api {
  public:
   using Respond = std::function<void(HttpResponse)>;
 
   // `ingest` must outlive the Api.
-  Api(IngestService& ingest, Config config, std::string version);
+  Api(IngestService& ingest, ApiOptions options);
 
   // Answers one request. `respond` is called exactly once: at once for reads,
   // from the writer thread once an ingest request is durable.
   void Handle(const HttpRequest& req, Respond respond);
 
-  const Config& config() const { return config_; }
-
  private:
+  using Query = std::map<std::string, std::string>;
   void Ingest(const std::string& source, const HttpRequest& req, Respond respond);
-  HttpResponse ListIncidents(const std::map<std::string, std::string>& query);
+  HttpResponse ListIncidents(const Query& query);
   HttpResponse GetIncident(const std::string& id);
-  HttpResponse ListActionItems(const std::map<std::string, std::string>& query);
+  HttpResponse ListActionItems(const Query& query);
   HttpResponse Metrics();
-  HttpResponse QuarterlyReport(const std::map<std::string, std::string>& query);
-  bool Authorized(const std::string& token, const HttpRequest& req) const;
+  HttpResponse QuarterlyReport(const Query& query);
+  Status Authorize(const std::string& token, const HttpRequest& req) const;
 
   IngestService& ingest_;
-  Config config_;
-  std::string version_;
+  ApiOptions options_;
 };
 
 }  // namespace debriefd

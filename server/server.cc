@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "server/api.h"
+#include "server/http.h"
 
 namespace debriefd {
 namespace asio = boost::asio;
@@ -52,12 +53,12 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     if (ec == http::error::body_limit) {
-      return Send(ToBeast(ErrorResponse(413, "request body larger than limits.max_body (" +
-                                                 std::to_string(max_body_) + " bytes)", "body"),
+      return Send(ToBeast(ErrorResponse(Status::ResourceExhausted(
+                              "body", "larger than limits.max_body (" + std::to_string(max_body_) + " bytes)")),
                           11, false, false));
     }
     if (ec) {
-      return Send(ToBeast(ErrorResponse(400, "malformed HTTP request: " + ec.message()), 11, false, false));
+      return Send(ToBeast(ErrorResponse(Status::InvalidArgument("", "malformed HTTP request: " + ec.message())), 11, false, false));
     }
     http::request<http::string_body> req = parser_->release();
     HttpRequest r;
@@ -131,7 +132,7 @@ Server::~Server() = default;
 
 Result<unsigned short> Server::Listen(const std::string& host_port) {
   size_t colon = host_port.rfind(':');
-  if (colon == std::string::npos) return Status::InvalidArgument("listen", "listen: expected host:port");
+  if (colon == std::string::npos) return Status::InvalidArgument("listen", "expected host:port");
   std::string host = host_port.substr(0, colon);
   std::string port = host_port.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -140,7 +141,7 @@ Result<unsigned short> Server::Listen(const std::string& host_port) {
   tcp::resolver resolver(impl_->ioc);
   auto results = resolver.resolve(host, port, ec);
   if (ec || results.empty()) {
-    return Status::InvalidArgument("listen", "listen: cannot resolve " + host_port + ": " + ec.message());
+    return Status::InvalidArgument("listen", "cannot resolve " + host_port + ": " + ec.message());
   }
   tcp::endpoint ep = *results.begin();
   auto& acc = impl_->acceptor;
@@ -148,7 +149,7 @@ Result<unsigned short> Server::Listen(const std::string& host_port) {
   if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acc.bind(ep, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Unavailable("listen: cannot listen on " + host_port + ": " + ec.message());
+  if (ec) return Status::Unavailable("cannot listen on " + host_port + ": " + ec.message()).WithSource("listen");
   impl_->Accept();
   return acc.local_endpoint().port();
 }

@@ -79,8 +79,9 @@ void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, 
     std::lock_guard<std::mutex> lock(queue_mu_);
     if (queued_events_ + events.size() > kMaxQueuedEvents) {
       IngestOutcome busy;
-      busy.status = Status::Unavailable("ingest: " + std::to_string(queued_events_) +
-                                        " events are waiting for the store; retry later");
+      busy.status = Status::Unavailable(std::to_string(queued_events_) +
+                                        " events are waiting for the store; retry later")
+                          .WithSource("ingest");
       done(std::move(busy));
       return;
     }
@@ -200,7 +201,7 @@ void IngestService::ProcessGroup(std::vector<Work>& group) {
       std::vector<const Event*> batch;
       batch.reserve(fresh.size());
       for (size_t i : fresh) batch.push_back(&work.events[i].event);
-      out.status = tracker_->Check(batch);
+      out.status = tracker_->Check(batch).WithSource(work.source);
       if (!out.status.ok()) {
         ++deltas[{work.source, "rejected"}];
         ++counts_[{work.source, "rejected"}];

@@ -3,7 +3,7 @@
 namespace debriefd::json_reader {
 
 Status Invalid(const std::string& source, const std::string& field, const std::string& reason) {
-  return Status::InvalidArgument(field, source + ": " + (field.empty() ? "" : field + ": ") + reason);
+  return Status::InvalidArgument(field, reason).WithSource(source);
 }
 
 void ObjectReader::Fail(const std::string& key, const std::string& reason) {

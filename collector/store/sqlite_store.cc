@@ -48,7 +48,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return Status::Unavailable("store: cannot open " + path + ": " + msg);
+    return Status::Unavailable("cannot open " + path + ": " + msg).WithSource("store");
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
   sqlite3_busy_timeout(db, 5000);
@@ -78,7 +78,7 @@ SqliteStore::~SqliteStore() {
 }
 
 Status SqliteStore::Error(const char* what) const {
-  return Status::Unavailable(std::string("store: ") + what + ": " + sqlite3_errmsg(db_));
+  return Status::Unavailable(std::string(what) + ": " + sqlite3_errmsg(db_)).WithSource("store");
 }
 
 Status SqliteStore::Exec(const char* sql) {
@@ -86,7 +86,7 @@ Status SqliteStore::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    return Status::Unavailable(std::string("store: ") + msg);
+    return Status::Unavailable(msg).WithSource("store");
   }
   return Status::Ok();
 }
@@ -97,8 +97,9 @@ Status SqliteStore::Migrate() {
   int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
   sqlite3_finalize(st);
   if (version > static_cast<int>(kMigrations.size())) {
-    return Status::Unavailable("store: schema version " + std::to_string(version) +
-                               " is newer than this debriefd understands");
+    return Status::FailedPrecondition("", "schema version " + std::to_string(version) +
+                                          " is newer than this debriefd understands")
+        .WithSource("store");
   }
   for (size_t i = version; i < kMigrations.size(); ++i) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[i] +

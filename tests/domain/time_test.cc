@@ -1,4 +1,5 @@
 #include "domain/time.h"
+#include "tests/support/fake_clock.h"
 
 #include <gtest/gtest.h>
 

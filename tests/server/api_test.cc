@@ -135,6 +135,17 @@ TEST(Api, StateErrorsAre404And409AndStoreNothing) {
   EXPECT_EQ(h.Get("/api/v1/incidents/INC-2").status, 404);
 }
 
+TEST(Api, ErrorsNameTheSourceOnceThenTheFieldPathThenTheReason) {
+  ApiHarness h;
+  HttpResponse batch = h.Post("/api/v1/events", R"([{"type":"change","time":"2026-10-01T10:00:00Z","service":"s","kind":"deploy"},{"type":"incident.resolved","time":"2026-10-01T11:00:00Z","incident_id":"INC-9"}])");
+  EXPECT_EQ(batch.status, 404);
+  EXPECT_EQ(Body(batch).at("error"), "events: [1].incident_id: unknown incident \"INC-9\"");
+  HttpResponse parse = h.Post("/webhooks/alertmanager", R"({"alerts":[{"status":"firing"}]})");
+  EXPECT_EQ(parse.status, 400);
+  EXPECT_EQ(Body(parse).at("error"), "alertmanager: alerts[0].labels: missing");
+  EXPECT_EQ(Body(parse).at("field"), "alerts[0].labels");
+}
+
 TEST(Api, UnknownPathsAre404AndWrongMethods405) {
   ApiHarness h;
   EXPECT_EQ(h.Get("/nope").status, 404);

@@ -53,7 +53,7 @@ class ServerTest : public ::testing::Test {
   void SetUp() override {
     Config c = harness.config();
     c.max_body = 4096;
-    api = std::make_unique<Api>(harness.ingest(), c, "test");
+    api = std::make_unique<Api>(harness.ingest(), ApiOptions{"test", c.auth.ingest_token, c.auth.read_token});
     server = std::make_unique<Server>(*api, c.max_body, std::chrono::seconds(5));
     auto bound = server->Listen("127.0.0.1:0");
     ASSERT_TRUE(bound.ok()) << bound.status().message();

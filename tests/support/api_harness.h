@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 
+#include "config/config.h"
 #include "server/api.h"
 #include "collector/store/sqlite_store.h"
 #include "tests/support/test_util.h"
@@ -66,7 +67,7 @@ class ApiHarness {
     auto loaded = ingest_->Load();
     if (!loaded.ok()) throw std::runtime_error(loaded.status().message());
     ingest_->Start();
-    api_ = std::make_unique<Api>(*ingest_, config_, "test");
+    api_ = std::make_unique<Api>(*ingest_, ApiOptions{"test", config_.auth.ingest_token, config_.auth.read_token});
   }
   void Shutdown() {
     api_.reset();

@@ -9,6 +9,7 @@
 
 #include "domain/event.h"
 #include "domain/time.h"
+#include "tests/support/fake_clock.h"
 
 namespace debriefd::testing {
 

@@ -1,0 +1,39 @@
+#pragma once
+// Requests and responses as plain values, and the one place where a Status
+// becomes an HTTP status code.
+
+#include <map>
+#include <string>
+
+#include "domain/status.h"
+
+namespace debriefd {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query, as received
+  std::string authorization;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;  // extra headers
+};
+
+// The mapping, and the only one:
+//   invalid_argument 400, unauthenticated 401, not_found 404,
+//   unimplemented 405 (the caller adds Allow), conflict and failed_precondition 409,
+//   resource_exhausted 413, data_loss 500, unavailable 503 (with Retry-After).
+int HttpStatusOf(StatusCode code);
+
+// {"error": status.message(), "field": status.field()} with the mapped code;
+// "field" is left out when the error is not about one field.
+HttpResponse ErrorResponse(const Status& status);
+
+// A JSON body with status 200 (or `status`).
+HttpResponse JsonResponse(std::string json, int status = 200);
+
+}  // namespace debriefd

@@ -97,15 +97,6 @@ std::vector<double> BucketBounds(const Policy& p) {
 
 }  // namespace
 
-// What earlier events of a batch create, so later events of the same batch may
-// refer to it before anything is applied.
-struct BatchOverlay {
-  std::unordered_set<std::string> incidents;
-  std::unordered_set<std::string> debriefed;
-  std::unordered_set<std::string> changes;
-  std::unordered_set<std::string> action_items;
-};
-
 IncidentTracker::IncidentTracker(Policy policy)
     : policy_(std::move(policy)), bounds_(BucketBounds(policy_)) {}
 
@@ -119,14 +110,15 @@ const ChangeEvent* IncidentTracker::FindChange(std::string_view id) const {
   return it == change_by_id_.end() ? nullptr : &changes_[it->second];
 }
 
-Status IncidentTracker::Check(const std::vector<const Event*>& batch) const {
-  BatchOverlay overlay;
+Status IncidentTracker::Check(const std::vector<const Event*>& batch, BatchOverlay* group) const {
+  BatchOverlay overlay = group != nullptr ? *group : BatchOverlay{};
   for (size_t i = 0; i < batch.size(); ++i) {
     Status s = CheckOne(*batch[i], overlay);
     if (!s.ok()) {
       return batch.size() == 1 ? s : s.WithFieldPrefix("[" + std::to_string(i) + "]");
     }
   }
+  if (group != nullptr) *group = std::move(overlay);
   return Status::Ok();
 }
 

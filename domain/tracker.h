@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -66,6 +67,16 @@ struct GaugeSnapshot {
   std::vector<OverdueDebrief> overdue_debriefs;
 };
 
+// What checked but not yet applied events create, so that later events (of
+// the same batch, or of a later request in the same group commit) may refer
+// to it before anything is applied.
+struct BatchOverlay {
+  std::unordered_set<std::string> incidents;
+  std::unordered_set<std::string> debriefed;
+  std::unordered_set<std::string> changes;
+  std::unordered_set<std::string> action_items;
+};
+
 class IncidentTracker {
  public:
   explicit IncidentTracker(Policy policy);
@@ -73,8 +84,10 @@ class IncidentTracker {
   // Checks, without changing anything, that the events could be applied in
   // order: referenced incidents, changes and action items exist (or are
   // created earlier in the same batch), checkpoints follow debriefs, ids are
-  // not taken. The returned Status names the event index and field.
-  Status Check(const std::vector<const Event*>& batch) const;
+  // not taken. The returned Status names the event index and field. With
+  // `group`, what earlier checked batches create counts as existing, and on
+  // success this batch's creations are added to it (all or nothing).
+  Status Check(const std::vector<const Event*>& batch, BatchOverlay* group = nullptr) const;
 
   // Applies one event. Advance(event.received_at) happens first, so counting
   // is the same live and on replay. An event that Check would reject is

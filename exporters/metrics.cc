@@ -139,7 +139,7 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
   }
   auto evs = Family("debriefd_events_total",
                     "Events received, by source and result (accepted, duplicate, rejected).", kCounter);
-  for (const char* source : {kSourceAlertmanager, kSourceEvents}) {
+  for (const std::string& source : info.sources) {
     for (const char* result : {"accepted", "duplicate", "rejected"}) {
       auto it = events.find({source, result});
       double v = it == events.end() ? 0 : static_cast<double>(it->second);

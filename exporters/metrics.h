@@ -5,6 +5,7 @@
 // TextSerializer.
 
 #include <string>
+#include <vector>
 
 #include "domain/event_store.h"
 #include "domain/tracker.h"
@@ -14,6 +15,11 @@ namespace debriefd {
 struct ProcessInfo {
   std::string version;
   uint64_t commits = 0;  // group commits since start
+  // Every event source's name (collector/sources/registry.cc): each gets its
+  // debriefd_events_total series, at 0 until it counts.
+  std::vector<std::string> sources;
+  // Stored events that could not be re-read when the store was loaded.
+  uint64_t unreadable_events = 0;
 };
 
 // The text exposition format (version 0.0.4) for one scrape at `now`.

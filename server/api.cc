@@ -174,7 +174,7 @@ HttpResponse Api::ListActionItems(const std::map<std::string, std::string>& quer
 
 HttpResponse Api::Metrics() {
   EventCounts counts = ingest_.event_counts();
-  ProcessInfo info{options_.version, ingest_.commits()};
+  ProcessInfo info{options_.version, ingest_.commits(), {kSourceAlertmanager, kSourceEvents}};
   return ingest_.Read([&](const IncidentTracker& t, Time now) {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

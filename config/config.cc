@@ -42,8 +42,7 @@ namespace {
 // Walks the YAML tree, recording every error with its line.
 class Reader {
  public:
-  Reader(std::string file, std::string base_dir, std::vector<ConfigError>* errors)
-      : file_(std::move(file)), base_dir_(std::move(base_dir)), errors_(errors) {}
+  Reader(std::string file, ConfigLoad* out) : file_(std::move(file)), out_(out), errors_(&out->errors) {}
 
   void Error(const YAML::Node& node, const std::string& path, const std::string& msg) {
     int line = node.IsDefined() ? node.Mark().line + 1 : 0;
@@ -126,20 +125,13 @@ class Reader {
     }
   }
 
-  void TokenFile(const YAML::Node& parent, const std::string& path, const char* key, std::string* out) {
+  // Records the file; LoadConfigFile reads it (Load itself reads no files).
+  void TokenFile(const YAML::Node& parent, const std::string& path, const char* key,
+                 std::string AuthConfig::*target) {
     std::string file;
     String(parent, path, key, &file);
     if (file.empty()) return;
-    std::filesystem::path p(file);
-    if (p.is_relative()) p = std::filesystem::path(base_dir_) / p;
-    std::ifstream in(p);
-    if (!in) {
-      Error(parent[key], Join(path, key), "cannot read " + p.string());
-      return;
-    }
-    std::getline(in, *out);
-    while (!out->empty() && (out->back() == '\r' || out->back() == ' ')) out->pop_back();
-    if (out->empty()) Error(parent[key], Join(path, key), p.string() + " is empty");
+    out_->files.push_back({Join(path, key), parent[key].Mark().line + 1, file, target});
   }
 
   void Goals(const YAML::Node& n, const std::string& path, debriefd::Goals* g) {
@@ -149,13 +141,13 @@ class Reader {
 
  private:
   std::string file_;
-  std::string base_dir_;
+  ConfigLoad* out_;
   std::vector<ConfigError>* errors_;
 };
 
 }  // namespace
 
-ConfigLoad LoadConfig(std::string_view yaml, const std::string& file, const std::string& base_dir) {
+ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   ConfigLoad out;
   YAML::Node root;
   try {
@@ -165,7 +157,7 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file, const std:
     return out;
   }
   if (root.IsNull()) return out;  // an empty file means every default
-  Reader r(file, base_dir, &out.errors);
+  Reader r(file, &out);
   Config& c = out.config;
   Policy& p = c.policy;
   if (!r.Mapping(root, "", {"listen", "storage", "limits", "auth", "log", "goals", "alerts",
@@ -188,8 +180,8 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file, const std:
       r.Mapping(n, "auth", {"ingest_token", "ingest_token_file", "read_token", "read_token_file"})) {
     r.String(n, "auth", "ingest_token", &c.auth.ingest_token);
     r.String(n, "auth", "read_token", &c.auth.read_token);
-    r.TokenFile(n, "auth", "ingest_token_file", &c.auth.ingest_token);
-    r.TokenFile(n, "auth", "read_token_file", &c.auth.read_token);
+    r.TokenFile(n, "auth", "ingest_token_file", &AuthConfig::ingest_token);
+    r.TokenFile(n, "auth", "read_token_file", &AuthConfig::read_token);
   }
   if (YAML::Node n = root["log"]; r.Mapping(n, "log", {"level"})) {
     r.String(n, "log", "level", &c.log_level);
@@ -263,8 +255,26 @@ ConfigLoad LoadConfigFile(const std::string& path) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
+  ConfigLoad load = LoadConfig(ss.str(), path);
   std::string dir = std::filesystem::path(path).parent_path().string();
-  return LoadConfig(ss.str(), path, dir.empty() ? "." : dir);
+  ResolveFiles(load, path, dir.empty() ? "." : dir);
+  return load;
+}
+
+void ResolveFiles(ConfigLoad& load, const std::string& file, const std::string& base_dir) {
+  for (const ConfigFileRef& ref : load.files) {
+    std::filesystem::path p(ref.path);
+    if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
+    std::ifstream in(p);
+    if (!in) {
+      load.errors.push_back({file, ref.line, ref.key + ": cannot read " + p.string()});
+      continue;
+    }
+    std::string& token = load.config.auth.*ref.target;
+    std::getline(in, token);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+    if (token.empty()) load.errors.push_back({file, ref.line, ref.key + ": " + p.string() + " is empty"});
+  }
 }
 
 }  // namespace debriefd

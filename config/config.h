@@ -34,16 +34,30 @@ struct ConfigError {
   std::string ToString() const;  // "file:line: message"
 };
 
+// A file the configuration names (auth.*_token_file), to be read by
+// ResolveFiles: its first line, trimmed, goes to config.auth.*target.
+struct ConfigFileRef {
+  std::string key;  // "auth.ingest_token_file"
+  int line = 0;
+  std::string path;  // as written; relative to the config file's folder
+  std::string AuthConfig::*target = nullptr;
+};
+
 struct ConfigLoad {
   Config config;
   std::vector<ConfigError> errors;  // every problem found, in file order
+  std::vector<ConfigFileRef> files;  // named by the text, not yet read
   bool ok() const { return errors.empty(); }
 };
 
-// Parses YAML text. `file` names the source in errors. Token files named by
-// auth.*_token_file are read relative to `base_dir`.
-ConfigLoad LoadConfig(std::string_view yaml, const std::string& file, const std::string& base_dir = ".");
-// Reads and parses a file.
+// Parses YAML text; pure: reads no file and no environment. `file` names the
+// source in errors. Files the text names are listed in `files`, unread.
+ConfigLoad LoadConfig(std::string_view yaml, const std::string& file);
+// Reads the files a loaded config names, relative to `base_dir`; a missing or
+// empty one is an error naming `file` and the key's line.
+void ResolveFiles(ConfigLoad& load, const std::string& file, const std::string& base_dir);
+// Reads a file, parses it and resolves the files it names: the thin layer
+// over LoadConfig that touches the file system.
 ConfigLoad LoadConfigFile(const std::string& path);
 
 // Byte sizes: a plain integer or one with a unit (KiB, MiB, GiB, KB, MB, GB, B).

@@ -125,6 +125,20 @@ TEST(Config, TokenFilesAreReadRelativeToTheConfig) {
   EXPECT_EQ(load.config.auth.ingest_token, "s3cret");
 }
 
+TEST(Config, LoadReadsNoFilesItListsThemForLoadConfigFile) {
+  ConfigLoad load = LoadConfig("auth:\n  read_token: inline\n  read_token_file: /nonexistent/token\n", "c.yaml");
+  ASSERT_TRUE(load.ok()) << load.errors[0].ToString();
+  ASSERT_EQ(load.files.size(), 1u);
+  EXPECT_EQ(load.files[0].key, "auth.read_token_file");
+  EXPECT_EQ(load.files[0].line, 3);
+  EXPECT_EQ(load.files[0].path, "/nonexistent/token");
+  EXPECT_EQ(load.config.auth.read_token, "inline");
+
+  ResolveFiles(load, "c.yaml", ".");
+  ASSERT_EQ(load.errors.size(), 1u);
+  EXPECT_EQ(load.errors[0].ToString(), "c.yaml:3: auth.read_token_file: cannot read /nonexistent/token");
+}
+
 TEST(ByteSize, ParsesUnits) {
   size_t n = 0;
   EXPECT_TRUE(ParseByteSize("1MiB", &n));

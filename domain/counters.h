@@ -1,0 +1,72 @@
+#pragma once
+// What /metrics counts: counters per (service, severity) that only grow, and
+// the gauges of one moment. Rebuilding from the store reproduces the
+// counters exactly, so they continue across restarts.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/incident.h"
+#include "domain/policy.h"
+
+namespace debriefd {
+
+// A cumulative-friendly histogram: counts per bucket (last one is +Inf).
+struct Histogram {
+  std::vector<double> upper_bounds;  // ascending, without +Inf
+  std::vector<uint64_t> counts;      // size upper_bounds.size() + 1
+  double sum = 0;
+  uint64_t count = 0;
+
+  explicit Histogram(std::vector<double> bounds = {});
+  void Observe(double v);
+};
+
+// Histogram bucket bounds in seconds: a fixed set plus every goal of the
+// policy, so that bucket{le=goal} / count is the share that met it.
+std::vector<double> BucketBounds(const Policy& policy);
+
+// Counters per (service, severity).
+struct IncidentCounters {
+  uint64_t opened = 0;
+  uint64_t repeats = 0;
+  uint64_t counted = 0;  // incidents observed into the histograms
+  uint64_t with_suspected_cause = 0;
+  uint64_t auto_resolved = 0;
+  uint64_t detect_met = 0, detect_missed = 0;
+  uint64_t fix_met = 0, fix_missed = 0;
+  uint64_t debriefs_on_time = 0, debriefs_late = 0;
+  Histogram time_to_detect;
+  Histogram time_to_fix;
+
+  // Observes one incident that has stayed resolved: its clocking, goals,
+  // suspected cause and whether a person acted.
+  void ObserveCounted(const Clocking& clocking, bool suspected_cause, bool auto_resolved);
+};
+
+using ServiceSeverity = std::pair<std::string, std::string>;
+
+// Gauges that depend on the current time, for /metrics.
+struct OverdueDebrief {
+  std::string incident_id, service, severity;
+  Duration overdue_by{};
+};
+struct GaugeSnapshot {
+  std::map<ServiceSeverity, uint64_t> open;
+  std::map<ServiceSeverity, uint64_t> debriefs_overdue;
+  std::map<ServiceSeverity, uint64_t> checkpoints_overdue;
+  std::map<std::string, uint64_t> action_items_open;     // by service
+  std::map<std::string, uint64_t> action_items_overdue;  // by service
+  std::vector<OverdueDebrief> overdue_debriefs;
+};
+
+// The gauges at `now`. Every (service, severity) that has counters, and every
+// service with an incident, starts at zero so that dashboards see a 0, not a gap.
+GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& incidents,
+                            const std::map<std::string, ActionItem>& action_items,
+                            const std::map<ServiceSeverity, IncidentCounters>& counters, Time now);
+
+}  // namespace debriefd

@@ -202,11 +202,14 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   }
   if (YAML::Node n = root["alerts"];
       r.Mapping(n, "alerts",
-                {"group_by", "service_label", "severity_label", "reopen_within", "pending", "ignore_labels"})) {
+                {"group_by", "service_label", "severity_label", "environment_label", "reopen_within",
+                 "late_delivery", "pending", "ignore_labels"})) {
     r.StringList(n, "alerts", "group_by", &p.group_by);
     r.String(n, "alerts", "service_label", &p.service_label);
     r.String(n, "alerts", "severity_label", &p.severity_label);
+    r.String(n, "alerts", "environment_label", &p.environment_label);
     r.Dur(n, "alerts", "reopen_within", &p.reopen_within);
+    r.Dur(n, "alerts", "late_delivery", &p.late_delivery);
     if (YAML::Node ign = n["ignore_labels"]; ign.IsDefined()) {
       p.ignore_labels.clear();
       if (r.Mapping(ign, "alerts.ignore_labels", {})) {
@@ -225,8 +228,9 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
       }
     }
   }
-  if (YAML::Node n = root["changes"]; r.Mapping(n, "changes", {"cause_window"})) {
+  if (YAML::Node n = root["changes"]; r.Mapping(n, "changes", {"cause_window", "default_environment"})) {
     r.Dur(n, "changes", "cause_window", &p.cause_window);
+    r.String(n, "changes", "default_environment", &p.default_environment);
   }
   if (YAML::Node n = root["debrief"];
       r.Mapping(n, "debrief", {"required_for", "due_within", "checkpoint_after", "skip_auto_resolved"})) {

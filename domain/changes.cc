@@ -15,14 +15,19 @@ const ChangeEvent* ChangeLog::Find(std::string_view id) const {
   return it == by_id_.end() ? nullptr : &changes_[it->second];
 }
 
-const ChangeEvent* ChangeLog::LatestBefore(const std::string& service, Time at, Duration window) const {
+const ChangeEvent* ChangeLog::LatestBefore(const std::string& service, const std::string& environment, Time at,
+                                            Duration window) const {
   auto svc = by_service_.find(service);
   if (svc == by_service_.end()) return nullptr;
-  auto it = svc->second.upper_bound(at);
-  if (it == svc->second.begin()) return nullptr;
-  --it;
-  if (at - it->first > window) return nullptr;
-  return &changes_[it->second];
+  // Walk back from `at` through the window; a change of another environment
+  // (a staging deploy) is passed over, however close.
+  for (auto it = svc->second.upper_bound(at); it != svc->second.begin();) {
+    --it;
+    if (at - it->first > window) return nullptr;
+    const ChangeEvent& c = changes_[it->second];
+    if (c.environment.empty() || c.environment == environment) return &c;
+  }
+  return nullptr;
 }
 
 }  // namespace debriefd

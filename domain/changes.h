@@ -21,8 +21,10 @@ class ChangeLog {
 
   const ChangeEvent* Find(std::string_view id) const;
   // The latest change to `service` at or before `at` and at most `window`
-  // before it, or nullptr.
-  const ChangeEvent* LatestBefore(const std::string& service, Time at, Duration window) const;
+  // before it, in `environment` or in none (an absent or empty environment),
+  // or nullptr.
+  const ChangeEvent* LatestBefore(const std::string& service, const std::string& environment, Time at,
+                                  Duration window) const;
 
   const std::vector<ChangeEvent>& all() const { return changes_; }
   // (service, kind) -> count, for debriefd_changes_total.

@@ -23,6 +23,13 @@ struct AlertInstance {
   Time onset{};      // starts_at minus the rule's pending (`for:`) duration
   std::optional<Time> ends_at;
   bool resolved = false;
+  // A newer startsAt of the same fingerprint took its place before its
+  // resolution came (flapping inside one group interval): it no longer keeps
+  // the incident open, while its onset still counts for the start.
+  bool replaced = false;
+
+  // Whether the incident still waits for this instance's resolution.
+  bool firing() const { return !resolved && !replaced; }
 };
 
 struct TimelineEntry {
@@ -52,17 +59,22 @@ struct Incident {
   std::string service;
   std::string severity;
   std::string title;
+  std::string environment;  // alerts.environment_label, else changes.default_environment
   bool open = true;
+  // Ids of declarations that joined this incident; every later event may use them.
+  std::vector<std::string> aliases;
 
   Time started_at{};   // derived: see IncidentTracker::RecomputeStart
   Time detected_at{};  // first firing notification received, or the declaration
-  std::optional<Time> declared_started_at;
+  std::optional<Time> declared_at;          // the time of incident.declared
+  std::optional<Time> declared_started_at;  // its started_at, if given
   std::optional<Time> corrected_started_at;  // from the debrief's timeline
   std::optional<std::string> confirmed_cause_id;
   std::optional<Time> acknowledged_at;
   std::optional<Time> mitigated_at;
   std::optional<Time> resolved_at;
   bool human_action = false;  // declared, acknowledged, mitigated or resolved by a person
+  // Declared by a person (or joined by a declaration): only a person resolves it.
   bool declared = false;
   int reopen_count = 0;
   std::vector<AlertInstance> alerts;
@@ -79,8 +91,9 @@ struct Incident {
   std::vector<std::string> action_item_ids;
   std::optional<std::string> repeat_of;
 
-  // True once the incident has stayed resolved past `reopen_within` and has
-  // been observed into the histograms and goal counters.
+  // True once the incident has stayed resolved past `reopen_within` plus
+  // `late_delivery` and has been observed into the histograms and goal
+  // counters. A reopening after that does not observe it again.
   bool counted = false;
 
   bool auto_resolved() const { return !open && !human_action; }

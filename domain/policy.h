@@ -24,12 +24,22 @@ struct Policy {
   std::string service_label = "service";
   std::string severity_label = "severity";
   Duration reopen_within = std::chrono::minutes(15);
+  // How late a notification may arrive and still be counted: an incident is
+  // counted once it has stayed resolved for reopen_within + late_delivery
+  // (Alertmanager's group interval delays a re-fire by up to its length).
+  Duration late_delivery = std::chrono::minutes(5);
+  // The alert label that names an incident's environment (suspected causes
+  // are changes in that environment, or in none).
+  std::string environment_label = "environment";
   std::map<std::string, Duration> pending;  // alertname -> the rule's `for:`
   // Alerts carrying any of these label values are stored but open no incident:
   // by default debriefd's own reminders (see config/prometheus/debriefd.rules.yml).
   std::map<std::string, std::string> ignore_labels = {{"alert_source", "debriefd"}};
 
   Duration cause_window = std::chrono::hours(2);
+  // The environment of an incident whose alerts carry no environment label,
+  // and of declared incidents.
+  std::string default_environment = "production";
 
   // The debrief loop.
   std::vector<std::string> debrief_required_for;  // empty: every severity

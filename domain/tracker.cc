@@ -47,94 +47,49 @@ Incident& IncidentTracker::Touch(const std::string& id, std::string* incident_id
 // ---------------------------------------------------------------------------
 // One overload per event type.
 
-void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string* incident_id) {
-  const Time received_at = e.received_at;
-  for (const auto& [name, value] : policy_.ignore_labels) {
-    if (auto it = a.labels.find(name); it != a.labels.end() && it->second == value) return;
-  }
-  const std::string instance_key =
-      a.fingerprint + "@" + std::to_string(a.starts_at.time_since_epoch().count());
-  size_t idx;
-  if (auto known = by_alert_instance_.find(instance_key); known != by_alert_instance_.end()) {
-    idx = known->second;
-    Incident& inc = incidents_[idx];
-    auto inst = std::find_if(inc.alerts.begin(), inc.alerts.end(), [&](const AlertInstance& i) {
-      return i.fingerprint == a.fingerprint && i.starts_at == a.starts_at;
-    });
-    if (incident_id) *incident_id = inc.id;
-    // A firing notification of an instance already resolved arrived late (an
-    // HA peer, a retry): it changes nothing.
-    if (a.firing || inst->resolved) return;
-    inst->resolved = true;
-    inst->ends_at = a.ends_at.value_or(received_at);
-    inc.timeline.push_back({*inst->ends_at, "alert.resolved", a.alertname});
-  } else {
-    std::string key = KeyFor(a.labels, a.alertname.empty() ? a.fingerprint : a.alertname);
-    auto label = [&](const std::string& name) {
-      auto it = a.labels.find(name);
-      return it == a.labels.end() || it->second.empty() ? std::string(kUnknown) : it->second;
-    };
-    Duration pending{0};
-    if (auto p = policy_.pending.find(a.alertname); p != policy_.pending.end()) pending = p->second;
-
-    auto latest = latest_by_key_.find(key);
-    if (latest != latest_by_key_.end() && incidents_[latest->second].open) {
-      idx = latest->second;
-    } else if (latest != latest_by_key_.end() && !incidents_[latest->second].counted &&
-               a.starts_at <= *incidents_[latest->second].resolved_at + policy_.reopen_within) {
-      idx = latest->second;
-      Reopen(idx, received_at, a.alertname);
-    } else {
-      idx = OpenIncident(NextIncidentId(), key, label(policy_.service_label),
-                         label(policy_.severity_label), a.summary.empty() ? a.alertname : a.summary,
-                         received_at);
-    }
-    Incident& inc = incidents_[idx];
-    if (incident_id) *incident_id = inc.id;
-    AlertInstance inst;
-    inst.fingerprint = a.fingerprint;
-    inst.alertname = a.alertname;
-    inst.labels = a.labels;
-    inst.summary = a.summary;
-    inst.generator_url = a.generator_url;
-    inst.starts_at = a.starts_at;
-    inst.onset = a.starts_at - pending;
-    inst.resolved = !a.firing;
-    if (!a.firing) inst.ends_at = a.ends_at.value_or(received_at);
-    inc.alerts.push_back(inst);
-    by_alert_instance_[instance_key] = idx;
-    inc.detected_at = std::min(inc.detected_at, received_at);
-    inc.timeline.push_back({a.starts_at, "alert.firing", a.alertname});
-    if (!a.firing) inc.timeline.push_back({*inst.ends_at, "alert.resolved", a.alertname});
-    RecomputeStart(inc);
-  }
-
-  Incident& inc = incidents_[idx];
-  if (inc.open && !inc.alerts.empty() &&
-      std::all_of(inc.alerts.begin(), inc.alerts.end(), [](const AlertInstance& i) { return i.resolved; })) {
-    Time end = inc.alerts.front().ends_at.value_or(received_at);
-    for (const AlertInstance& i : inc.alerts) end = std::max(end, i.ends_at.value_or(received_at));
-    Resolve(idx, end, "resolved");
-  }
-}
-
 void IncidentTracker::On(const ChangeEvent& c, const Event&, std::string*) { changes_.Add(c); }
 
 void IncidentTracker::On(const IncidentDeclared& b, const Event&, std::string* incident_id) {
-  std::string id = b.incident_id.empty() ? NextIncidentId() : b.incident_id;
   std::map<std::string, std::string> labels = {{policy_.service_label, b.service},
                                                {policy_.severity_label, b.severity}};
   std::string key = KeyFor(labels, "");
+  // A person declaring what the alerts already opened joins that incident:
+  // the order of alerts and declaration does not matter.
+  if (auto latest = latest_by_key_.find(key); !key.empty() && latest != latest_by_key_.end() &&
+                                              incidents_[latest->second].open &&
+                                              !incidents_[latest->second].declared) {
+    Incident& inc = incidents_[latest->second];
+    if (!b.incident_id.empty()) {
+      by_id_[b.incident_id] = latest->second;
+      inc.aliases.push_back(b.incident_id);
+    }
+    if (!b.title.empty()) inc.title = b.title;
+    // Counters observed from now on use the declared severity;
+    // debriefd_incidents_total keeps the one it counted at opening.
+    if (!b.severity.empty()) inc.severity = b.severity;
+    inc.detected_at = std::min(inc.detected_at, b.time);
+    MarkDeclared(inc, b);
+    if (incident_id) *incident_id = inc.id;
+    return;
+  }
+  std::string id = b.incident_id.empty() ? NextIncidentId() : b.incident_id;
   if (key.empty()) key = "incident=" + id;
   size_t idx = OpenIncident(id, key, b.service.empty() ? kUnknown : b.service,
                             b.severity.empty() ? kUnknown : b.severity, b.title.empty() ? id : b.title, b.time);
-  Incident& inc = incidents_[idx];
+  incidents_[idx].environment = policy_.default_environment;
+  MarkDeclared(incidents_[idx], b);
+  if (incident_id) *incident_id = id;
+}
+
+void IncidentTracker::MarkDeclared(Incident& inc, const IncidentDeclared& b) {
   inc.declared = true;
   inc.human_action = true;
-  inc.declared_started_at = b.started_at;
+  if (!inc.declared_at || b.time < *inc.declared_at) inc.declared_at = b.time;
+  if (b.started_at && (!inc.declared_started_at || *b.started_at < *inc.declared_started_at)) {
+    inc.declared_started_at = b.started_at;
+  }
   inc.timeline.push_back({b.time, "incident.declared", b.title});
   RecomputeStart(inc);
-  if (incident_id) *incident_id = id;
 }
 
 void IncidentTracker::On(const IncidentTransition& b, const Event&, std::string* incident_id) {
@@ -285,17 +240,21 @@ size_t IncidentTracker::OpenIncident(std::string id, std::string key, std::strin
   return idx;
 }
 
+Time IncidentTracker::CountAt(Time resolved_at) const {
+  return resolved_at + policy_.reopen_within + policy_.late_delivery;
+}
+
 void IncidentTracker::Resolve(size_t idx, Time at, const char* kind) {
   Incident& inc = incidents_[idx];
   inc.open = false;
   inc.resolved_at = at;
   inc.timeline.push_back({at, kind, ""});
-  pending_count_.emplace(at + policy_.reopen_within, idx);
+  if (!inc.counted) pending_count_.emplace(CountAt(at), idx);
 }
 
 void IncidentTracker::Reopen(size_t idx, Time at, const std::string& why) {
   Incident& inc = incidents_[idx];
-  pending_count_.erase({*inc.resolved_at + policy_.reopen_within, idx});
+  pending_count_.erase({CountAt(*inc.resolved_at), idx});
   inc.open = true;
   inc.resolved_at.reset();
   ++inc.reopen_count;
@@ -303,13 +262,16 @@ void IncidentTracker::Reopen(size_t idx, Time at, const std::string& why) {
 }
 
 void IncidentTracker::RecomputeStart(Incident& inc) {
-  Time start = inc.detected_at;
-  if (inc.corrected_started_at) {
-    start = *inc.corrected_started_at;
-  } else {
-    for (const AlertInstance& a : inc.alerts) start = std::min(start, a.onset);
-    if (inc.declared_started_at) start = std::min(start, *inc.declared_started_at);
-  }
+  // The earliest onset: of any alert instance (replaced ones included), and of
+  // the declaration (its started_at, else its time). Not clamped to the
+  // detection: a sender whose clock runs ahead gives a later start and a time
+  // to detect of 0, not a longer time to fix.
+  std::optional<Time> earliest;
+  auto take = [&earliest](Time t) { earliest = earliest ? std::min(*earliest, t) : t; };
+  for (const AlertInstance& a : inc.alerts) take(a.onset);
+  if (inc.declared_at) take(inc.declared_started_at.value_or(*inc.declared_at));
+  Time start = earliest.value_or(inc.detected_at);
+  if (inc.corrected_started_at) start = *inc.corrected_started_at;
   if (inc.confirmed_cause_id) {
     if (const ChangeEvent* c = FindChange(*inc.confirmed_cause_id); c != nullptr) {
       start = std::min(start, c->time);
@@ -336,7 +298,7 @@ void IncidentTracker::Count(size_t idx) {
 }
 
 const ChangeEvent* IncidentTracker::SuspectedCause(const Incident& inc) const {
-  return changes_.LatestBefore(inc.service, inc.started_at, policy_.cause_window);
+  return changes_.LatestBefore(inc.service, inc.environment, inc.started_at, policy_.cause_window);
 }
 
 }  // namespace debriefd

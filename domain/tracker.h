@@ -100,6 +100,18 @@ class IncidentTracker {
   void Reopen(size_t idx, Time at, const std::string& why);
   void RecomputeStart(Incident& inc);
   void Count(size_t idx);
+  void MarkDeclared(Incident& inc, const IncidentDeclared& b);
+  // The alert's instance as it is known: by fingerprint and startsAt, and the
+  // fingerprint's active (latest) instance.
+  struct InstanceRef {
+    size_t incident = 0;
+    size_t pos = 0;  // in Incident::alerts
+  };
+  void AddInstance(size_t idx, const AlertNotification& a, Time received_at, bool replaced);
+  void ResolveInstance(size_t idx, size_t pos, Time ends_at, const std::string& alertname);
+  size_t IncidentForNewAlert(const AlertNotification& a, Time received_at);
+  void ResolveIfAllAlertsResolved(size_t idx, Time received_at);
+  Time CountAt(Time resolved_at) const;
   std::string KeyFor(const std::map<std::string, std::string>& labels, const std::string& fallback) const;
   std::string NextIncidentId();
   IncidentCounters& CountersFor(const Incident& inc);
@@ -112,8 +124,9 @@ class IncidentTracker {
   std::vector<Incident> incidents_;
   std::unordered_map<std::string, size_t> by_id_;
   std::unordered_map<std::string, size_t> latest_by_key_;
-  std::unordered_map<std::string, size_t> by_alert_instance_;  // fingerprint@startsAt
-  std::set<std::pair<Time, size_t>> pending_count_;  // (resolved_at + reopen_within, idx)
+  std::unordered_map<std::string, InstanceRef> alert_instances_;  // fingerprint@startsAt
+  std::unordered_map<std::string, InstanceRef> active_alerts_;    // fingerprint
+  std::set<std::pair<Time, size_t>> pending_count_;  // (CountAt(resolved_at), idx)
   uint64_t next_generated_id_ = 1;
 
   ChangeLog changes_;

@@ -197,9 +197,10 @@ TEST_F(IncidentTrackerTest, CountingWaitsUntilResolvedPastTheReopenWindow) {
   Time s = T("2026-10-01T10:00:00Z");
   std::string id = Apply(Alert("Errors", checkout, true, s, s + Min(2)));
   Apply(Alert("Errors", checkout, false, s, s + Min(30), s + Min(30)));
-  tracker.Advance(s + Min(44));
+  // Resolved at 10:30; counted after reopen_within (15m) plus late_delivery (5m).
+  tracker.Advance(s + Min(49));
   EXPECT_EQ(Counters("checkout", "critical").counted, 0u);
-  tracker.Advance(s + Min(45));
+  tracker.Advance(s + Min(50));
   const IncidentCounters& c = Counters("checkout", "critical");
   EXPECT_EQ(c.counted, 1u);
   EXPECT_EQ(c.detect_met, 1u);
@@ -295,6 +296,91 @@ TEST_F(IncidentTrackerTest, CheckRejectsUnknownIncidentsAndTakenIds) {
   EXPECT_EQ(again.code(), StatusCode::kConflict);
   Status in_batch = tracker.Check({&ack1, &ack});
   EXPECT_EQ(in_batch.field(), "[1].incident_id");
+}
+
+}  // namespace
+}  // namespace debriefd
+
+namespace debriefd {
+namespace {
+using namespace debriefd::testing;
+
+// People and alerts on one incident; suspected causes by environment.
+class PeopleAndAlertsTest : public ::testing::Test {
+ protected:
+  std::string Apply(Event e) {
+    e.dedup_key += std::to_string(seq++);
+    std::string id;
+    Status st = tracker.Apply(e, &id);
+    EXPECT_TRUE(st.ok()) << st.message();
+    return id;
+  }
+  const Incident& Inc(const std::string& id) { return *tracker.Find(id); }
+
+  IncidentTracker tracker{Policy{}};
+  Time s = T("2026-10-01T10:00:00Z");
+  int seq = 0;
+};
+
+TEST_F(PeopleAndAlertsTest, ADeclarationJoinsTheOpenAlertIncidentOfItsKey) {
+  std::map<std::string, std::string> labels{{"service", "checkout"}, {"severity", "warning"}};
+  std::string id = Apply(Alert("Errors", labels, true, s + Min(2), s + Min(3)));
+  IncidentDeclared d{"INC-9", s + Min(10), "checkout", "critical", "Checkout down", s};
+  EXPECT_EQ(Apply(Native(d, s + Min(10))), id) << "the incident keeps its id";
+  ASSERT_EQ(tracker.incidents().size(), 1u);
+  EXPECT_EQ(tracker.Find("INC-9"), tracker.Find(id)) << "the declared id is an alias";
+  EXPECT_EQ(Inc(id).title, "Checkout down");
+  EXPECT_EQ(Inc(id).severity, "critical");
+  EXPECT_EQ(Inc(id).started_at, s) << "the earlier start wins";
+  EXPECT_EQ(tracker.counters().at({"checkout", "warning"}).opened, 1u) << "counted at opening";
+  EXPECT_EQ(tracker.counters().count({"checkout", "critical"}), 0u);
+  // Every later event may use the alias.
+  Apply(Native(IncidentTransition{IncidentTransition::Kind::kAcknowledged, "INC-9", s + Min(11)}, s + Min(11)));
+  EXPECT_EQ(*Inc(id).acknowledged_at, s + Min(11));
+  // A declaration of an id that is taken as an alias is a conflict.
+  Event again = Native(IncidentDeclared{"INC-9", s + Min(12), "search", "critical", "t", std::nullopt}, s + Min(12));
+  EXPECT_EQ(tracker.Check({&again}).code(), StatusCode::kConflict);
+}
+
+TEST_F(PeopleAndAlertsTest, AlertsFiringAfterADeclarationJoinItAsBefore) {
+  std::string id = Apply(Native(IncidentDeclared{"INC-1", s, "checkout", "critical", "t", std::nullopt}, s));
+  std::map<std::string, std::string> labels{{"service", "checkout"}, {"severity", "critical"}};
+  EXPECT_EQ(Apply(Alert("Errors", labels, true, s + Min(1), s + Min(2))), id);
+}
+
+TEST_F(PeopleAndAlertsTest, AnIncidentAPersonDeclaredResolvesOnlyWhenAPersonResolvesIt) {
+  std::string id = Apply(Native(IncidentDeclared{"INC-1", s, "checkout", "critical", "t", std::nullopt}, s));
+  std::map<std::string, std::string> labels{{"service", "checkout"}, {"severity", "critical"}};
+  Apply(Alert("Errors", labels, true, s + Min(1), s + Min(2)));
+  Apply(Alert("Errors", labels, false, s + Min(1), s + Min(21), s + Min(20)));
+  EXPECT_TRUE(Inc(id).open) << "its alerts resolving is recorded, not a resolution";
+  bool recorded = false;
+  for (const TimelineEntry& t : Inc(id).timeline) recorded = recorded || t.kind == "alert.resolved";
+  EXPECT_TRUE(recorded);
+  Apply(Native(IncidentTransition{IncidentTransition::Kind::kResolved, "INC-1", s + Min(30)}, s + Min(30)));
+  EXPECT_FALSE(Inc(id).open);
+  EXPECT_EQ(*Inc(id).resolved_at, s + Min(30));
+}
+
+TEST_F(PeopleAndAlertsTest, SuspectedCauseIsAChangeInTheIncidentsEnvironmentOrInNone) {
+  ChangeEvent prod{"deploy-prod", s - Min(30), "checkout", "deploy", "production"};
+  ChangeEvent staging{"deploy-staging", s - Min(5), "checkout", "deploy", "staging"};
+  Apply(Native(prod, s - Min(30)));
+  Apply(Native(staging, s - Min(5)));
+  std::map<std::string, std::string> labels{{"service", "checkout"}, {"severity", "critical"}};
+  std::string id = Apply(Alert("Errors", labels, true, s, s + Min(1)));
+  ASSERT_NE(tracker.SuspectedCause(Inc(id)), nullptr);
+  EXPECT_EQ(tracker.SuspectedCause(Inc(id))->id, "deploy-prod") << "no label: changes.default_environment";
+
+  labels["environment"] = "staging";
+  labels["service"] = "checkout";
+  std::string st = Apply(Alert("Errors", {{"service", "cart"}, {"environment", "staging"}}, true, s, s + Min(1), {},
+                               "fp-cart"));
+  EXPECT_EQ(Inc(st).environment, "staging");
+  ChangeEvent unlabelled{"flag-1", s - Min(1), "cart", "feature_flag"};
+  Apply(Native(unlabelled, s - Min(1)));
+  ASSERT_NE(tracker.SuspectedCause(Inc(st)), nullptr);
+  EXPECT_EQ(tracker.SuspectedCause(Inc(st))->id, "flag-1") << "a change with no environment is a candidate";
 }
 
 }  // namespace

@@ -1,0 +1,182 @@
+// How Alertmanager notifications move incidents (docs/clocking.md, "Grouping
+// alerts into incidents" and "Flapping, late and re-sent notifications").
+//
+// Alertmanager keeps one alert per fingerprint. An instance is one firing
+// period of a fingerprint, named by its startsAt; the fingerprint's active
+// instance is the latest one debriefd knows.
+#include <algorithm>
+
+#include "domain/tracker.h"
+
+namespace debriefd {
+namespace {
+
+std::string InstanceKey(const std::string& fingerprint, Time starts_at) {
+  return fingerprint + "@" + std::to_string(starts_at.time_since_epoch().count());
+}
+
+}  // namespace
+
+void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string* incident_id) {
+  for (const auto& [name, value] : policy_.ignore_labels) {
+    if (auto it = a.labels.find(name); it != a.labels.end() && it->second == value) return;
+  }
+  const Time received_at = e.received_at;
+  const auto exact = alert_instances_.find(InstanceKey(a.fingerprint, a.starts_at));
+  const auto active = active_alerts_.find(a.fingerprint);
+  auto report = [&](size_t idx) {
+    if (incident_id) *incident_id = incidents_[idx].id;
+  };
+
+  if (a.firing) {
+    if (exact != alert_instances_.end()) {
+      // A re-send of a known instance (Alertmanager's repeat, an HA peer, a
+      // retry), or a late copy of one already resolved: nothing changes.
+      report(exact->second.incident);
+      return;
+    }
+    if (active != active_alerts_.end()) {
+      InstanceRef ref = active->second;
+      AlertInstance& current = incidents_[ref.incident].alerts[ref.pos];
+      if (a.starts_at < current.starts_at) {
+        // An older instance, delivered after a newer one: it belongs to the
+        // same incident and may move its start earlier, and fires no more.
+        AddInstance(ref.incident, a, received_at, /*replaced=*/true);
+        report(ref.incident);
+        return;
+      }
+      if (current.firing()) {
+        // Flapping inside one group interval: the fingerprint fired again
+        // before its resolution was sent, which now never comes. The newer
+        // instance takes the old one's place, in the same incident while it
+        // is open.
+        current.replaced = true;
+        if (incidents_[ref.incident].open) {
+          AddInstance(ref.incident, a, received_at, /*replaced=*/false);
+          report(ref.incident);
+          return;
+        }
+      }
+      // The active instance has resolved (or its incident was resolved by a
+      // person): a new firing period, placed by its key below.
+    }
+  } else {
+    const Time ends_at = a.ends_at.value_or(received_at);
+    if (active != active_alerts_.end()) {
+      InstanceRef ref = active->second;
+      AlertInstance& current = incidents_[ref.incident].alerts[ref.pos];
+      if (current.firing() && ends_at >= current.starts_at) {
+        // The resolution ends the fingerprint's active instance, whatever
+        // startsAt it carries (after a flap it may name the replaced period).
+        report(ref.incident);
+        ResolveInstance(ref.incident, ref.pos, ends_at, a.alertname);
+        ResolveIfAllAlertsResolved(ref.incident, received_at);
+        return;
+      }
+    }
+    if (exact != alert_instances_.end()) {
+      // A known period: resolved already (a re-sent resolution), or one that
+      // ended before the active instance began. Nothing fires any more.
+      InstanceRef ref = exact->second;
+      report(ref.incident);
+      AlertInstance& inst = incidents_[ref.incident].alerts[ref.pos];
+      if (!inst.resolved && !inst.replaced) {
+        ResolveInstance(ref.incident, ref.pos, ends_at, a.alertname);
+        ResolveIfAllAlertsResolved(ref.incident, received_at);
+      }
+      return;
+    }
+    if (active != active_alerts_.end() && ends_at < incidents_[active->second.incident].alerts[active->second.pos].starts_at) {
+      // It ended before the active instance began: an older period that is
+      // already over. Nothing to change.
+      report(active->second.incident);
+      return;
+    }
+    // A resolution of an instance never seen firing (debriefd was not yet
+    // running, or its firing notification never came): it opens and resolves
+    // at once, placed by its key below.
+  }
+
+  size_t idx = IncidentForNewAlert(a, received_at);
+  report(idx);
+  AddInstance(idx, a, received_at, /*replaced=*/false);
+  ResolveIfAllAlertsResolved(idx, received_at);
+}
+
+// Joins the key's open incident, reopens its latest one when the alert started
+// within alerts.reopen_within of its resolution (by event time, whenever it is
+// delivered), or opens a new one.
+size_t IncidentTracker::IncidentForNewAlert(const AlertNotification& a, Time received_at) {
+  std::string key = KeyFor(a.labels, a.alertname.empty() ? a.fingerprint : a.alertname);
+  auto latest = latest_by_key_.find(key);
+  if (latest != latest_by_key_.end()) {
+    size_t idx = latest->second;
+    const Incident& inc = incidents_[idx];
+    if (inc.open) return idx;
+    if (a.firing && a.starts_at <= *inc.resolved_at + policy_.reopen_within) {
+      Reopen(idx, received_at, a.alertname);
+      return idx;
+    }
+  }
+  auto label = [&](const std::string& name, const std::string& fallback) {
+    auto it = a.labels.find(name);
+    return it == a.labels.end() || it->second.empty() ? fallback : it->second;
+  };
+  size_t idx = OpenIncident(NextIncidentId(), key, label(policy_.service_label, kUnknown),
+                            label(policy_.severity_label, kUnknown), a.summary.empty() ? a.alertname : a.summary,
+                            received_at);
+  incidents_[idx].environment = label(policy_.environment_label, policy_.default_environment);
+  return idx;
+}
+
+void IncidentTracker::AddInstance(size_t idx, const AlertNotification& a, Time received_at, bool replaced) {
+  Incident& inc = incidents_[idx];
+  Duration pending{0};
+  if (auto p = policy_.pending.find(a.alertname); p != policy_.pending.end()) pending = p->second;
+  AlertInstance inst;
+  inst.fingerprint = a.fingerprint;
+  inst.alertname = a.alertname;
+  inst.labels = a.labels;
+  inst.summary = a.summary;
+  inst.generator_url = a.generator_url;
+  inst.starts_at = a.starts_at;
+  inst.onset = a.starts_at - pending;
+  inst.resolved = !a.firing;
+  inst.replaced = replaced;
+  if (!a.firing) inst.ends_at = a.ends_at.value_or(received_at);
+  InstanceRef ref{idx, inc.alerts.size()};
+  inc.alerts.push_back(std::move(inst));
+  alert_instances_[InstanceKey(a.fingerprint, a.starts_at)] = ref;
+  if (!replaced) active_alerts_[a.fingerprint] = ref;
+  if (a.firing) inc.detected_at = std::min(inc.detected_at, received_at);
+  inc.timeline.push_back({a.starts_at, "alert.firing", a.alertname});
+  if (!a.firing) inc.timeline.push_back({*inc.alerts.back().ends_at, "alert.resolved", a.alertname});
+  RecomputeStart(inc);
+}
+
+void IncidentTracker::ResolveInstance(size_t idx, size_t pos, Time ends_at, const std::string& alertname) {
+  Incident& inc = incidents_[idx];
+  AlertInstance& inst = inc.alerts[pos];
+  inst.resolved = true;
+  inst.ends_at = ends_at;
+  inc.timeline.push_back({ends_at, "alert.resolved", alertname});
+}
+
+// An incident resolves when none of its alerts fires any more, at the latest
+// end among them; one a person declared waits for a person to resolve it.
+void IncidentTracker::ResolveIfAllAlertsResolved(size_t idx, Time received_at) {
+  Incident& inc = incidents_[idx];
+  if (!inc.open || inc.declared || inc.alerts.empty()) return;
+  if (std::any_of(inc.alerts.begin(), inc.alerts.end(), [](const AlertInstance& i) { return i.firing(); })) {
+    return;
+  }
+  std::optional<Time> end;
+  for (const AlertInstance& i : inc.alerts) {
+    if (i.replaced) continue;
+    Time t = i.ends_at.value_or(received_at);
+    end = end ? std::max(*end, t) : t;
+  }
+  Resolve(idx, end.value_or(received_at), "resolved");
+}
+
+}  // namespace debriefd

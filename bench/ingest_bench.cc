@@ -23,7 +23,7 @@
 
 #include "server/api.h"
 #include "server/server.h"
-#include "collector/sources/parsers.h"
+#include "collector/sources/registry.h"
 #include "collector/ingest/ingest_service.h"
 #include "collector/store/sqlite_store.h"
 
@@ -75,7 +75,7 @@ double InProcess(int requests, int per_request, int clients) {
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&] {
       for (int i; (i = next++) < requests;) {
-        auto parsed = ParseAlertmanagerWebhook(bodies[i], f.clock.Now());
+        auto parsed = ParseRequestBody("alertmanager", bodies[i], f.clock.Now());
         IngestOutcome o = f.ingest->SubmitAndWait("alertmanager", std::move(parsed.value()));
         accepted += static_cast<long>(o.accepted);
       }

@@ -22,7 +22,7 @@ Time At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
 
 Event Make(EventBody body, Time t) {
   Event e;
-  e.source = kSourceEvents;
+  e.source = "events";
   e.received_at = t;
   e.body = std::move(body);
   return e;

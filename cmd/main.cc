@@ -13,6 +13,7 @@
 #include "server/api.h"
 #include "server/server.h"
 #include "collector/ingest/ingest_service.h"
+#include "collector/replay.h"
 #include "collector/store/sqlite_store.h"
 #include "config/config.h"
 #include "exporters/report.h"
@@ -67,7 +68,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
                *loaded);
   ingest.Start();
 
-  Api api(ingest, {DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token});
+  Api api(ingest, {DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token, {}});
   Server server(api, config->max_body, config->read_timeout);
   Result<unsigned short> port = server.Listen(config->listen);
   if (!port.ok()) {
@@ -128,43 +129,12 @@ int Replay(const std::string& config_path, const std::string& events_path) {
   }
   std::unique_ptr<LoadedStore> loaded = LoadStore(*config);
   if (!loaded) return 1;
-  IngestService& ingest = *loaded->ingest;
-  size_t accepted = 0, duplicates = 0, rejected = 0, line_no = 0;
-  std::vector<std::pair<std::string, std::vector<ParsedEvent>>> chunk;
-  std::vector<size_t> chunk_lines;
-  auto flush = [&] {
-    std::vector<IngestOutcome> outcomes = ingest.ProcessNow(std::move(chunk));
-    for (size_t i = 0; i < outcomes.size(); ++i) {
-      accepted += outcomes[i].accepted;
-      duplicates += outcomes[i].duplicates;
-      if (!outcomes[i].status.ok()) {
-        ++rejected;
-        std::cerr << events_path << ":" << chunk_lines[i] << ": " << outcomes[i].status.message() << "\n";
-      }
-    }
-    chunk.clear();
-    chunk_lines.clear();
-  };
-  std::string line;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    Result<ReplayLine> rl = ParseReplayLine(line);
-    Result<std::vector<ParsedEvent>> parsed =
-        rl.ok() ? ParseRequestBody(rl->source, rl->body, rl->received_at) : rl.status();
-    if (!parsed.ok()) {
-      ++rejected;
-      std::cerr << events_path << ":" << line_no << ": " << parsed.status().message() << "\n";
-      continue;
-    }
-    chunk.emplace_back(rl->source, std::move(parsed.value()));
-    chunk_lines.push_back(line_no);
-    if (chunk.size() >= 1000) flush();
-  }
-  flush();
-  std::cout << "replayed " << events_path << ": " << accepted << " events accepted, " << duplicates
-            << " duplicates, " << rejected << " lines rejected\n";
-  return rejected == 0 ? 0 : 2;
+  ReplaySummary summary = Replay(in, *loaded->ingest, [&](size_t line, const Status& why) {
+    std::cerr << events_path << ":" << line << ": " << why.message() << "\n";
+  });
+  std::cout << "replayed " << events_path << ": " << summary.accepted << " events accepted, " << summary.duplicates
+            << " duplicates, " << summary.rejected << " lines rejected\n";
+  return summary.rejected == 0 ? 0 : 2;
 }
 
 int DumpEvents(const std::string& config_path, const std::string& out_path) {

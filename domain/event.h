@@ -102,12 +102,8 @@ using EventBody = std::variant<AlertNotification, ChangeEvent, IncidentDeclared,
                                DebriefCompleted, DebriefWaived, CheckpointCompleted,
                                ActionItemOpened, ActionItemClosed>;
 
-// Where an event came from, as named in metrics and the replay format.
-inline constexpr const char* kSourceAlertmanager = "alertmanager";
-inline constexpr const char* kSourceEvents = "events";
-
 struct Event {
-  std::string source;       // kSourceAlertmanager or kSourceEvents
+  std::string source;       // the registered source's name ("alertmanager", "events", ...)
   std::string dedup_key;    // equal keys are the same delivery
   Time received_at{};       // when the request arrived (or the replay line's received_at)
   EventBody body;

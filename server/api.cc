@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "collector/sources/registry.h"
 #include "exporters/incident_json.h"
 #include "exporters/metrics.h"
 #include "exporters/report.h"
@@ -56,7 +57,7 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
     if (Status s = Authorize(options_.read_token, req); !s.ok()) return respond(ErrorResponse(s));
     respond(produce());
   };
-  auto write = [&](const char* source) {
+  auto write = [&](const Source& source) {
     if (!post) return respond(MethodNotAllowed("POST"));
     if (Status s = Authorize(options_.ingest_token, req); !s.ok()) return respond(ErrorResponse(s));
     Ingest(source, req, std::move(respond));
@@ -72,8 +73,7 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
     return respond(Json(ready ? 200 : 503, json::object{{"status", ready ? "ready" : "loading"}}));
   }
   if (path == "/metrics") return read([&] { return Metrics(); });
-  if (path == "/webhooks/alertmanager") return write(kSourceAlertmanager);
-  if (path == "/api/v1/events") return write(kSourceEvents);
+  if (const Source* source = FindSourceByRoute(path)) return write(*source);
   if (path == "/api/v1/incidents") return read([&] { return ListIncidents(query); });
   if (path == "/api/v1/action-items") return read([&] { return ListActionItems(query); });
   if (path == "/api/v1/reports/quarterly") return read([&] { return QuarterlyReport(query); });
@@ -85,7 +85,22 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
   respond(ErrorResponse(Status::NotFound("path", "no such endpoint: " + path.substr(0, 200))));
 }
 
-void Api::Ingest(const std::string& source, const HttpRequest& req, Respond respond) {
+void Api::Ingest(const Source& from, const HttpRequest& req, Respond respond) {
+  const std::string source(from.name);
+  if (from.verify != nullptr) {
+    auto header = [&req](std::string_view name) -> std::string_view {
+      auto it = req.headers.find(std::string(name));
+      return it == req.headers.end() ? std::string_view() : std::string_view(it->second);
+    };
+    auto secret = options_.source_secrets.find(source);
+    Status verified = from.verify(req.body, header,
+                                  secret == options_.source_secrets.end() ? std::string_view() : secret->second);
+    if (!verified.ok()) {
+      ingest_.CountRejected(source);
+      spdlog::warn("rejected {} request: {}", source, verified.WithSource(source).message());
+      return respond(ErrorResponse(verified.WithSource(source)));
+    }
+  }
   Time received_at = ingest_.now();
   Result<std::vector<ParsedEvent>> parsed = ParseRequestBody(source, req.body, received_at);
   if (!parsed.ok()) {
@@ -174,7 +189,8 @@ HttpResponse Api::ListActionItems(const std::map<std::string, std::string>& quer
 
 HttpResponse Api::Metrics() {
   EventCounts counts = ingest_.event_counts();
-  ProcessInfo info{options_.version, ingest_.commits(), {kSourceAlertmanager, kSourceEvents}};
+  ProcessInfo info{options_.version, ingest_.commits(), {}};
+  for (const Source* s : Sources()) info.sources.emplace_back(s->name);
   return ingest_.Read([&](const IncidentTracker& t, Time now) {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

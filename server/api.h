@@ -11,6 +11,7 @@
 #include <string>
 
 #include "collector/ingest/ingest_service.h"
+#include "collector/sources/source.h"
 #include "server/http.h"
 
 namespace debriefd {
@@ -19,6 +20,8 @@ struct ApiOptions {
   std::string version;       // debriefd_build_info{version}
   std::string ingest_token;  // POST /webhooks/*, POST /api/v1/events; empty: no token needed
   std::string read_token;    // GET /api/v1/*, GET /metrics; empty: no token needed
+  // Source name -> the secret its `verify` checks signatures with.
+  std::map<std::string, std::string> source_secrets;
 };
 
 class Api {
@@ -34,7 +37,7 @@ class Api {
 
  private:
   using Query = std::map<std::string, std::string>;
-  void Ingest(const std::string& source, const HttpRequest& req, Respond respond);
+  void Ingest(const Source& source, const HttpRequest& req, Respond respond);
   HttpResponse ListIncidents(const Query& query);
   HttpResponse GetIncident(const std::string& id);
   HttpResponse ListActionItems(const Query& query);

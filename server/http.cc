@@ -26,7 +26,7 @@ HttpResponse ErrorResponse(const Status& status) {
   if (!status.field().empty()) o["field"] = status.field();
   HttpResponse r = JsonResponse(boost::json::serialize(o), HttpStatusOf(status.code()));
   // The sender's retry (Alertmanager's, a script's) is what recovers the event.
-  if (r.status == 503) r.headers["Retry-After"] = "5";
+  if (r.status == 503) r.headers.emplace("Retry-After", std::string(1, '5'));
   return r;
 }
 

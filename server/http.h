@@ -14,6 +14,8 @@ struct HttpRequest {
   std::string target;  // path and query, as received
   std::string authorization;
   std::string body;
+  // Every header, by lower-case name (for sources that verify signatures).
+  std::map<std::string, std::string> headers;
 };
 
 struct HttpResponse {

@@ -65,6 +65,11 @@ class Session : public std::enable_shared_from_this<Session> {
     r.method = std::string(req.method_string());
     r.target = std::string(req.target());
     r.authorization = std::string(req[http::field::authorization]);
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[std::move(name)] = std::string(field.value());
+    }
     r.body = std::move(req.body());
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();

@@ -1,5 +1,7 @@
 #include "collector/ingest/ingest_service.h"
 
+#include "collector/sources/registry.h"
+
 #include <spdlog/spdlog.h>
 
 #include <future>

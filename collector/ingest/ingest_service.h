@@ -23,7 +23,7 @@
 
 #include "domain/event_store.h"
 #include "domain/tracker.h"
-#include "collector/sources/parsers.h"
+#include "collector/sources/source.h"
 
 namespace debriefd {
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "collector/sources/json_reader.h"
-#include "collector/sources/parsers.h"
 
 namespace debriefd {
 namespace {
@@ -17,7 +16,7 @@ Result<std::map<std::string, std::string>> StringMap(const boost::json::object& 
   std::map<std::string, std::string> out;
   for (const auto& kv : obj) {
     if (!kv.value().is_string()) {
-      return Invalid(kSource, path + "." + std::string(kv.key()), "not a string");
+      return Invalid(path + "." + std::string(kv.key()), "not a string");
     }
     out.emplace(std::string(kv.key()), std::string(kv.value().get_string()));
   }
@@ -30,11 +29,11 @@ std::string LabelFingerprint(const std::map<std::string, std::string>& labels) {
   return StableHash(s);
 }
 
-}  // namespace
+
 
 // Parses one alert object; `path` is its place in the request, e.g. "alerts[2]".
 Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string& path, Time received_at) {
-  ObjectReader r(obj, kSource, path);
+  ObjectReader r(obj, path);
   std::optional<std::string> status = r.String("status", true, 16);
   const boost::json::object* labels_obj = r.Object("labels", true);
   const boost::json::object* annotations_obj = r.Object("annotations", false);
@@ -82,9 +81,9 @@ Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string
 Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(std::string_view body, Time received_at) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(body, ec);
-  if (ec) return Invalid(kSource, "", "malformed JSON: " + ec.message());
-  if (!v.is_object()) return Invalid(kSource, "", "the body must be a JSON object");
-  ObjectReader r(v.get_object(), kSource, "");
+  if (ec) return Invalid("", "malformed JSON: " + ec.message());
+  if (!v.is_object()) return Invalid("", "the body must be a JSON object");
+  ObjectReader r(v.get_object(), "");
   const boost::json::array* alerts = r.Array("alerts", true);
   if (!r.ok()) return r.status();
 
@@ -92,7 +91,7 @@ Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(std::string_view body,
   out.reserve(alerts->size());
   for (size_t i = 0; i < alerts->size(); ++i) {
     std::string path = "alerts[" + std::to_string(i) + "]";
-    if (!(*alerts)[i].is_object()) return Invalid(kSource, path, "not an object");
+    if (!(*alerts)[i].is_object()) return Invalid(path, "not an object");
     const boost::json::object& alert = (*alerts)[i].get_object();
     Result<Event> e = ParseAlertObject(alert, path, received_at);
     if (!e.ok()) return e.status();
@@ -100,5 +99,37 @@ Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(std::string_view body,
   }
   return out;
 }
+
+Result<Event> ReadStoredAlert(std::string_view raw, Time received_at) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(raw, ec);
+  if (ec || !v.is_object()) return Invalid("", "stored event is not a JSON object");
+  return ParseAlertObject(v.get_object(), "", received_at);
+}
+
+// A stored alert replays as a one-alert webhook.
+std::string AlertReplayBody(std::string_view raw) {
+  boost::system::error_code ec;
+  boost::json::value alert = boost::json::parse(raw, ec);
+  boost::json::object webhook;
+  webhook["version"] = "4";
+  const boost::json::value* status = alert.is_object() ? alert.get_object().if_contains("status") : nullptr;
+  webhook["status"] = status != nullptr ? *status : boost::json::value("firing");
+  boost::json::array alerts;
+  alerts.push_back(std::move(alert));
+  webhook["alerts"] = std::move(alerts);
+  return boost::json::serialize(webhook);
+}
+
+}  // namespace
+
+extern const Source kSource_alertmanager;
+const Source kSource_alertmanager{
+    .name = "alertmanager",
+    .route = "/webhooks/alertmanager",
+    .parse = ParseAlertmanagerWebhook,
+    .read_stored = ReadStoredAlert,
+    .replay_body = AlertReplayBody,
+};
 
 }  // namespace debriefd

@@ -2,7 +2,6 @@
 #include <array>
 
 #include "collector/sources/json_reader.h"
-#include "collector/sources/parsers.h"
 
 namespace debriefd {
 namespace {
@@ -40,12 +39,10 @@ std::optional<ActionItemSpec> ReadActionItem(ObjectReader& r, bool title_require
   return item;
 }
 
-}  // namespace
-
 // Parses one native event object; `path` is its place in the request ("" or "[3]").
 Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std::string& path,
                                       Time received_at) {
-  ObjectReader r(obj, kSource, path);
+  ObjectReader r(obj, path);
   std::optional<std::string> type = r.String("type", true, 64);
   std::optional<Time> time = r.Timestamp("time", true);
   std::optional<std::string> id = r.Id("id", false);
@@ -115,7 +112,7 @@ Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std:
     d.incident_id = *incident_id;
     d.url = *url;
     if (impact != nullptr) {
-      ObjectReader ir(*impact, kSource, r.FieldPath("impact"));
+      ObjectReader ir(*impact, r.FieldPath("impact"));
       Impact im;
       im.customers_affected = ir.Number("customers_affected", false);
       im.cost = ir.Number("cost", false);
@@ -126,8 +123,8 @@ Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std:
     if (items != nullptr) {
       for (size_t i = 0; i < items->size(); ++i) {
         std::string item_path = r.FieldPath("action_items[" + std::to_string(i) + "]");
-        if (!(*items)[i].is_object()) return Invalid(kSource, item_path, "not an object");
-        ObjectReader ir((*items)[i].get_object(), kSource, item_path);
+        if (!(*items)[i].is_object()) return Invalid(item_path, "not an object");
+        ObjectReader ir((*items)[i].get_object(), item_path);
         std::optional<ActionItemSpec> item = ReadActionItem(ir, true);
         if (!item) return ir.status();
         d.action_items.push_back(std::move(*item));
@@ -177,7 +174,7 @@ Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std:
 Result<std::vector<ParsedEvent>> ParseNativeEvents(std::string_view body, Time received_at) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(body, ec);
-  if (ec) return Invalid(kSource, "", "malformed JSON: " + ec.message());
+  if (ec) return Invalid("", "malformed JSON: " + ec.message());
   std::vector<ParsedEvent> out;
   if (v.is_object()) {
     Result<ParsedEvent> e = ParseNativeObject(v.get_object(), "", received_at);
@@ -185,18 +182,37 @@ Result<std::vector<ParsedEvent>> ParseNativeEvents(std::string_view body, Time r
     out.push_back(std::move(e.value()));
     return out;
   }
-  if (!v.is_array()) return Invalid(kSource, "", "the body must be an event object or an array of them");
+  if (!v.is_array()) return Invalid("", "the body must be an event object or an array of them");
   const boost::json::array& arr = v.get_array();
-  if (arr.empty()) return Invalid(kSource, "", "the array holds no events");
+  if (arr.empty()) return Invalid("", "the array holds no events");
   out.reserve(arr.size());
   for (size_t i = 0; i < arr.size(); ++i) {
     std::string path = "[" + std::to_string(i) + "]";
-    if (!arr[i].is_object()) return Invalid(kSource, path, "not an object");
+    if (!arr[i].is_object()) return Invalid(path, "not an object");
     Result<ParsedEvent> e = ParseNativeObject(arr[i].get_object(), path, received_at);
     if (!e.ok()) return e.status();
     out.push_back(std::move(e.value()));
   }
   return out;
 }
+
+Result<Event> ReadStoredEvent(std::string_view raw, Time received_at) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(raw, ec);
+  if (ec || !v.is_object()) return Invalid("", "stored event is not a JSON object");
+  Result<ParsedEvent> e = ParseNativeObject(v.get_object(), "", received_at);
+  if (!e.ok()) return e.status();
+  return std::move(e.value().event);
+}
+
+}  // namespace
+
+extern const Source kSource_events;
+const Source kSource_events{
+    .name = "events",
+    .route = "/api/v1/events",
+    .parse = ParseNativeEvents,
+    .read_stored = ReadStoredEvent,
+};
 
 }  // namespace debriefd

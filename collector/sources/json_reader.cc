@@ -2,12 +2,12 @@
 
 namespace debriefd::json_reader {
 
-Status Invalid(const std::string& source, const std::string& field, const std::string& reason) {
-  return Status::InvalidArgument(field, reason).WithSource(source);
+Status Invalid(const std::string& field, const std::string& reason) {
+  return Status::InvalidArgument(field, reason);
 }
 
 void ObjectReader::Fail(const std::string& key, const std::string& reason) {
-  if (status_.ok()) status_ = Invalid(source_, FieldPath(key), reason);
+  if (status_.ok()) status_ = Invalid(FieldPath(key), reason);
 }
 
 const boost::json::value* ObjectReader::Get(const char* key, bool required, boost::json::kind kind,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "collector/sources/source.h"
 #include "domain/status.h"
 #include "domain/time.h"
 
@@ -14,8 +15,7 @@ namespace debriefd::json_reader {
 // Reads fields of one object; the first error is kept and later reads are no-ops.
 class ObjectReader {
  public:
-  ObjectReader(const boost::json::object& obj, std::string source, std::string path)
-      : obj_(obj), source_(std::move(source)), path_(std::move(path)) {}
+  ObjectReader(const boost::json::object& obj, std::string path) : obj_(obj), path_(std::move(path)) {}
 
   std::optional<std::string> String(const char* key, bool required, size_t max_len = 4096);
   std::optional<Time> Timestamp(const char* key, bool required);
@@ -34,11 +34,11 @@ class ObjectReader {
   const boost::json::value* Get(const char* key, bool required, boost::json::kind kind, const char* what);
 
   const boost::json::object& obj_;
-  std::string source_;
   std::string path_;
   Status status_;
 };
 
-Status Invalid(const std::string& source, const std::string& field, const std::string& reason);
+// InvalidArgument naming the field path and the reason; the registry adds the source.
+Status Invalid(const std::string& field, const std::string& reason);
 
 }  // namespace debriefd::json_reader

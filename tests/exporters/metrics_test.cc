@@ -8,30 +8,11 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "collector/sources/parsers.h"
 #include "tests/support/api_harness.h"
 
 namespace debriefd {
 namespace {
 using namespace debriefd::testing;
-
-// Replays a JSONL history into the harness, as `debriefd replay` does.
-void Replay(ApiHarness& h, const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::vector<std::pair<std::string, std::vector<ParsedEvent>>> requests;
-  while (std::getline(in, line)) {
-    auto rl = ParseReplayLine(line);
-    ASSERT_TRUE(rl.ok()) << rl.status().message();
-    auto parsed = ParseRequestBody(rl->source, rl->body, rl->received_at);
-    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
-    requests.emplace_back(rl->source, std::move(parsed.value()));
-  }
-  h.ingest().Stop();
-  for (const IngestOutcome& o : h.ingest().ProcessNow(std::move(requests))) {
-    ASSERT_TRUE(o.status.ok()) << o.status.message();
-  }
-}
 
 // The small history with the example config's debrief and warning goals, seen
 // on 2026-10-25.
@@ -44,7 +25,7 @@ class SmallHistory : public ::testing::Test {
     return c;
   }
   void SetUp() override {
-    Replay(h, SourcePath("tests/fixtures/history/small.jsonl"));
+    h.ReplayFile(SourcePath("tests/fixtures/history/small.jsonl"));
     h.clock().Set(T("2026-10-25T00:00:00Z"));
   }
   ApiHarness h{MakeConfig()};

@@ -29,7 +29,8 @@
 #include <fstream>
 #include <regex>
 
-#include "collector/sources/parsers.h"
+#include "collector/replay.h"
+#include "collector/sources/registry.h"
 #include "config/config.h"
 #include "tests/support/api_harness.h"
 #include "tests/support/test_util.h"
@@ -908,10 +909,7 @@ TEST_F(ReportTest, OpenMetricsStampsCumulativeCountersWithEventTimes) {
 class ReportApiTest : public ::testing::Test {
  protected:
   ReportApiTest() : api(FixtureConfig(), T("2026-10-15T00:00:00Z")) {
-    for (auto& [source, events] : FixtureRequests()) {
-      IngestOutcome out = api.ingest().SubmitAndWait(source, std::move(events));
-      EXPECT_TRUE(out.status.ok()) << out.status.message();
-    }
+    api.ReplayFile(SourcePath("tests/fixtures/report/history.jsonl"));
   }
   ApiHarness api;
 };

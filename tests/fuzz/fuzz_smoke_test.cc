@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <random>
 
+#include "collector/sources/registry.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -13,9 +14,13 @@ int FuzzOneInput(const uint8_t* data, size_t size);
 namespace {
 using namespace debriefd::testing;
 
+// Seeds: every registered source's fixtures folder (tests/fixtures/<name>/),
+// Grafana's Alertmanager-compatible body, the corpus and a recorded history.
 std::vector<std::string> Seeds() {
+  std::vector<std::string> dirs = {"tests/fixtures/grafana", "tests/fuzz/corpus"};
+  for (const Source* s : Sources()) dirs.push_back("tests/fixtures/" + std::string(s->name));
   std::vector<std::string> seeds;
-  for (const char* dir : {"tests/fixtures/alertmanager", "tests/fixtures/grafana", "tests/fuzz/corpus"}) {
+  for (const std::string& dir : dirs) {
     if (!std::filesystem::exists(SourcePath(dir))) continue;
     for (const auto& e : std::filesystem::directory_iterator(SourcePath(dir))) seeds.push_back(ReadFile(e.path()));
   }

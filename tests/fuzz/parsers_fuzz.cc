@@ -1,11 +1,13 @@
-// libFuzzer entry point for every parser of untrusted bytes. Build with
+// libFuzzer entry point for every parser of untrusted bytes: every registered
+// source, the replay line, timestamps and durations. Build with
 // `make fuzz` (clang, -fsanitize=fuzzer,address,undefined); the unit test
 // fuzz_smoke_test.cc drives the same function with seeded mutations in CI.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "collector/sources/parsers.h"
+#include "collector/replay.h"
+#include "collector/sources/registry.h"
 
 namespace debriefd {
 
@@ -14,7 +16,8 @@ namespace debriefd {
 int FuzzOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   const Time now{};
-  for (auto result : {ParseAlertmanagerWebhook(input, now), ParseNativeEvents(input, now)}) {
+  for (const Source* source : Sources()) {
+    auto result = ParseRequestBody(source->name, input, now);
     if (result.ok()) {
       for (const ParsedEvent& e : result.value()) {
         // What was accepted must read back from its stored form.

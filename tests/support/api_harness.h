@@ -3,10 +3,13 @@
 // writer thread, the Api, and a FakeClock. Restart() reopens everything on the
 // same file, as a process restart would.
 
+#include <fstream>
 #include <future>
+#include <gtest/gtest.h>
 #include <memory>
 #include <sstream>
 
+#include "collector/replay.h"
 #include "config/config.h"
 #include "server/api.h"
 #include "collector/store/sqlite_store.h"
@@ -50,6 +53,22 @@ class ApiHarness {
       }
     }
     return -1;
+  }
+
+  // Imports a JSONL history as `debriefd replay` does (the writer pauses
+  // meanwhile); every line must be accepted.
+  ReplaySummary ReplayHistory(std::istream& in) {
+    ingest_->Stop();
+    ReplaySummary summary = debriefd::Replay(in, *ingest_, [](size_t line, const Status& why) {
+      ADD_FAILURE() << "line " << line << ": " << why.message();
+    });
+    ingest_->Start();
+    return summary;
+  }
+  ReplaySummary ReplayFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) ADD_FAILURE() << "cannot read " << path;
+    return ReplayHistory(in);
   }
 
   FakeClock& clock() { return clock_; }

@@ -35,7 +35,7 @@ inline Event Alert(const std::string& name, std::map<std::string, std::string> l
   a.ends_at = ends_at;
   a.fingerprint = fingerprint.empty() ? name + "-fp" : fingerprint;
   Event e;
-  e.source = kSourceAlertmanager;
+  e.source = "alertmanager";
   e.received_at = received_at;
   e.dedup_key = a.fingerprint + (firing ? "f" : "r") + FormatRfc3339(starts_at);
   e.body = std::move(a);
@@ -44,7 +44,7 @@ inline Event Alert(const std::string& name, std::map<std::string, std::string> l
 
 inline Event Native(EventBody body, Time received_at) {
   Event e;
-  e.source = kSourceEvents;
+  e.source = "events";
   e.received_at = received_at;
   e.dedup_key = "test-" + std::to_string(received_at.time_since_epoch().count()) + "-" + EventTypeName(body);
   e.body = std::move(body);

@@ -1,0 +1,120 @@
+// The Alertmanager webhook source: the captured 0.25 fixtures, Grafana's
+// Alertmanager-compatible body, and a table of inputs that must be rejected
+// with the field named.
+#include "collector/sources/registry.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_util.h"
+
+namespace debriefd {
+namespace {
+using namespace debriefd::testing;
+
+const Time kNow = T("2026-11-21T20:36:00Z");
+
+struct Rejected {
+  const char* body;
+  const char* field;
+};
+
+TEST(AlertmanagerParser, ParsesTheCapturedFiringNotification) {
+  auto r = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 1u);
+  const auto& a = std::get<AlertNotification>((*r)[0].event.body);
+  EXPECT_TRUE(a.firing);
+  EXPECT_EQ(a.alertname, "ProbeLastValueHigh");
+  EXPECT_EQ(a.fingerprint, "687cd8b35c507435");
+  EXPECT_EQ(a.labels.at("severity"), "page");
+  EXPECT_EQ(a.summary, "last event value is 5");
+  EXPECT_EQ(a.starts_at, T("2026-11-21T20:35:23.553Z"));
+  EXPECT_FALSE(a.ends_at) << "the Go zero time means no end";
+  EXPECT_EQ((*r)[0].event.received_at, kNow);
+  EXPECT_EQ((*r)[0].event.source, "alertmanager");
+}
+
+TEST(AlertmanagerParser, ParsesTheCapturedResolvedNotification) {
+  auto r = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/resolved-0.25.json")), kNow);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto& a = std::get<AlertNotification>((*r)[0].event.body);
+  EXPECT_FALSE(a.firing);
+  EXPECT_EQ(*a.ends_at, T("2026-11-21T20:35:28.553Z"));
+}
+
+TEST(AlertmanagerParser, ParsesGrafanasAlertmanagerCompatibleBody) {
+  auto r = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/grafana/firing.json")), kNow);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 1u);
+  const auto& a = std::get<AlertNotification>((*r)[0].event.body);
+  EXPECT_TRUE(a.firing);
+  EXPECT_EQ(a.alertname, "High memory usage");
+  EXPECT_EQ(a.labels.at("service"), "cart");
+  EXPECT_EQ(a.starts_at, T("2026-10-12T07:51:03.157Z"));
+  EXPECT_EQ(a.summary, "This alert was triggered for zone us-1");
+}
+
+TEST(AlertmanagerParser, FiringAndResolvedAreDifferentNotifications) {
+  auto f = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow);
+  auto f2 = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow + Min(5));
+  auto r = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/resolved-0.25.json")), kNow);
+  EXPECT_EQ((*f)[0].event.dedup_key, (*f2)[0].event.dedup_key) << "a re-send is the same notification";
+  EXPECT_NE((*f)[0].event.dedup_key, (*r)[0].event.dedup_key);
+}
+
+TEST(AlertmanagerParser, StoredRawEventReadsBackTheSame) {
+  auto r = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow);
+  auto back = ParseStoredEvent("alertmanager", (*r)[0].raw, kNow);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->dedup_key, (*r)[0].event.dedup_key);
+  EXPECT_EQ(std::get<AlertNotification>(back->body).labels,
+            std::get<AlertNotification>((*r)[0].event.body).labels);
+}
+
+TEST(AlertmanagerParser, MissingFingerprintIsDerivedFromLabels) {
+  const char* body = R"({"alerts":[{"status":"firing","labels":{"alertname":"A","service":"x"},"startsAt":"2026-10-01T10:00:00Z"}]})";
+  auto r1 = ParseRequestBody("alertmanager", body, kNow);
+  auto r2 = ParseRequestBody("alertmanager", body, kNow);
+  ASSERT_TRUE(r1.ok());
+  EXPECT_FALSE(std::get<AlertNotification>((*r1)[0].event.body).fingerprint.empty());
+  EXPECT_EQ((*r1)[0].event.dedup_key, (*r2)[0].event.dedup_key);
+}
+
+TEST(AlertmanagerParser, RejectsBadInputNamingTheField) {
+  const Rejected cases[] = {
+      {"", ""},
+      {"{", ""},
+      {"[]", ""},
+      {"{}", "alerts"},
+      {R"({"alerts":{}})", "alerts"},
+      {R"({"alerts":[1]})", "alerts[0]"},
+      {R"({"alerts":[{"labels":{},"startsAt":"2026-10-01T10:00:00Z"}]})", "alerts[0].status"},
+      {R"({"alerts":[{"status":"burning","labels":{},"startsAt":"2026-10-01T10:00:00Z"}]})", "alerts[0].status"},
+      {R"({"alerts":[{"status":"firing","startsAt":"2026-10-01T10:00:00Z"}]})", "alerts[0].labels"},
+      {R"({"alerts":[{"status":"firing","labels":{"a":1},"startsAt":"2026-10-01T10:00:00Z"}]})", "alerts[0].labels.a"},
+      {R"({"alerts":[{"status":"firing","labels":{}}]})", "alerts[0].startsAt"},
+      {R"({"alerts":[{"status":"firing","labels":{},"startsAt":"yesterday"}]})", "alerts[0].startsAt"},
+      {R"({"alerts":[{"status":"firing","labels":{},"startsAt":5}]})", "alerts[0].startsAt"},
+      {R"({"alerts":[{"status":"resolved","labels":{},"startsAt":"2026-10-01T10:00:00Z","endsAt":"soon"}]})", "alerts[0].endsAt"},
+      {R"({"alerts":[{"status":"firing","labels":{},"startsAt":"2026-10-01T10:00:00Z"},{"status":"firing"}]})", "alerts[1].labels"},
+  };
+  for (const Rejected& c : cases) {
+    auto r = ParseRequestBody("alertmanager", c.body, kNow);
+    ASSERT_FALSE(r.ok()) << c.body;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status().field(), c.field) << c.body;
+    EXPECT_EQ(r.status().message().rfind("alertmanager: ", 0), 0u) << r.status().message();
+  }
+}
+
+TEST(AlertmanagerParser, ErrorMessageNamesSourceFieldAndReason) {
+  auto r = ParseRequestBody("alertmanager", 
+      R"({"alerts":[{},{},{"status":"firing","labels":{},"startsAt":"x"}]})", kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "alertmanager: alerts[0].status: missing");
+  auto r2 = ParseRequestBody("alertmanager", R"({"alerts":[{"status":"firing","labels":{},"startsAt":"x"}]})", kNow);
+  EXPECT_EQ(r2.status().message(), "alertmanager: alerts[0].startsAt: not RFC 3339");
+}
+
+}  // namespace
+}  // namespace debriefd

@@ -1,0 +1,98 @@
+// The contract every registered source keeps: a unique name and route, a
+// fixtures folder whose bodies parse, and stored events that read back and
+// replay as the same events.
+#include "collector/sources/registry.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "collector/replay.h"
+#include "tests/support/test_util.h"
+
+namespace debriefd {
+namespace {
+using namespace debriefd::testing;
+
+const Time kNow = T("2026-11-21T20:36:00Z");
+
+// Every fixture body of a source (tests/fixtures/<name>/*.json).
+std::vector<std::filesystem::path> Fixtures(const Source& s) {
+  std::vector<std::filesystem::path> out;
+  std::filesystem::path dir = SourcePath("tests/fixtures/" + std::string(s.name));
+  if (!std::filesystem::exists(dir)) return out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".json") out.push_back(e.path());
+  }
+  return out;
+}
+
+TEST(SourceRegistry, NamesAndRoutesAreUniqueAndFound) {
+  ASSERT_GE(Sources().size(), 2u);
+  std::set<std::string_view> names, routes;
+  for (const Source* s : Sources()) {
+    EXPECT_TRUE(names.insert(s->name).second) << s->name;
+    EXPECT_TRUE(routes.insert(s->route).second) << s->route;
+    EXPECT_NE(s->parse, nullptr) << s->name;
+    EXPECT_NE(s->read_stored, nullptr) << s->name;
+    EXPECT_EQ(FindSource(s->name), s);
+    EXPECT_EQ(FindSourceByRoute(s->route), s);
+  }
+  EXPECT_EQ(FindSource("pagerduty-but-not-yet"), nullptr);
+  EXPECT_EQ(FindSourceByRoute("/webhooks/nothing"), nullptr);
+  EXPECT_EQ(FindSourceByRoute("/webhooks/alertmanager")->name, "alertmanager");
+  EXPECT_EQ(FindSourceByRoute("/api/v1/events")->name, "events");
+}
+
+TEST(SourceRegistry, UnknownSourcesAreRejectedByName) {
+  auto r = ParseRequestBody("nagios", "{}", kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().field(), "source");
+  EXPECT_EQ(r.status().message(), "replay: source: unknown source \"nagios\"");
+  auto stored = ParseStoredEvent("nagios", "{}", kNow);
+  ASSERT_FALSE(stored.ok());
+  EXPECT_EQ(stored.status().message().rfind("store: ", 0), 0u) << stored.status().message();
+}
+
+TEST(SourceRegistry, ErrorsNameTheSourceOnce) {
+  for (const Source* s : Sources()) {
+    auto r = ParseRequestBody(s->name, "{", kNow);
+    ASSERT_FALSE(r.ok()) << s->name;
+    std::string prefix = std::string(s->name) + ": ";
+    EXPECT_EQ(r.status().message().rfind(prefix, 0), 0u) << r.status().message();
+    EXPECT_EQ(r.status().message().find(prefix, 1), std::string::npos) << r.status().message();
+  }
+}
+
+TEST(SourceRegistry, EveryFixtureParsesReadsBackAndReplaysAsTheSameEvents) {
+  for (const Source* s : Sources()) {
+    std::vector<std::filesystem::path> fixtures = Fixtures(*s);
+    EXPECT_FALSE(fixtures.empty()) << "tests/fixtures/" << s->name << "/ holds no .json body";
+    for (const auto& path : fixtures) {
+      SCOPED_TRACE(path.string());
+      auto parsed = ParseRequestBody(s->name, ReadFile(path), kNow);
+      ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+      ASSERT_FALSE(parsed->empty());
+      for (const ParsedEvent& e : *parsed) {
+        EXPECT_EQ(e.event.source, s->name);
+        EXPECT_EQ(e.event.received_at, kNow);
+        EXPECT_FALSE(e.event.dedup_key.empty());
+        auto back = ParseStoredEvent(s->name, e.raw, kNow);
+        ASSERT_TRUE(back.ok()) << back.status().message();
+        EXPECT_EQ(back->dedup_key, e.event.dedup_key);
+        EXPECT_EQ(back->body.index(), e.event.body.index());
+
+        auto line = ParseReplayLine(FormatReplayLine(s->name, kNow, e.raw));
+        ASSERT_TRUE(line.ok()) << line.status().message();
+        auto replayed = ParseRequestBody(line->source, line->body, line->received_at);
+        ASSERT_TRUE(replayed.ok()) << replayed.status().message();
+        ASSERT_EQ(replayed->size(), 1u);
+        EXPECT_EQ((*replayed)[0].event.dedup_key, e.event.dedup_key);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace debriefd

@@ -149,12 +149,15 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
   auto commits = Family("debriefd_store_commits_total",
                         "Group commits written to the store since this process started.", kCounter);
   commits.metric.push_back(Sample({}, static_cast<double>(info.commits), kCounter));
+  auto unreadable = Family("debriefd_store_unreadable_events",
+                           "Stored events that could not be re-read when the store was loaded (logged).", kGauge);
+  unreadable.metric.push_back(Sample({}, static_cast<double>(info.unreadable_events), kGauge));
   auto build = Family("debriefd_build_info", "debriefd's version; always 1.", kGauge);
   build.metric.push_back(Sample({{"version", info.version}}, 1, kGauge));
 
   for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,
                   &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &changes, &evs,
-                  &commits, &build}) {
+                  &commits, &unreadable, &build}) {
     out.push_back(std::move(*f));
   }
   std::ostringstream os;

@@ -189,7 +189,7 @@ HttpResponse Api::ListActionItems(const std::map<std::string, std::string>& quer
 
 HttpResponse Api::Metrics() {
   EventCounts counts = ingest_.event_counts();
-  ProcessInfo info{options_.version, ingest_.commits(), {}};
+  ProcessInfo info{options_.version, ingest_.commits(), {}, ingest_.unreadable_events()};
   for (const Source* s : Sources()) info.sources.emplace_back(s->name);
   return ingest_.Read([&](const IncidentTracker& t, Time now) {
     HttpResponse r;

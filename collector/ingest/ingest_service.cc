@@ -8,55 +8,48 @@
 #include <unordered_set>
 
 namespace debriefd {
-namespace {
-// A group larger than this is split: it bounds the time one commit holds the
-// state lock and the memory of one transaction.
-constexpr size_t kMaxGroupEvents = 20000;
-// Beyond this many queued events new requests get 503 with Retry-After instead
-// of growing memory without bound while the disk falls behind.
-constexpr size_t kMaxQueuedEvents = 500000;
-}  // namespace
 
-IngestService::IngestService(EventStore& store, Policy policy, const Clock& clock)
-    : store_(store), policy_(std::move(policy)), clock_(clock),
+IngestService::IngestService(EventStore& store, Policy policy, const Clock& clock, IngestLimits limits)
+    : store_(store), policy_(std::move(policy)), clock_(clock), limits_(limits),
       tracker_(std::make_unique<IncidentTracker>(policy_)) {}
 
 IngestService::~IngestService() { Stop(); }
 
-Status IngestService::Rebuild() {
-  auto tracker = std::make_unique<IncidentTracker>(policy_);
-  size_t unreadable = 0;
+// Re-reads every stored event into a new tracker. Touches no member state
+// but the store, so it may run with or without the state lock.
+Result<IngestService::Rebuilt> IngestService::RebuildTracker() {
+  Rebuilt out{std::make_unique<IncidentTracker>(policy_), 0};
   Status s = store_.ForEach([&](const StoredEvent& stored) {
     Result<Event> e = ParseStoredEvent(stored.source, stored.raw, stored.received_at);
     if (!e.ok()) {
-      ++unreadable;
-      spdlog::warn("store: event {} cannot be re-read: {}", stored.seq, e.status().message());
+      // Kept in the store (a later version may read it) but lost to the state.
+      ++out.unreadable;
+      Status lost = Status::DataLoss("event " + std::to_string(stored.seq) + " cannot be re-read: " +
+                                     e.status().message()).WithSource("store");
+      spdlog::error("{}", lost.message());
       return Status::Ok();
     }
     e->dedup_key = stored.dedup_key;
-    if (Status applied = tracker->Apply(*e); !applied.ok()) {
+    if (Status applied = out.tracker->Apply(*e); !applied.ok()) {
       spdlog::warn("store: event {} no longer applies: {}", stored.seq, applied.message());
     }
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  Result<EventCounts> counts = store_.LoadCounts();
-  if (!counts.ok()) return counts.status();
-  std::lock_guard<std::mutex> lock(mu_);
-  tracker_ = std::move(tracker);
-  counts_ = std::move(counts.value());
-  if (unreadable > 0) counts_[{"store", "unreadable"}] = unreadable;
-  return Status::Ok();
+  return out;
 }
 
 Result<size_t> IngestService::Load() {
-  if (Status s = Rebuild(); !s.ok()) return s;
+  Result<Rebuilt> rebuilt = RebuildTracker();
+  if (!rebuilt.ok()) return rebuilt.status();
+  Result<EventCounts> counts = store_.LoadCounts();
+  if (!counts.ok()) return counts.status();
   std::lock_guard<std::mutex> lock(mu_);
+  tracker_ = std::move(rebuilt->tracker);
+  counts_ = std::move(counts.value());
+  unreadable_ = rebuilt->unreadable;
   loaded_ = true;
-  auto it = counts_.find({"store", "unreadable"});
-  size_t unreadable = it == counts_.end() ? 0 : it->second;
-  if (it != counts_.end()) counts_.erase(it);
-  return unreadable;
+  return static_cast<size_t>(unreadable_);
 }
 
 void IngestService::Start() {
@@ -79,7 +72,7 @@ void IngestService::Stop() {
 void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, Done done) {
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    if (queued_events_ + events.size() > kMaxQueuedEvents) {
+    if (queued_events_ + events.size() > limits_.max_queued_events) {
       IngestOutcome busy;
       busy.status = Status::Unavailable(std::to_string(queued_events_) +
                                         " events are waiting for the store; retry later")
@@ -88,7 +81,7 @@ void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, 
       return;
     }
     queued_events_ += events.size();
-    queue_.push_back({std::move(source), std::move(events), std::move(done)});
+    queue_.push_back({std::move(source), std::move(events), std::move(done), {}, {}});
   }
   queue_cv_.notify_one();
 }
@@ -106,7 +99,7 @@ IngestOutcome IngestService::SubmitAndWait(std::string source, std::vector<Parse
     Submit(std::move(source), std::move(events), std::move(done));
   } else {
     std::vector<Work> group;
-    group.push_back({std::move(source), std::move(events), std::move(done)});
+    group.push_back({std::move(source), std::move(events), std::move(done), {}, {}});
     ProcessGroup(group);
   }
   return future.get();
@@ -119,7 +112,7 @@ std::vector<IngestOutcome> IngestService::ProcessNow(
   group.reserve(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
     group.push_back({std::move(requests[i].first), std::move(requests[i].second),
-                     [&outcomes, i](IngestOutcome o) { outcomes[i] = std::move(o); }});
+                     [&outcomes, i](IngestOutcome o) { outcomes[i] = std::move(o); }, {}, {}});
   }
   ProcessGroup(group);
   return outcomes;
@@ -146,6 +139,11 @@ uint64_t IngestService::commits() const {
   return commits_;
 }
 
+uint64_t IngestService::unreadable_events() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unreadable_;
+}
+
 void IngestService::Run() {
   for (;;) {
     std::vector<Work> group;
@@ -154,7 +152,7 @@ void IngestService::Run() {
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left
       size_t events = 0;
-      while (!queue_.empty() && (group.empty() || events + queue_.front().events.size() <= kMaxGroupEvents)) {
+      while (!queue_.empty() && (group.empty() || events + queue_.front().events.size() <= limits_.max_group_events)) {
         events += queue_.front().events.size();
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -165,86 +163,139 @@ void IngestService::Run() {
   }
 }
 
+// The state lock is held from the first apply until the commit is durable:
+// readers wait for at most one group, and never see an event that is not on
+// disk. Requests are applied one after another (not all checked first) because
+// a later request may refer to what an earlier one created, including
+// incidents that alerts open under ids the tracker generates.
 void IngestService::ProcessGroup(std::vector<Work>& group) {
-  std::vector<IngestOutcome> outcomes(group.size());
-  std::vector<StoredEvent> rows;
+  std::lock_guard<std::mutex> one_group(group_mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   EventCounts deltas;
+  deltas.swap(pending_rejections_);
   std::unordered_set<std::string> keys_in_group;
-  bool any_accepted = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    deltas.swap(pending_rejections_);
-    for (size_t w = 0; w < group.size(); ++w) {
-      Work& work = group[w];
-      IngestOutcome& out = outcomes[w];
-      out.incident_ids.resize(work.events.size());
-      // Drop what is already stored or already earlier in this group.
-      std::vector<size_t> fresh;
-      std::unordered_set<std::string> keys_in_request;
-      for (size_t i = 0; i < work.events.size(); ++i) {
-        const std::string& key = work.events[i].event.dedup_key;
-        if (keys_in_group.count(key) || keys_in_request.count(key)) {
-          ++out.duplicates;
-          continue;
-        }
-        Result<bool> stored = store_.Contains(key);
-        if (!stored.ok()) {
-          out.status = stored.status();
-          break;
-        }
-        if (*stored) {
-          ++out.duplicates;
-        } else {
-          keys_in_request.insert(key);
-          fresh.push_back(i);
-        }
-      }
-      if (!out.status.ok()) continue;
-      std::vector<const Event*> batch;
-      batch.reserve(fresh.size());
-      for (size_t i : fresh) batch.push_back(&work.events[i].event);
-      out.status = tracker_->Check(batch).WithSource(work.source);
-      if (!out.status.ok()) {
-        ++deltas[{work.source, "rejected"}];
-        ++counts_[{work.source, "rejected"}];
-        continue;
-      }
-      for (size_t i : fresh) {
-        ParsedEvent& pe = work.events[i];
-        if (Status s = tracker_->Apply(pe.event, &out.incident_ids[i]); !s.ok()) {
-          spdlog::error("checked event failed to apply: {}", s.message());
-        }
-        rows.push_back({0, pe.event.source, pe.event.dedup_key, pe.event.received_at, std::move(pe.raw)});
-        keys_in_group.insert(pe.event.dedup_key);
-      }
-      out.accepted = fresh.size();
-      if (out.accepted) deltas[{work.source, "accepted"}] += out.accepted;
-      if (out.duplicates) deltas[{work.source, "duplicate"}] += out.duplicates;
-      any_accepted = any_accepted || out.accepted > 0;
-    }
+  for (Work& work : group) {
+    Dedup(work, keys_in_group);
+    if (Check(work, deltas)) Stage(work, keys_in_group);
   }
-
-  Status committed = store_.Append(rows, deltas);
-  if (!committed.ok()) {
-    spdlog::error("{}; {} request(s) answered 503", committed.message(), group.size());
-    for (IngestOutcome& out : outcomes) {
-      if (out.status.ok()) out.status = committed;
-      out.accepted = 0;
-    }
-    // What was applied to the tracker is not on disk: start again from what is.
-    if (any_accepted) {
-      if (Status s = Rebuild(); !s.ok()) spdlog::error("rebuild after failed commit: {}", s.message());
-    }
+  Status committed = Commit(group, deltas);
+  if (committed.ok()) {
+    Publish(deltas);
   } else {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++commits_;
-    for (const auto& [key, delta] : deltas) {
-      if (key.second != "rejected") counts_[key] += delta;
+    Unwind(group, deltas, committed);
+  }
+  lock.unlock();
+  for (Work& work : group) {
+    if (work.done) work.done(std::move(work.outcome));
+  }
+}
+
+// Step 1: drop what is stored already, or accepted earlier in the group.
+void IngestService::Dedup(Work& work, const std::unordered_set<std::string>& keys_in_group) {
+  IngestOutcome& out = work.outcome;
+  out.incident_ids.resize(work.events.size());
+  std::unordered_set<std::string> keys_in_request;
+  for (size_t i = 0; i < work.events.size(); ++i) {
+    const std::string& key = work.events[i].event.dedup_key;
+    if (keys_in_group.count(key) || keys_in_request.count(key)) {
+      ++out.duplicates;
+      continue;
+    }
+    Result<bool> stored = store_.Contains(key);
+    if (!stored.ok()) {
+      out.status = stored.status();
+      work.fresh.clear();
+      return;
+    }
+    if (*stored) {
+      ++out.duplicates;
+    } else {
+      keys_in_request.insert(key);
+      work.fresh.push_back(i);
     }
   }
-  for (size_t w = 0; w < group.size(); ++w) {
-    if (group[w].done) group[w].done(std::move(outcomes[w]));
+}
+
+// Step 2: all or nothing per request. False when the request is rejected.
+bool IngestService::Check(Work& work, EventCounts& deltas) {
+  IngestOutcome& out = work.outcome;
+  if (!out.status.ok()) return false;
+  std::vector<const Event*> batch;
+  batch.reserve(work.fresh.size());
+  for (size_t i : work.fresh) batch.push_back(&work.events[i].event);
+  out.status = tracker_->Check(batch).WithSource(work.source);
+  if (!out.status.ok()) {
+    work.fresh.clear();
+    ++deltas[{work.source, "rejected"}];
+    ++counts_[{work.source, "rejected"}];  // a rejection is a fact whether or not the commit succeeds
+    return false;
   }
+  out.accepted = work.fresh.size();
+  if (out.accepted) deltas[{work.source, "accepted"}] += out.accepted;
+  if (out.duplicates) deltas[{work.source, "duplicate"}] += out.duplicates;
+  return true;
+}
+
+// Step 3: apply to the tracker (still invisible: the state lock is held).
+void IngestService::Stage(Work& work, std::unordered_set<std::string>& keys_in_group) {
+  for (size_t i : work.fresh) {
+    const Event& e = work.events[i].event;
+    if (Status s = tracker_->Apply(e, &work.outcome.incident_ids[i]); !s.ok()) {
+      spdlog::error("a checked event failed to apply: {}", s.message());
+    }
+    keys_in_group.insert(e.dedup_key);
+  }
+}
+
+// Step 4: one synced transaction for the group's events and counter deltas.
+Status IngestService::Commit(std::vector<Work>& group, const EventCounts& deltas) {
+  std::vector<StoredEvent> rows;
+  for (Work& work : group) {
+    for (size_t i : work.fresh) {
+      const Event& e = work.events[i].event;
+      rows.push_back({0, e.source, e.dedup_key, e.received_at, std::move(work.events[i].raw)});
+    }
+  }
+  if (rows.empty() && deltas.empty()) return Status::Ok();
+  return store_.Append(rows, deltas);
+}
+
+// Step 5: the group is durable; count it. Rejections were counted when they
+// happened.
+void IngestService::Publish(const EventCounts& deltas) {
+  ++commits_;
+  for (const auto& [key, delta] : deltas) {
+    if (key.second != "rejected") counts_[key] += delta;
+  }
+}
+
+// The commit failed: nothing of the group is on disk, so nothing of it may
+// stay applied. The tracker is rebuilt from the store; the group's rejections,
+// already counted in memory, wait for the next commit so that neither the
+// running process nor a restart ever shows a counter going down.
+void IngestService::Unwind(std::vector<Work>& group, const EventCounts& deltas, const Status& why) {
+  Status unavailable = why.code() == StatusCode::kUnavailable ? why : Status::Unavailable(why.message());
+  spdlog::error("{}; {} request(s) answered 503", why.message(), group.size());
+  bool staged = false;
+  for (Work& work : group) {
+    staged = staged || !work.fresh.empty();
+    work.fresh.clear();
+    work.outcome.accepted = 0;
+    work.outcome.incident_ids.assign(work.outcome.incident_ids.size(), "");
+    if (work.outcome.status.ok()) work.outcome.status = unavailable;
+  }
+  for (const auto& [key, delta] : deltas) {
+    if (key.second == "rejected") pending_rejections_[key] += delta;
+  }
+  if (!staged) return;
+  Result<Rebuilt> rebuilt = RebuildTracker();
+  if (!rebuilt.ok()) {
+    // The state no longer matches the store: stop answering reads as ready.
+    spdlog::error("rebuild after a failed commit: {}", rebuilt.status().message());
+    loaded_ = false;
+    return;
+  }
+  tracker_ = std::move(rebuilt->tracker);
 }
 
 }  // namespace debriefd

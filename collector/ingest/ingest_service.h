@@ -2,12 +2,20 @@
 // IngestService owns the incident state and the path of every event into it.
 //
 // Writes: parsed requests are queued to one writer thread, which takes
-// everything queued, drops duplicates (by dedup key), checks each request
-// against the tracker (all-or-nothing per request), appends the accepted events
-// to the store in ONE synced transaction (group commit), and only then calls
-// each request's completion. No completion reports success before its events
-// are on disk. If the commit fails, every request of the group gets Unavailable
-// and the tracker is rebuilt from the store.
+// everything queued as one group and, holding the state lock, runs its steps:
+//
+//   1. dedup   drop events already stored, or accepted earlier in the group;
+//   2. check   check the request against the tracker (all or nothing);
+//   3. stage   apply it to the tracker, so later requests may refer to it;
+//   4. commit  append the group's events and counter deltas to the store in
+//              ONE synced transaction;
+//   5. publish count them; release the lock; answer each request.
+//
+// Readers never see an event that is not on disk: they wait for the lock. If
+// the commit fails, nothing of the group stays applied (the tracker is rebuilt
+// from the store), every request of the group gets Unavailable (HTTP 503 with
+// Retry-After), and its rejections wait for the next successful commit, so no
+// counter ever goes down, live or across a restart.
 //
 // Reads: Read() runs a function under the state lock after advancing the
 // tracker to the clock's now. Thread-safe.
@@ -19,6 +27,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "domain/event_store.h"
@@ -34,17 +43,27 @@ struct IngestOutcome {
   std::vector<std::string> incident_ids;  // per event; empty where none
 };
 
+struct IngestLimits {
+  // A group larger than this is split: it bounds the time one commit holds the
+  // state lock and the memory of one transaction.
+  size_t max_group_events = 20000;
+  // Beyond this many queued events new requests get Unavailable (503 with
+  // Retry-After) instead of growing memory while the disk falls behind.
+  size_t max_queued_events = 500000;
+};
+
 class IngestService {
  public:
   using Done = std::function<void(IngestOutcome)>;
 
-  IngestService(EventStore& store, Policy policy, const Clock& clock);
+  IngestService(EventStore& store, Policy policy, const Clock& clock, IngestLimits limits = {});
   ~IngestService();
   IngestService(const IngestService&) = delete;
   IngestService& operator=(const IngestService&) = delete;
 
   // Rebuilds the tracker and counters from the store. Call once, before Start.
-  // Returns the number of stored events that could not be re-read (logged).
+  // Returns the number of stored events that could not be re-read (each is
+  // logged as data loss, and counted in unreadable_events()).
   Result<size_t> Load();
 
   // Starts and stops the writer thread. Stop completes what is queued.
@@ -52,14 +71,16 @@ class IngestService {
   void Stop();
 
   // Queues a parsed request; `done` runs on the writer thread when it is
-  // durable (or rejected). Requires Start(). When too many events are already
-  // waiting, `done` runs at once with Unavailable (HTTP 503, Retry-After).
+  // durable (or rejected); what is queued before Start() waits for it. When
+  // more than max_queued_events would be waiting, `done` runs at once with
+  // Unavailable (HTTP 503, Retry-After).
   void Submit(std::string source, std::vector<ParsedEvent> events, Done done);
   // Submit and wait; works with or without the writer thread (replay uses it
   // without one).
   IngestOutcome SubmitAndWait(std::string source, std::vector<ParsedEvent> events);
   // Processes several requests as one group on the calling thread, without the
-  // writer thread (replay uses it to import in large, few commits).
+  // writer thread (replay uses it to import in large, few commits). Groups
+  // never run concurrently: this waits for the writer's current group.
   std::vector<IngestOutcome> ProcessNow(std::vector<std::pair<std::string, std::vector<ParsedEvent>>> requests);
   // Counts a request that was rejected before it reached the queue.
   void CountRejected(const std::string& source);
@@ -79,29 +100,49 @@ class IngestService {
   EventCounts event_counts() const;
   // True once Load succeeded and the writer runs (for /readyz).
   bool ready() const;
-  // Number of group commits and events committed since start (for metrics).
+  // Number of group commits since start (for metrics).
   uint64_t commits() const;
+  // Stored events that Load could not re-read (debriefd_store_unreadable_events).
+  uint64_t unreadable_events() const;
 
  private:
   struct Work {
     std::string source;
     std::vector<ParsedEvent> events;
     Done done;
+    IngestOutcome outcome;
+    std::vector<size_t> fresh;  // indexes of the events to store, after dedup
   };
   void Run();
   void ProcessGroup(std::vector<Work>& group);
-  Status Rebuild();
+  // The steps of ProcessGroup, in order.
+  void Dedup(Work& work, const std::unordered_set<std::string>& keys_in_group);
+  bool Check(Work& work, EventCounts& deltas);
+  void Stage(Work& work, std::unordered_set<std::string>& keys_in_group);
+  Status Commit(std::vector<Work>& group, const EventCounts& deltas);
+  void Publish(const EventCounts& deltas);
+  void Unwind(std::vector<Work>& group, const EventCounts& deltas, const Status& why);
+
+  struct Rebuilt {
+    std::unique_ptr<IncidentTracker> tracker;
+    uint64_t unreadable = 0;
+  };
+  Result<Rebuilt> RebuildTracker();
 
   EventStore& store_;
   Policy policy_;
   const Clock& clock_;
+  const IngestLimits limits_;
 
   mutable std::mutex mu_;  // guards tracker_ and counts_
   std::unique_ptr<IncidentTracker> tracker_;
   EventCounts counts_;
   EventCounts pending_rejections_;
   uint64_t commits_ = 0;
+  uint64_t unreadable_ = 0;
   bool loaded_ = false;
+
+  std::mutex group_mu_;  // one group at a time (writer thread or ProcessNow)
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;

@@ -90,7 +90,8 @@ MAY_BE_EMPTY = {
 HISTORY_SERVICES = {"checkout", "payments", "search", "auth", "unknown"}
 HISTORY_SEVERITIES = {"critical", "warning", "info", "unknown"}
 SHIPPED_ALERTS = {"IncidentDebriefOverdue", "IncidentCheckpointOverdue",
-                  "DebriefActionItemsOverdue", "DebriefdEventsRejected"}
+                  "DebriefActionItemsOverdue", "DebriefdEventsRejected",
+                  "DebriefdStoreUnreadableEvents"}
 
 ARGS = {}
 

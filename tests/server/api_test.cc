@@ -252,6 +252,34 @@ TEST(Api, RestartRebuildsIncidentsAndCountersContinue) {
   EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="alertmanager",result="accepted"})"), 5);
 }
 
+TEST(Api, AFailedCommitIs503WithRetryAfterAndTheRetryIsAccepted) {
+  ApiHarness h;
+  const std::string firing = AlertBody("firing", "Errors", "checkout", "critical", "2026-10-01T09:59:00Z");
+  h.failing().FailWrites(true);
+  HttpResponse r = h.Post("/webhooks/alertmanager", firing);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.headers["Retry-After"], "5");
+  EXPECT_EQ(json::parse(r.body).at("error").as_string(),
+            "store: commit failed: disk I/O error (injected by the test)");
+  EXPECT_EQ(json::parse(h.Get("/api/v1/incidents").body).at("incidents").as_array().size(), 0u);
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="alertmanager",result="accepted"})"), 0);
+  EXPECT_EQ(h.Get("/readyz").status, 200) << "a failed commit leaves the service serving";
+
+  h.failing().FailWrites(false);
+  ASSERT_EQ(h.Post("/webhooks/alertmanager", firing).status, 200);
+  EXPECT_EQ(json::parse(h.Get("/api/v1/incidents").body).at("incidents").as_array().size(), 1u);
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="alertmanager",result="accepted"})"), 1);
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="alertmanager",result="duplicate"})"), 0);
+}
+
+TEST(Api, UnreadableStoredEventsShowInMetrics) {
+  ApiHarness h;
+  EXPECT_EQ(h.Metric("debriefd_store_unreadable_events"), 0);
+  ASSERT_TRUE(h.store().Append({{0, "events", "damaged", T("2026-10-01T10:00:00Z"), "{\"type\":1}"}}, {}).ok());
+  h.Restart();
+  EXPECT_EQ(h.Metric("debriefd_store_unreadable_events"), 1);
+}
+
 TEST(Api, ReplayOfTheDumpGivesTheSameIncidentsAndMetrics) {
   ApiHarness live;
   SendHistory(live);

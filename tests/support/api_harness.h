@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "server/api.h"
 #include "collector/store/sqlite_store.h"
+#include "tests/support/failing_store.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd::testing {
@@ -73,7 +74,10 @@ class ApiHarness {
 
   FakeClock& clock() { return clock_; }
   IngestService& ingest() { return *ingest_; }
-  SqliteStore& store() { return *store_; }
+  SqliteStore& store() { return store_->real(); }
+  // The switch in front of the store: failing().FailWrites(true) makes every
+  // commit fail until it is switched off.
+  FailingStore& failing() { return *store_; }
   const Config& config() const { return config_; }
   const TempDir& dir() const { return dir_; }
 
@@ -81,7 +85,7 @@ class ApiHarness {
   void Start() {
     auto store = SqliteStore::Open(config_.storage_path);
     if (!store.ok()) throw std::runtime_error(store.status().message());
-    store_ = std::move(store.value());
+    store_ = std::make_unique<FailingStore>(std::move(store.value()));
     ingest_ = std::make_unique<IngestService>(*store_, config_.policy, clock_);
     auto loaded = ingest_->Load();
     if (!loaded.ok()) throw std::runtime_error(loaded.status().message());
@@ -98,7 +102,7 @@ class ApiHarness {
   TempDir dir_;
   FakeClock clock_;
   Config config_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<FailingStore> store_;
   std::unique_ptr<IngestService> ingest_;
   std::unique_ptr<Api> api_;
 };

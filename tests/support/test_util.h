@@ -8,8 +8,14 @@
 #include <string>
 
 #include "domain/event.h"
+#include "domain/status.h"
 #include "domain/time.h"
 #include "tests/support/fake_clock.h"
+
+namespace debriefd {
+// Failed expectations print "not_found", not "4-byte object <02-00 00-00>".
+inline void PrintTo(StatusCode code, std::ostream* os) { *os << ToString(code); }
+}  // namespace debriefd
 
 namespace debriefd::testing {
 

@@ -1,0 +1,259 @@
+// IngestService on a real SQLite file behind a switch that fails commits on
+// demand: what is acknowledged is on disk, what failed is not applied, no
+// counter ever goes down (live or across a restart), the queue is bounded, and
+// requests of one group may refer to each other.
+#include "collector/ingest/ingest_service.h"
+
+#include <gtest/gtest.h>
+
+#include "collector/sources/registry.h"
+#include "tests/support/failing_store.h"
+#include "tests/support/test_util.h"
+
+namespace debriefd {
+namespace {
+using namespace debriefd::testing;
+
+const Time kStart = T("2026-10-01T10:00:00Z");
+
+// Parses a request body as the server would (so stored events read back).
+std::vector<ParsedEvent> Parse(const std::string& source, const std::string& body, Time received_at) {
+  auto parsed = ParseRequestBody(source, body, received_at);
+  if (!parsed.ok()) throw std::runtime_error(parsed.status().message());
+  return std::move(parsed.value());
+}
+
+std::string Declared(const std::string& id, const std::string& time) {
+  return R"({"type":"incident.declared","id":"d-)" + id + R"(","incident_id":")" + id + R"(","time":")" + time +
+         R"(","service":"checkout","severity":"critical","title":"Cart errors"})";
+}
+std::string Acknowledged(const std::string& id, const std::string& time) {
+  return R"({"type":"incident.acknowledged","incident_id":")" + id + R"(","time":")" + time + R"("})";
+}
+std::string Firing(const std::string& name, const std::string& starts_at) {
+  return R"({"alerts":[{"status":"firing","labels":{"alertname":")" + name +
+         R"(","service":"checkout","severity":"critical"},"startsAt":")" + starts_at + R"("}]})";
+}
+
+// A JSON array of events (built by appending: GCC 12 warns falsely on "[" + ...).
+std::string Batch(std::initializer_list<std::string> events) {
+  std::string out(1, '[');
+  for (const std::string& e : events) {
+    if (out.size() > 1) out += ',';
+    out += e;
+  }
+  out += ']';
+  return out;
+}
+
+class IngestServiceTest : public ::testing::Test {
+ protected:
+  IngestServiceTest() { Open(); }
+  ~IngestServiceTest() override { Close(); }
+
+  void Open(IngestLimits limits = {}) {
+    auto real = SqliteStore::Open(dir.File("debriefd.db"));
+    if (!real.ok()) throw std::runtime_error(real.status().message());
+    store = std::make_unique<FailingStore>(std::move(real.value()));
+    ingest = std::make_unique<IngestService>(*store, Policy{}, clock, limits);
+    auto loaded = ingest->Load();
+    if (!loaded.ok()) throw std::runtime_error(loaded.status().message());
+  }
+  void Close() {
+    if (ingest) ingest->Stop();
+    ingest.reset();
+    store.reset();
+  }
+  // A process restart on the same file.
+  void Restart(IngestLimits limits = {}) {
+    Close();
+    Open(limits);
+  }
+
+  IngestOutcome Send(const std::string& source, const std::string& body) {
+    return ingest->SubmitAndWait(source, Parse(source, body, clock.Now()));
+  }
+  size_t Incidents() {
+    return ingest->Read([](const IncidentTracker& t, Time) { return t.incidents().size(); });
+  }
+  uint64_t Count(const std::string& source, const std::string& result) {
+    EventCounts counts = ingest->event_counts();
+    auto it = counts.find({source, result});
+    return it == counts.end() ? 0 : it->second;
+  }
+  size_t Stored() {
+    size_t n = 0;
+    EXPECT_TRUE(store->real().ForEach([&](const StoredEvent&) { ++n; return Status::Ok(); }).ok());
+    return n;
+  }
+
+  TempDir dir;
+  FakeClock clock{kStart};
+  std::unique_ptr<FailingStore> store;
+  std::unique_ptr<IngestService> ingest;
+};
+
+TEST_F(IngestServiceTest, AnAcknowledgedEventIsOnDiskAndSurvivesARestart) {
+  IngestOutcome out = Send("events", Declared("INC-1", "2026-10-01T09:58:00Z"));
+  ASSERT_TRUE(out.status.ok()) << out.status.message();
+  EXPECT_EQ(out.accepted, 1u);
+  EXPECT_EQ(out.incident_ids, std::vector<std::string>{"INC-1"});
+  EXPECT_EQ(Stored(), 1u);
+  Restart();
+  EXPECT_EQ(Incidents(), 1u);
+  EXPECT_EQ(Count("events", "accepted"), 1u);
+}
+
+TEST_F(IngestServiceTest, AFailedCommitIsUnavailableAndAppliesNothing) {
+  ASSERT_TRUE(Send("events", Declared("INC-1", "2026-10-01T09:58:00Z")).status.ok());
+  store->FailWrites(true);
+  IngestOutcome out = Send("events", Batch({Declared("INC-2", "2026-10-01T09:59:00Z"), Acknowledged("INC-1", "2026-10-01T10:00:00Z")}));
+  EXPECT_EQ(out.status.code(), StatusCode::kUnavailable) << out.status.message();
+  EXPECT_EQ(out.accepted, 0u);
+  EXPECT_EQ(store->failed_appends(), 1);
+  EXPECT_EQ(Incidents(), 1u) << "INC-2 was applied although it is not on disk";
+  EXPECT_FALSE(ingest->Read([](const IncidentTracker& t, Time) { return t.Find("INC-1")->acknowledged_at; }))
+      << "the acknowledgement was applied although it is not on disk";
+  EXPECT_EQ(Count("events", "accepted"), 1u);
+  EXPECT_EQ(Stored(), 1u);
+
+  // The sender's retry succeeds once the disk is back, and is not a duplicate.
+  store->FailWrites(false);
+  out = Send("events", Batch({Declared("INC-2", "2026-10-01T09:59:00Z"), Acknowledged("INC-1", "2026-10-01T10:00:00Z")}));
+  ASSERT_TRUE(out.status.ok()) << out.status.message();
+  EXPECT_EQ(out.accepted, 2u);
+  EXPECT_EQ(out.duplicates, 0u);
+  EXPECT_EQ(Incidents(), 2u);
+  EXPECT_EQ(Count("events", "accepted"), 3u);
+}
+
+TEST_F(IngestServiceTest, AFailedCommitOfAlertsLeavesNoIncidentBehind) {
+  store->FailWrites(true);
+  IngestOutcome out = Send("alertmanager", Firing("Errors", "2026-10-01T09:55:00Z"));
+  EXPECT_EQ(out.status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(out.incident_ids, std::vector<std::string>{""}) << "no incident id for what was not stored";
+  EXPECT_EQ(Incidents(), 0u);
+  store->FailWrites(false);
+  out = Send("alertmanager", Firing("Errors", "2026-10-01T09:55:00Z"));
+  ASSERT_TRUE(out.status.ok());
+  EXPECT_EQ(Incidents(), 1u);
+  EXPECT_EQ(out.incident_ids[0], "inc-000001") << "the failed attempt used up no id";
+}
+
+TEST_F(IngestServiceTest, RejectionsNeverGoDownThroughAFailedCommitOrARestart) {
+  // A rejected request (unknown incident) and one rejected before the queue.
+  EXPECT_EQ(Send("events", Acknowledged("INC-9", "2026-10-01T10:00:00Z")).status.code(),
+            StatusCode::kNotFound);
+  ingest->CountRejected("alertmanager");
+  EXPECT_EQ(Count("events", "rejected"), 1u);
+
+  store->FailWrites(true);
+  EXPECT_EQ(Send("events", Acknowledged("INC-8", "2026-10-01T10:00:00Z")).status.code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(Send("events", Declared("INC-1", "2026-10-01T09:58:00Z")).status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(Count("events", "rejected"), 2u) << "a failed commit must not take back counted rejections";
+  EXPECT_EQ(Count("alertmanager", "rejected"), 1u);
+
+  store->FailWrites(false);
+  ASSERT_TRUE(Send("events", Declared("INC-1", "2026-10-01T09:58:00Z")).status.ok());
+  Restart();
+  EXPECT_EQ(Count("events", "rejected"), 2u) << "the rejections reached the disk with the next commit";
+  EXPECT_EQ(Count("alertmanager", "rejected"), 1u);
+  EXPECT_EQ(Count("events", "accepted"), 1u);
+}
+
+TEST_F(IngestServiceTest, ALaterRequestOfTheGroupMayReferToAnEarlierOne) {
+  ingest->Stop();
+  Time t = clock.Now();
+  std::vector<std::pair<std::string, std::vector<ParsedEvent>>> group;
+  group.emplace_back("alertmanager", Parse("alertmanager", Firing("Errors", "2026-10-01T09:55:00Z"), t));
+  group.emplace_back("events", Parse("events", Acknowledged("inc-000001", "2026-10-01T10:00:00Z"), t));
+  group.emplace_back("events", Parse("events", Declared("INC-2", "2026-10-01T09:59:00Z"), t));
+  group.emplace_back("events", Parse("events", Acknowledged("INC-2", "2026-10-01T10:01:00Z"), t));
+  std::vector<IngestOutcome> out = ingest->ProcessNow(std::move(group));
+  ASSERT_EQ(out.size(), 4u);
+  for (const IngestOutcome& o : out) EXPECT_TRUE(o.status.ok()) << o.status.message();
+  EXPECT_EQ(out[1].incident_ids, std::vector<std::string>{"inc-000001"});
+  EXPECT_EQ(ingest->commits(), 1u) << "one group, one commit";
+  EXPECT_EQ(Stored(), 4u);
+}
+
+TEST_F(IngestServiceTest, DuplicatesInOneGroupCountOnceButARejectedCopyDoesNotHideTheNext) {
+  ingest->Stop();
+  Time t = clock.Now();
+  const std::string declared = Declared("INC-1", "2026-10-01T09:58:00Z");
+  std::vector<std::pair<std::string, std::vector<ParsedEvent>>> group;
+  // Rejected as a whole (the acknowledgement names no incident): its
+  // declaration must not make the next request's copy a "duplicate".
+  group.emplace_back("events", Parse("events", Batch({declared, Acknowledged("INC-9", "2026-10-01T10:00:00Z")}), t));
+  group.emplace_back("events", Parse("events", declared, t));
+  group.emplace_back("events", Parse("events", declared, t));
+  std::vector<IngestOutcome> out = ingest->ProcessNow(std::move(group));
+  EXPECT_EQ(out[0].status.code(), StatusCode::kNotFound);
+  EXPECT_EQ(out[0].status.message(), "events: [1].incident_id: unknown incident \"INC-9\"");
+  EXPECT_EQ(out[1].accepted, 1u);
+  EXPECT_EQ(out[2].accepted, 0u);
+  EXPECT_EQ(out[2].duplicates, 1u);
+  EXPECT_EQ(Count("events", "accepted"), 1u);
+  EXPECT_EQ(Count("events", "duplicate"), 1u);
+  EXPECT_EQ(Count("events", "rejected"), 1u);
+  EXPECT_EQ(Stored(), 1u);
+}
+
+TEST_F(IngestServiceTest, AFullQueueAnswersUnavailableAtOnceAndKeepsWhatItHolds) {
+  Restart(IngestLimits{.max_group_events = 100, .max_queued_events = 2});
+  ingest->Stop();  // queued work waits for the writer
+  std::vector<IngestOutcome> done;
+  auto submit = [&](const std::string& body) {
+    ingest->Submit("events", Parse("events", body, clock.Now()), [&done](IngestOutcome o) { done.push_back(o); });
+  };
+  submit(Batch({Declared("INC-1", "2026-10-01T09:58:00Z"), Declared("INC-2", "2026-10-01T09:59:00Z")}));
+  EXPECT_TRUE(done.empty()) << "queued, not answered";
+  submit(Declared("INC-3", "2026-10-01T09:59:30Z"));
+  ASSERT_EQ(done.size(), 1u) << "the third event exceeds the queue: answered at once";
+  EXPECT_EQ(done[0].status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(done[0].status.message(), "ingest: 2 events are waiting for the store; retry later");
+
+  ingest->Start();
+  ingest->Stop();  // drains the queue
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_TRUE(done[1].status.ok()) << done[1].status.message();
+  EXPECT_EQ(done[1].accepted, 2u);
+  EXPECT_EQ(Incidents(), 2u);
+}
+
+TEST_F(IngestServiceTest, UnreadableStoredEventsAreCountedAndTheRestLoads) {
+  ASSERT_TRUE(Send("events", Declared("INC-1", "2026-10-01T09:58:00Z")).status.ok());
+  // What an older or damaged file may hold: rows no source can read back.
+  ASSERT_TRUE(store->real()
+                  .Append({{0, "events", "bad-1", kStart, R"({"type":"incident.declared"})"},
+                           {0, "nagios", "bad-2", kStart, "{}"}},
+                          {})
+                  .ok());
+  Close();
+  auto real = SqliteStore::Open(dir.File("debriefd.db"));
+  ASSERT_TRUE(real.ok());
+  store = std::make_unique<FailingStore>(std::move(real.value()));
+  ingest = std::make_unique<IngestService>(*store, Policy{}, clock);
+  Result<size_t> loaded = ingest->Load();
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(*loaded, 2u);
+  EXPECT_EQ(ingest->unreadable_events(), 2u);
+  EXPECT_TRUE(ingest->ready());
+  EXPECT_EQ(Incidents(), 1u);
+}
+
+TEST_F(IngestServiceTest, AStoreThatCannotBeReadIsNotLoaded) {
+  Close();
+  auto real = SqliteStore::Open(dir.File("debriefd.db"));
+  ASSERT_TRUE(real.ok());
+  store = std::make_unique<FailingStore>(std::move(real.value()));
+  store->FailReads(true);
+  ingest = std::make_unique<IngestService>(*store, Policy{}, clock);
+  Result<size_t> loaded = ingest->Load();
+  EXPECT_EQ(loaded.status().code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(ingest->ready());
+}
+
+}  // namespace
+}  // namespace debriefd

@@ -104,7 +104,8 @@ void BM_BuildReport(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildReport)->Unit(benchmark::kMillisecond);
 
-void BM_RenderReport(benchmark::State& state, ReportFormat format) {
+void BM_RenderReport(benchmark::State& state, const char* format_name) {
+  const ReportFormat& format = *FindReportFormat(format_name);
   const IncidentTracker& t = History();
   ReportRange q3 = ParseQuarter("2026-Q3").value();
   size_t bytes = 0;
@@ -115,11 +116,11 @@ void BM_RenderReport(benchmark::State& state, ReportFormat format) {
   }
   state.counters["MB"] = static_cast<double>(bytes) / 1e6;
 }
-BENCHMARK_CAPTURE(BM_RenderReport, csv, ReportFormat::kCsv)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_RenderReport, json, ReportFormat::kJson)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_RenderReport, md, ReportFormat::kMarkdown)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_RenderReport, html, ReportFormat::kHtml)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_RenderReport, openmetrics, ReportFormat::kOpenMetrics)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RenderReport, csv, "csv")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RenderReport, json, "json")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RenderReport, md, "md")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RenderReport, html, "html")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RenderReport, openmetrics, "openmetrics")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace debriefd

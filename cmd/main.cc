@@ -159,7 +159,7 @@ int DumpEvents(const std::string& config_path, const std::string& out_path) {
 // Renders a review export from the store, as of now, without the writer thread.
 int WriteReport(const std::string& config_path, std::optional<std::string> quarter, std::optional<std::string> from,
            std::optional<std::string> to, const std::string& format_name, const std::string& out_path) {
-  Result<ReportFormat> format = ParseReportFormat(format_name);
+  Result<const ReportFormat*> format = ParseReportFormat(format_name);
   if (!format.ok()) {
     std::cerr << format.status().message() << "\n";
     return 1;
@@ -180,7 +180,7 @@ int WriteReport(const std::string& config_path, std::optional<std::string> quart
   if (!loaded) return 1;
   IngestService& ingest = *loaded->ingest;
   std::string text = ingest.Read(
-      [&](const IncidentTracker& t, Time now) { return RenderReport(t, now, *range, *format); });
+      [&](const IncidentTracker& t, Time now) { return RenderReport(t, now, *range, **format); });
   if (out_path.empty()) {
     std::cout << text;
     return std::cout.flush() ? 0 : 1;
@@ -223,12 +223,17 @@ int main(int argc, char** argv) {
 
   std::optional<std::string> quarter, from, to;
   std::string format = "json";
-  auto* report = app.add_subcommand("report", "Write the quarterly (or any range) review: csv, json, md, html, openmetrics");
+  auto* report = app.add_subcommand("report", "Write the quarterly (or any range) review: " + ReportFormatNames());
   report->add_option("--config", config, "Config file")->required();
   report->add_option("--quarter", quarter, "Quarter of the incidents' start, e.g. 2026-Q3 (UTC)");
   report->add_option("--from", from, "Range start: RFC 3339 or YYYY-MM-DD (instead of --quarter)");
   report->add_option("--to", to, "Range end: RFC 3339 (exclusive) or YYYY-MM-DD (that day included)");
-  report->add_option("--format", format, "csv, json, md, html or openmetrics")->capture_default_str();
+  std::string format_help = "One of:";
+  for (const ReportFormat* f : ReportFormats()) {
+    format_help += "\n  " + std::string(f->name) + (f->alias.empty() ? "" : " (or " + std::string(f->alias) + ")") +
+                   ": " + std::string(f->description);
+  }
+  report->add_option("--format", format, format_help)->capture_default_str();
   report->add_option("--out", out, "Output file (default: stdout)");
 
   CLI11_PARSE(app, argc, argv);

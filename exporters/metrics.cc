@@ -1,5 +1,7 @@
 #include "exporters/metrics.h"
 
+#include "exporters/metric_names.h"
+
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 
@@ -13,8 +15,8 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-MetricFamily Family(const char* name, const char* help, MetricType type) {
-  return MetricFamily{name, help, type, {}};
+MetricFamily Family(const metric::Def& def, MetricType type) {
+  return MetricFamily{std::string(def.name), std::string(def.help), type, {}};
 }
 
 ClientMetric Sample(std::vector<ClientMetric::Label> labels, double value, MetricType type) {
@@ -53,28 +55,15 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
   std::vector<MetricFamily> out;
 
   // --- Incidents and their clocking -----------------------------------------
-  auto incidents = Family("debriefd_incidents_total", "Incidents opened.", kCounter);
-  auto ttd = Family("debriefd_incident_time_to_detect_seconds",
-                    "Time from an incident's start to its detection, observed once it has stayed resolved "
-                    "past alerts.reopen_within.",
-                    MetricType::Histogram);
-  auto ttf = Family("debriefd_incident_time_to_fix_seconds",
-                    "Time from an incident's start to its resolution, observed once it has stayed resolved "
-                    "past alerts.reopen_within.",
-                    MetricType::Histogram);
-  auto goals = Family("debriefd_incident_goal_total",
-                      "Incidents that met or missed the detect and fix goals of their severity.", kCounter);
-  auto counted = Family("debriefd_incidents_counted_total",
-                        "Incidents observed into the time-to-detect and time-to-fix histograms.", kCounter);
-  auto cause = Family("debriefd_incident_suspected_cause_total",
-                      "Counted incidents that had a suspected cause (a change to the service shortly before).",
-                      kCounter);
-  auto repeats = Family("debriefd_incident_repeats_total",
-                        "Incidents that repeated an earlier incident of the same key within repeats.window.",
-                        kCounter);
-  auto auto_resolved = Family("debriefd_incidents_auto_resolved_total",
-                              "Counted incidents that resolved with no action by a person.", kCounter);
-  auto debriefs = Family("debriefd_debriefs_total", "Debriefs completed, on time or late.", kCounter);
+  auto incidents = Family(metric::kIncidents, kCounter);
+  auto ttd = Family(metric::kTimeToDetect, MetricType::Histogram);
+  auto ttf = Family(metric::kTimeToFix, MetricType::Histogram);
+  auto goals = Family(metric::kGoals, kCounter);
+  auto counted = Family(metric::kCounted, kCounter);
+  auto cause = Family(metric::kSuspectedCause, kCounter);
+  auto repeats = Family(metric::kRepeats, kCounter);
+  auto auto_resolved = Family(metric::kAutoResolved, kCounter);
+  auto debriefs = Family(metric::kDebriefs, kCounter);
   for (const auto& [key, c] : tracker.counters()) {
     incidents.metric.push_back(Sample(SS(key), static_cast<double>(c.opened), kCounter));
     ttd.metric.push_back(HistogramSample(SS(key), c.time_to_detect));
@@ -101,44 +90,38 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
 
   // --- Gauges of the current moment -------------------------------------------
   GaugeSnapshot g = tracker.Gauges(now);
-  auto open = Family("debriefd_incidents_open", "Incidents open now.", kGauge);
+  auto open = Family(metric::kOpen, kGauge);
   for (const auto& [key, v] : g.open) open.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
-  auto overdue = Family("debriefd_debriefs_overdue", "Resolved incidents whose debrief is past due.", kGauge);
+  auto overdue = Family(metric::kDebriefsOverdue, kGauge);
   for (const auto& [key, v] : g.debriefs_overdue) {
     overdue.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
   }
-  auto overdue_seconds = Family("debriefd_debrief_overdue_seconds",
-                                "How long each incident's debrief has been past due; one series per incident "
-                                "that is overdue now.",
-                                kGauge);
+  auto overdue_seconds = Family(metric::kDebriefOverdueSeconds, kGauge);
   for (const OverdueDebrief& o : g.overdue_debriefs) {
     overdue_seconds.metric.push_back(Sample(
         {{"incident_id", o.incident_id}, {"service", o.service}, {"severity", o.severity}},
         Seconds(o.overdue_by), kGauge));
   }
-  auto checkpoints = Family("debriefd_checkpoints_overdue",
-                            "Incidents whose checkpoint (after the debrief) is past due.", kGauge);
+  auto checkpoints = Family(metric::kCheckpointsOverdue, kGauge);
   for (const auto& [key, v] : g.checkpoints_overdue) {
     checkpoints.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
   }
-  auto items_open = Family("debriefd_action_items_open", "Open debrief action items.", kGauge);
+  auto items_open = Family(metric::kActionItemsOpen, kGauge);
   for (const auto& [svc, v] : g.action_items_open) {
     items_open.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kGauge));
   }
-  auto items_overdue = Family("debriefd_action_items_overdue", "Open action items past their due date.", kGauge);
+  auto items_overdue = Family(metric::kActionItemsOverdue, kGauge);
   for (const auto& [svc, v] : g.action_items_overdue) {
     items_overdue.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kGauge));
   }
 
   // --- Changes and ingestion ------------------------------------------------------
-  auto changes = Family("debriefd_changes_total", "Change events (deploys, config, feature flags, infra).",
-                        kCounter);
+  auto changes = Family(metric::kChanges, kCounter);
   for (const auto& [key, v] : tracker.changes_total()) {
     changes.metric.push_back(Sample({{"service", key.first}, {"kind", key.second}}, static_cast<double>(v),
                                     kCounter));
   }
-  auto evs = Family("debriefd_events_total",
-                    "Events received, by source and result (accepted, duplicate, rejected).", kCounter);
+  auto evs = Family(metric::kEvents, kCounter);
   for (const std::string& source : info.sources) {
     for (const char* result : {"accepted", "duplicate", "rejected"}) {
       auto it = events.find({source, result});
@@ -146,13 +129,11 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
       evs.metric.push_back(Sample({{"source", source}, {"result", result}}, v, kCounter));
     }
   }
-  auto commits = Family("debriefd_store_commits_total",
-                        "Group commits written to the store since this process started.", kCounter);
+  auto commits = Family(metric::kStoreCommits, kCounter);
   commits.metric.push_back(Sample({}, static_cast<double>(info.commits), kCounter));
-  auto unreadable = Family("debriefd_store_unreadable_events",
-                           "Stored events that could not be re-read when the store was loaded (logged).", kGauge);
+  auto unreadable = Family(metric::kStoreUnreadable, kGauge);
   unreadable.metric.push_back(Sample({}, static_cast<double>(info.unreadable_events), kGauge));
-  auto build = Family("debriefd_build_info", "debriefd's version; always 1.", kGauge);
+  auto build = Family(metric::kBuildInfo, kGauge);
   build.metric.push_back(Sample({{"version", info.version}}, 1, kGauge));
 
   for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,

@@ -202,17 +202,15 @@ HttpResponse Api::Metrics() {
 HttpResponse Api::QuarterlyReport(const std::map<std::string, std::string>& query) {
   Result<ReportRequest> req = ParseReportQuery(query);
   if (!req.ok()) return ErrorResponse(req.status());
+  const ReportFormat& format = *req->format;
   HttpResponse r;
-  r.content_type = ContentType(req->format);
-  r.headers["Content-Disposition"] = "attachment; filename=\"" + ReportFileName(req->range, req->format) + "\"";
-  if (req->format == ReportFormat::kOpenMetrics) {
-    r.body = ingest_.Read([&](const IncidentTracker& t, Time) { return RenderOpenMetrics(t, req->range); });
-    return r;
-  }
+  r.content_type = std::string(format.content_type);
+  r.headers["Content-Disposition"] = "attachment; filename=\"" + ReportFileName(req->range, format) + "\"";
   // Only the model is built under the state lock; rendering, the larger part,
   // happens outside it so that ingestion is not held up by a report.
-  Report report = ingest_.Read([&](const IncidentTracker& t, Time now) { return BuildReport(t, now, req->range); });
-  r.body = RenderReport(report, req->format);
+  Report report = ingest_.Read(
+      [&](const IncidentTracker& t, Time now) { return BuildReport(t, now, req->range, format.contents); });
+  r.body = RenderReport(report, format);
   return r;
 }
 

@@ -1,0 +1,90 @@
+#include "exporters/report/formats.h"
+
+namespace debriefd {
+
+// The format table: one line per format. Each names `kFormat_<name>`,
+// defined in exporters/report/<name>.cc.
+#define DEBRIEFD_REPORT_FORMATS(X) \
+  X(csv)                           \
+  X(json)                          \
+  X(markdown)                      \
+  X(html)                          \
+  X(openmetrics)
+
+#define DEBRIEFD_DECLARE_FORMAT(name) extern const ReportFormat kFormat_##name;
+DEBRIEFD_REPORT_FORMATS(DEBRIEFD_DECLARE_FORMAT)
+
+const std::vector<const ReportFormat*>& ReportFormats() {
+#define DEBRIEFD_FORMAT_ENTRY(name) &kFormat_##name,
+  static const std::vector<const ReportFormat*> kAll = {DEBRIEFD_REPORT_FORMATS(DEBRIEFD_FORMAT_ENTRY)};
+  return kAll;
+}
+
+const ReportFormat* FindReportFormat(std::string_view name) {
+  if (name.empty()) return nullptr;
+  for (const ReportFormat* f : ReportFormats()) {
+    if (f->name == name || f->alias == name) return f;
+  }
+  return nullptr;
+}
+
+std::string ReportFormatNames() {
+  std::string out;
+  for (const ReportFormat* f : ReportFormats()) {
+    if (!out.empty()) out += ", ";
+    out += f->name;
+  }
+  return out;
+}
+
+Result<const ReportFormat*> ParseReportFormat(std::string_view name) {
+  if (const ReportFormat* f = FindReportFormat(name)) return f;
+  return BadReportParameter("format", "\"" + std::string(name.substr(0, 32)) + "\" is not one of " +
+                                          ReportFormatNames());
+}
+
+std::string ReportFileName(const ReportRange& range, const ReportFormat& format) {
+  std::string name = "debriefd-";
+  for (char c : range.label) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                c == '-' || c == '_';
+    name += keep ? c : '-';
+  }
+  name += '.';
+  name += format.extension;
+  return name;
+}
+
+Result<ReportRequest> ParseReportQuery(const std::map<std::string, std::string>& query) {
+  for (const auto& [key, value] : query) {
+    if (key.empty()) continue;  // "?" or "&&"
+    if (key != "quarter" && key != "from" && key != "to" && key != "format") {
+      return BadReportParameter(key.substr(0, 64), "unknown query parameter (known: quarter, from, to, format)");
+    }
+  }
+  auto get = [&](const char* key) -> std::optional<std::string_view> {
+    auto it = query.find(key);
+    if (it == query.end()) return std::nullopt;
+    return std::string_view(it->second);
+  };
+  ReportRequest req;
+  req.format = FindReportFormat("json");
+  if (auto f = get("format")) {
+    Result<const ReportFormat*> format = ParseReportFormat(*f);
+    if (!format.ok()) return format.status();
+    req.format = *format;
+  }
+  Result<ReportRange> range = ReportRangeFrom(get("quarter"), get("from"), get("to"));
+  if (!range.ok()) return range.status();
+  req.range = std::move(range.value());
+  return req;
+}
+
+std::string RenderReport(const IncidentTracker& tracker, Time now, const ReportRange& range,
+                         const ReportFormat& format) {
+  return format.render(BuildReport(tracker, now, range, format.contents));
+}
+
+std::string RenderReport(const Report& report, const ReportFormat& format) { return format.render(report); }
+
+}  // namespace debriefd

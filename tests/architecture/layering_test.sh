@@ -4,7 +4,7 @@
 #   config     -> domain
 #   collector  -> domain
 #   exporters  -> domain
-#   server     -> domain, config, collector, exporters
+#   server     -> domain, collector, exporters
 #   cmd        -> everything
 # plus: no "../" includes (they would step around the include roots), and the
 # domain includes only the standard library and itself.
@@ -16,7 +16,7 @@ declare -A allowed=(
   [config]="domain config"
   [collector]="domain collector"
   [exporters]="domain exporters"
-  [server]="domain config collector exporters server"
+  [server]="domain collector exporters server"
 )
 fail=0
 for folder in "${!allowed[@]}"; do

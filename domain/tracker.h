@@ -52,6 +52,8 @@ class IncidentTracker {
   // Counts incidents that have stayed resolved past `reopen_within` by `now`
   // into the histograms and goal counters. Time never moves backwards here.
   void Advance(Time now);
+  // The time the tracker has advanced to (by Advance or Apply).
+  Time now() const { return now_; }
 
   const Policy& policy() const { return policy_; }
   const std::vector<Incident>& incidents() const { return incidents_; }

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 #include <unordered_set>
 
@@ -60,13 +61,20 @@ void IngestService::Start() {
 }
 
 void IngestService::Stop() {
+  bool running = false;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
-    if (!writer_.joinable()) return;
-    stopping_ = true;
+    running = writer_.joinable();
+    stopping_ = running;
   }
-  queue_cv_.notify_all();
-  writer_.join();
+  if (running) {
+    queue_cv_.notify_all();
+    writer_.join();
+  }
+  // Counts not yet on disk (rejections counted without the writer) are
+  // written now; an empty group writes nothing when there are none.
+  std::vector<Work> none;
+  ProcessGroup(none);
 }
 
 void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, Done done) {
@@ -81,7 +89,7 @@ void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, 
       return;
     }
     queued_events_ += events.size();
-    queue_.push_back({std::move(source), std::move(events), std::move(done), {}, {}});
+    queue_.push_back({std::move(source), std::move(events), std::move(done), true, {}, {}});
   }
   queue_cv_.notify_one();
 }
@@ -99,7 +107,7 @@ IngestOutcome IngestService::SubmitAndWait(std::string source, std::vector<Parse
     Submit(std::move(source), std::move(events), std::move(done));
   } else {
     std::vector<Work> group;
-    group.push_back({std::move(source), std::move(events), std::move(done), {}, {}});
+    group.push_back({std::move(source), std::move(events), std::move(done), true, {}, {}});
     ProcessGroup(group);
   }
   return future.get();
@@ -112,16 +120,25 @@ std::vector<IngestOutcome> IngestService::ProcessNow(
   group.reserve(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
     group.push_back({std::move(requests[i].first), std::move(requests[i].second),
-                     [&outcomes, i](IngestOutcome o) { outcomes[i] = std::move(o); }, {}, {}});
+                     [&outcomes, i](IngestOutcome o) { outcomes[i] = std::move(o); }, false, {}, {}});
   }
   ProcessGroup(group);
   return outcomes;
 }
 
 void IngestService::CountRejected(const std::string& source) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++counts_[{source, "rejected"}];
-  ++pending_rejections_[{source, "rejected"}];
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++counts_[{source, "rejected"}];
+    ++pending_rejections_[{source, "rejected"}];
+  }
+  // The writer commits it promptly, without waiting for an accepted request:
+  // a counter on disk is one that continues after a restart.
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    counts_waiting_ = true;
+  }
+  queue_cv_.notify_one();
 }
 
 EventCounts IngestService::event_counts() const {
@@ -149,8 +166,9 @@ void IngestService::Run() {
     std::vector<Work> group;
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left
+      queue_cv_.wait(lock, [this] { return stopping_ || counts_waiting_ || !queue_.empty(); });
+      if (queue_.empty() && !counts_waiting_) return;  // stopping, and nothing left
+      counts_waiting_ = false;  // the group below (even an empty one) commits them
       size_t events = 0;
       while (!queue_.empty() && (group.empty() || events + queue_.front().events.size() <= limits_.max_group_events)) {
         events += queue_.front().events.size();
@@ -173,14 +191,21 @@ void IngestService::ProcessGroup(std::vector<Work>& group) {
   std::unique_lock<std::mutex> lock(mu_);
   EventCounts deltas;
   deltas.swap(pending_rejections_);
+  // Never before what the tracker has seen: a read may have advanced it past
+  // the moment a request was parsed, and its events must not apply "earlier".
+  const Time stamp = std::max(clock_.Now(), tracker_->now());
   std::unordered_set<std::string> keys_in_group;
   for (Work& work : group) {
+    if (work.live) {
+      for (ParsedEvent& e : work.events) e.event.received_at = stamp;
+    }
     Dedup(work, keys_in_group);
     if (Check(work, deltas)) Stage(work, keys_in_group);
   }
-  Status committed = Commit(group, deltas);
+  bool writes = !deltas.empty() || std::any_of(group.begin(), group.end(), [](const Work& w) { return !w.fresh.empty(); });
+  Status committed = writes ? Commit(group, deltas) : Status::Ok();
   if (committed.ok()) {
-    Publish(deltas);
+    if (writes) Publish(deltas);
   } else {
     Unwind(group, deltas, committed);
   }
@@ -256,7 +281,6 @@ Status IngestService::Commit(std::vector<Work>& group, const EventCounts& deltas
       rows.push_back({0, e.source, e.dedup_key, e.received_at, std::move(work.events[i].raw)});
     }
   }
-  if (rows.empty() && deltas.empty()) return Status::Ok();
   return store_.Append(rows, deltas);
 }
 

@@ -17,6 +17,13 @@
 // Retry-After), and its rejections wait for the next successful commit, so no
 // counter ever goes down, live or across a restart.
 //
+// Time: a live request's events are stamped (received_at) when the writer
+// applies them, with max(clock now, tracker now), under the state lock. Reads
+// advance the tracker to the clock's now under the same lock. So the tracker's
+// clock, the order of events and the times they carry always agree, and a
+// restart, which applies the stored events at their stamps, rebuilds exactly
+// the state that was live. Replay keeps each line's received_at.
+//
 // Reads: Read() runs a function under the state lock after advancing the
 // tracker to the clock's now. Thread-safe.
 
@@ -66,7 +73,8 @@ class IngestService {
   // logged as data loss, and counted in unreadable_events()).
   Result<size_t> Load();
 
-  // Starts and stops the writer thread. Stop completes what is queued.
+  // Starts and stops the writer thread. Stop completes what is queued and
+  // writes every count not yet on disk.
   void Start();
   void Stop();
 
@@ -82,7 +90,8 @@ class IngestService {
   // writer thread (replay uses it to import in large, few commits). Groups
   // never run concurrently: this waits for the writer's current group.
   std::vector<IngestOutcome> ProcessNow(std::vector<std::pair<std::string, std::vector<ParsedEvent>>> requests);
-  // Counts a request that was rejected before it reached the queue.
+  // Counts a request that was rejected before it reached the queue; the writer
+  // commits the count promptly (and Stop at the latest).
   void CountRejected(const std::string& source);
 
   // Runs fn(tracker, now) under the state lock, after Advance(now).
@@ -110,6 +119,7 @@ class IngestService {
     std::string source;
     std::vector<ParsedEvent> events;
     Done done;
+    bool live = true;           // stamped with the time it is applied (replay keeps its times)
     IngestOutcome outcome;
     std::vector<size_t> fresh;  // indexes of the events to store, after dedup
   };
@@ -149,6 +159,7 @@ class IngestService {
   std::deque<Work> queue_;
   size_t queued_events_ = 0;
   bool stopping_ = false;
+  bool counts_waiting_ = false;  // counts to commit without a request (rejections)
   std::thread writer_;
 };
 

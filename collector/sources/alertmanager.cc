@@ -29,8 +29,6 @@ std::string LabelFingerprint(const std::map<std::string, std::string>& labels) {
   return StableHash(s);
 }
 
-
-
 // Parses one alert object; `path` is its place in the request, e.g. "alerts[2]".
 Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string& path, Time received_at) {
   ObjectReader r(obj, path);
@@ -71,9 +69,12 @@ Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string
   Event e;
   e.source = kSource;
   e.received_at = received_at;
-  // The same notification: fingerprint, status, startsAt and endsAt all equal.
-  e.dedup_key = "am:" + a.fingerprint + "|" + *status + "|" + FormatRfc3339(*starts_at) + "|" +
-                (ends_at ? FormatRfc3339(*ends_at) : "");
+  // The same notification is the same alert identity: fingerprint, status and
+  // startsAt, and for a resolution its endsAt too. A firing alert's endsAt is
+  // left out: senders that set it to now + resolve_timeout change it on every
+  // re-send of the same firing alert.
+  e.dedup_key = "am:" + a.fingerprint + "|" + *status + "|" + FormatRfc3339(*starts_at);
+  if (!a.firing) e.dedup_key += "|" + (ends_at ? FormatRfc3339(*ends_at) : std::string());
   e.body = std::move(a);
   return e;
 }

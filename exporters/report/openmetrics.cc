@@ -22,7 +22,7 @@ std::string Timestamp(Time t) {
   int64_t frac = ms - s * 1000;
   std::string out = std::to_string(s);
   if (frac != 0) {
-    char buf[8];
+    char buf[24];
     std::snprintf(buf, sizeof buf, ".%03lld", static_cast<long long>(frac));
     out += buf;
   }

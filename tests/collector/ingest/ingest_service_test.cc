@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "collector/sources/registry.h"
+#include "exporters/incident_json.h"
+#include "exporters/metrics.h"
 #include "tests/support/failing_store.h"
 #include "tests/support/test_util.h"
 
@@ -33,6 +35,11 @@ std::string Acknowledged(const std::string& id, const std::string& time) {
 std::string Firing(const std::string& name, const std::string& starts_at) {
   return R"({"alerts":[{"status":"firing","labels":{"alertname":")" + name +
          R"(","service":"checkout","severity":"critical"},"startsAt":")" + starts_at + R"("}]})";
+}
+std::string Resolved(const std::string& name, const std::string& starts_at, const std::string& ends_at) {
+  return R"({"alerts":[{"status":"resolved","labels":{"alertname":")" + name +
+         R"(","service":"checkout","severity":"critical"},"startsAt":")" + starts_at + R"(","endsAt":")" + ends_at +
+         R"("}]})";
 }
 
 // A JSON array of events (built by appending: GCC 12 warns falsely on "[" + ...).
@@ -85,6 +92,16 @@ class IngestServiceTest : public ::testing::Test {
     size_t n = 0;
     EXPECT_TRUE(store->real().ForEach([&](const StoredEvent&) { ++n; return Status::Ok(); }).ok());
     return n;
+  }
+
+  // Everything a reader sees: the incidents and the exposition.
+  std::string State() {
+    EventCounts counts = ingest->event_counts();
+    return ingest->Read([&](const IncidentTracker& t, Time now) {
+      std::vector<const Incident*> all;
+      for (const Incident& inc : t.incidents()) all.push_back(&inc);
+      return IncidentListJson(t, all, now) + "\n" + RenderMetrics(t, now, counts, ProcessInfo{"test", 0, {"alertmanager", "events"}, 0});
+    });
   }
 
   TempDir dir;
@@ -253,6 +270,50 @@ TEST_F(IngestServiceTest, AStoreThatCannotBeReadIsNotLoaded) {
   Result<size_t> loaded = ingest->Load();
   EXPECT_EQ(loaded.status().code(), StatusCode::kUnavailable);
   EXPECT_FALSE(ingest->ready());
+}
+
+// Rule: a live event is stamped when it is applied, never before what the
+// tracker has seen, so a scrape between its arrival and its application
+// cannot count an incident ahead of it, and a restart rebuilds what was live.
+TEST_F(IngestServiceTest, ALiveEventIsStampedWhenAppliedSoLiveAndRebuiltAgree) {
+  ASSERT_TRUE(Send("alertmanager", Firing("Errors", "2026-10-01T10:00:00Z")).status.ok());
+  clock.Set(T("2026-10-01T10:10:00Z"));
+  ASSERT_TRUE(Send("alertmanager", Resolved("Errors", "2026-10-01T10:00:00Z", "2026-10-01T10:10:00Z")).status.ok());
+  // 10:29: a re-fire starting 10:20 (within reopen_within of 10:10) arrives
+  // and waits in the queue; the incident is counted at 10:10 + 15m + 5m = 10:30.
+  ingest->Stop();
+  clock.Set(T("2026-10-01T10:29:00Z"));
+  std::vector<IngestOutcome> done;
+  ingest->Submit("alertmanager", Parse("alertmanager", Firing("Errors", "2026-10-01T10:20:00Z"), clock.Now()),
+                 [&done](IngestOutcome o) { done.push_back(std::move(o)); });
+  // 10:31: a scrape lands before the writer applies it, and counts the incident.
+  clock.Set(T("2026-10-01T10:31:00Z"));
+  EXPECT_EQ(ingest->Read([](const IncidentTracker& t, Time) { return t.incidents()[0].counted; }), true);
+  ingest->Start();
+  ingest->Stop();
+  ASSERT_EQ(done.size(), 1u);
+  ASSERT_TRUE(done[0].status.ok()) << done[0].status.message();
+  const std::string live = State();
+  EXPECT_NE(live.find(R"("state":"open")"), std::string::npos) << "the re-fire reopens the incident";
+  EXPECT_NE(live.find(R"(debriefd_incidents_counted_total{service="checkout",severity="critical"} 1)"),
+            std::string::npos)
+      << "what the scrape counted stays counted";
+
+  Restart();
+  EXPECT_EQ(State(), live) << "a restart must rebuild exactly the live state";
+}
+
+// Rule: rejections are counters like the others; they reach the disk without
+// waiting for an accepted request, and at the latest when the service stops.
+TEST_F(IngestServiceTest, RejectionsAreWrittenWithoutAnAcceptedRequestAndSurviveARestart) {
+  ingest->CountRejected("alertmanager");
+  ingest->CountRejected("events");
+  ingest->Stop();
+  EXPECT_GE(ingest->commits(), 1u);
+  Restart();
+  EXPECT_EQ(Count("alertmanager", "rejected"), 1u);
+  EXPECT_EQ(Count("events", "rejected"), 1u);
+  EXPECT_EQ(Stored(), 0u) << "counts only, no events";
 }
 
 }  // namespace

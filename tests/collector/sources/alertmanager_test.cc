@@ -62,6 +62,27 @@ TEST(AlertmanagerParser, FiringAndResolvedAreDifferentNotifications) {
   EXPECT_NE((*f)[0].event.dedup_key, (*r)[0].event.dedup_key);
 }
 
+// Rule: a re-send is a duplicate by the alert's identity, not by every byte.
+TEST(AlertmanagerParser, AFiringResendIsTheSameNotificationWhateverItsEndsAt) {
+  auto body = [](const char* status, const char* ends_at) {
+    return std::string(R"({"alerts":[{"status":")") + status +
+           R"(","labels":{"alertname":"A"},"fingerprint":"fp1","startsAt":"2026-10-01T10:00:00Z","endsAt":")" +
+           ends_at + R"("}]})";
+  };
+  auto key = [&](const char* status, const char* ends_at) {
+    auto r = ParseRequestBody("alertmanager", body(status, ends_at), kNow);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return (*r)[0].event.dedup_key;
+  };
+  // Senders that set endsAt = now + resolve_timeout move it on every re-send.
+  EXPECT_EQ(key("firing", "2026-10-01T10:05:00Z"), key("firing", "2026-10-01T10:09:00Z"));
+  EXPECT_EQ(key("firing", "2026-10-01T10:05:00Z"), key("firing", "0001-01-01T00:00:00Z"));
+  // A resolution is identified by its endsAt too: a later one is another resolution.
+  EXPECT_EQ(key("resolved", "2026-10-01T10:20:00Z"), key("resolved", "2026-10-01T10:20:00Z"));
+  EXPECT_NE(key("resolved", "2026-10-01T10:20:00Z"), key("resolved", "2026-10-01T10:40:00Z"));
+  EXPECT_NE(key("firing", "2026-10-01T10:20:00Z"), key("resolved", "2026-10-01T10:20:00Z"));
+}
+
 TEST(AlertmanagerParser, StoredRawEventReadsBackTheSame) {
   auto r = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow);
   auto back = ParseStoredEvent("alertmanager", (*r)[0].raw, kNow);

@@ -25,8 +25,11 @@ struct StoredEvent {
   std::string raw;
 };
 
-// (source, result) -> count, for debriefd_events_total.
+// Persisted counters: (source, result) -> count, for debriefd_events_total,
+// and (kAlertsTruncated, receiver) -> alerts Alertmanager left out of
+// notifications, for debriefd_alerts_truncated_total.
 using EventCounts = std::map<std::pair<std::string, std::string>, uint64_t>;
+inline constexpr const char* kAlertsTruncated = "alerts_truncated";
 
 // Not thread-safe: one owner thread at a time.
 class EventStore {

@@ -51,6 +51,9 @@ inline constexpr Def kActionItemsOverdue{"debriefd_action_items_overdue", "Open 
 inline constexpr Def kChanges{"debriefd_changes_total", "Change events (deploys, config, feature flags, infra)."};
 inline constexpr Def kEvents{"debriefd_events_total",
                              "Events received, by source and result (accepted, duplicate, rejected)."};
+inline constexpr Def kAlertsTruncated{
+    "debriefd_alerts_truncated_total",
+    "Alerts Alertmanager left out of notifications to debriefd (truncatedAlerts, max_alerts), by receiver."};
 inline constexpr Def kStoreCommits{"debriefd_store_commits_total",
                                    "Group commits written to the store since this process started."};
 inline constexpr Def kStoreUnreadable{"debriefd_store_unreadable_events",

@@ -129,6 +129,13 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
       evs.metric.push_back(Sample({{"source", source}, {"result", result}}, v, kCounter));
     }
   }
+  // One series per receiver that ever truncated; none until one does.
+  auto truncated = Family(metric::kAlertsTruncated, kCounter);
+  for (const auto& [key, v] : events) {
+    if (key.first == kAlertsTruncated) {
+      truncated.metric.push_back(Sample({{"receiver", key.second}}, static_cast<double>(v), kCounter));
+    }
+  }
   auto commits = Family(metric::kStoreCommits, kCounter);
   commits.metric.push_back(Sample({}, static_cast<double>(info.commits), kCounter));
   auto unreadable = Family(metric::kStoreUnreadable, kGauge);
@@ -138,7 +145,8 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
 
   for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,
                   &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &changes, &evs,
-                  &commits, &unreadable, &build}) {
+                  &truncated, &commits, &unreadable, &build}) {
+    if (f == &truncated && f->metric.empty()) continue;
     out.push_back(std::move(*f));
   }
   std::ostringstream os;

@@ -258,6 +258,19 @@ bool IngestService::Check(Work& work, EventCounts& deltas) {
   out.accepted = work.fresh.size();
   if (out.accepted) deltas[{work.source, "accepted"}] += out.accepted;
   if (out.duplicates) deltas[{work.source, "duplicate"}] += out.duplicates;
+  // A request that is not wholly a re-send adds its request-level counts once.
+  if (out.accepted > 0) {
+    for (const ParsedEvent& e : work.events) {
+      for (const auto& [key, n] : e.request_counts) {
+        deltas[key] += n;
+        if (key.first == kAlertsTruncated) {
+          spdlog::warn("{}: receiver \"{}\" left {} alert(s) out of a notification (truncatedAlerts): their "
+                       "resolutions may never arrive; set max_alerts: 0 on debriefd's receiver",
+                       work.source, key.second, n);
+        }
+      }
+    }
+  }
   return true;
 }
 

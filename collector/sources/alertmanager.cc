@@ -86,7 +86,12 @@ Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(std::string_view body,
   if (!v.is_object()) return Invalid("", "the body must be a JSON object");
   ObjectReader r(v.get_object(), "");
   const boost::json::array* alerts = r.Array("alerts", true);
+  std::optional<std::string> receiver = r.String("receiver", false, 256);
+  std::optional<double> truncated = r.Number("truncatedAlerts", false);
   if (!r.ok()) return r.status();
+  if (truncated && (*truncated < 0 || *truncated != static_cast<double>(static_cast<uint64_t>(*truncated)))) {
+    return Invalid("truncatedAlerts", "must be a whole number, 0 or more");
+  }
 
   std::vector<ParsedEvent> out;
   out.reserve(alerts->size());
@@ -96,7 +101,11 @@ Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(std::string_view body,
     const boost::json::object& alert = (*alerts)[i].get_object();
     Result<Event> e = ParseAlertObject(alert, path, received_at);
     if (!e.ok()) return e.status();
-    out.push_back({std::move(e.value()), boost::json::serialize(alert)});
+    out.push_back({std::move(e.value()), boost::json::serialize(alert), {}});
+  }
+  // Alertmanager left alerts out (max_alerts): their resolutions may never come.
+  if (truncated && *truncated > 0 && !out.empty()) {
+    out.front().request_counts[{kAlertsTruncated, receiver.value_or("")}] = static_cast<uint64_t>(*truncated);
   }
   return out;
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "domain/event.h"
+#include "domain/event_store.h"
 #include "domain/status.h"
 
 namespace debriefd {
@@ -25,6 +26,10 @@ namespace debriefd {
 struct ParsedEvent {
   Event event;
   std::string raw;
+  // Counters the request adds once when it stores at least one new event
+  // (e.g. the alerts a notification left out); a source puts them on the
+  // request's first event.
+  EventCounts request_counts;
 };
 
 // A request header by name (case-insensitive); empty when absent.

@@ -316,5 +316,25 @@ TEST_F(IngestServiceTest, RejectionsAreWrittenWithoutAnAcceptedRequestAndSurvive
   EXPECT_EQ(Stored(), 0u) << "counts only, no events";
 }
 
+// Rule: truncated notifications are visible. truncatedAlerts counts once per
+// notification that is not wholly a re-send, per receiver, and survives a restart.
+TEST_F(IngestServiceTest, TruncatedAlertsAreCountedOncePerNotificationPerReceiver) {
+  auto truncated = [](const std::string& name, int n) {
+    return R"({"receiver":"debriefd","truncatedAlerts":)" + std::to_string(n) +
+           R"(,"alerts":[{"status":"firing","labels":{"alertname":")" + name +
+           R"(","service":"checkout"},"startsAt":"2026-10-01T09:55:00Z"}]})";
+  };
+  ASSERT_TRUE(Send("alertmanager", truncated("A", 3)).status.ok());
+  EXPECT_EQ(Count(kAlertsTruncated, "debriefd"), 3u);
+  IngestOutcome resend = Send("alertmanager", truncated("A", 3));
+  EXPECT_EQ(resend.duplicates, 1u);
+  EXPECT_EQ(Count(kAlertsTruncated, "debriefd"), 3u) << "a re-sent notification is not counted again";
+  ASSERT_TRUE(Send("alertmanager", truncated("B", 2)).status.ok());
+  EXPECT_EQ(Count(kAlertsTruncated, "debriefd"), 5u);
+  Restart();
+  EXPECT_EQ(Count(kAlertsTruncated, "debriefd"), 5u);
+  EXPECT_NE(State().find("debriefd_alerts_truncated_total{receiver=\"debriefd\"} 5\n"), std::string::npos) << State();
+}
+
 }  // namespace
 }  // namespace debriefd

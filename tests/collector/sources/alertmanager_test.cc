@@ -83,6 +83,20 @@ TEST(AlertmanagerParser, AFiringResendIsTheSameNotificationWhateverItsEndsAt) {
   EXPECT_NE(key("firing", "2026-10-01T10:20:00Z"), key("resolved", "2026-10-01T10:20:00Z"));
 }
 
+TEST(AlertmanagerParser, TruncatedAlertsAreARequestCountOfItsReceiver) {
+  const char* body = R"({"receiver":"debriefd","truncatedAlerts":4,"alerts":[
+    {"status":"firing","labels":{"alertname":"A"},"startsAt":"2026-10-01T10:00:00Z"},
+    {"status":"firing","labels":{"alertname":"B"},"startsAt":"2026-10-01T10:00:00Z"}]})";
+  auto r = ParseRequestBody("alertmanager", body, kNow);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(((*r)[0].request_counts), (EventCounts{{{kAlertsTruncated, "debriefd"}, 4}}));
+  EXPECT_TRUE((*r)[1].request_counts.empty()) << "counted once per notification";
+  auto fixture = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow);
+  EXPECT_TRUE((*fixture)[0].request_counts.empty()) << "truncatedAlerts 0 counts nothing";
+  auto bad = ParseRequestBody("alertmanager", R"({"truncatedAlerts":-1,"alerts":[]})", kNow);
+  EXPECT_EQ(bad.status().field(), "truncatedAlerts");
+}
+
 TEST(AlertmanagerParser, StoredRawEventReadsBackTheSame) {
   auto r = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow);
   auto back = ParseStoredEvent("alertmanager", (*r)[0].raw, kNow);

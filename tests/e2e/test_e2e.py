@@ -91,7 +91,7 @@ HISTORY_SERVICES = {"checkout", "payments", "search", "auth", "unknown"}
 HISTORY_SEVERITIES = {"critical", "warning", "info", "unknown"}
 SHIPPED_ALERTS = {"IncidentDebriefOverdue", "IncidentCheckpointOverdue",
                   "DebriefActionItemsOverdue", "DebriefdEventsRejected",
-                  "DebriefdStoreUnreadableEvents"}
+                  "DebriefdStoreUnreadableEvents", "DebriefdAlertsTruncated"}
 
 ARGS = {}
 

@@ -203,13 +203,14 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   if (YAML::Node n = root["alerts"];
       r.Mapping(n, "alerts",
                 {"group_by", "service_label", "severity_label", "environment_label", "reopen_within",
-                 "late_delivery", "pending", "ignore_labels"})) {
+                 "late_delivery", "late_copy_within", "pending", "ignore_labels"})) {
     r.StringList(n, "alerts", "group_by", &p.group_by);
     r.String(n, "alerts", "service_label", &p.service_label);
     r.String(n, "alerts", "severity_label", &p.severity_label);
     r.String(n, "alerts", "environment_label", &p.environment_label);
     r.Dur(n, "alerts", "reopen_within", &p.reopen_within);
     r.Dur(n, "alerts", "late_delivery", &p.late_delivery);
+    r.Dur(n, "alerts", "late_copy_within", &p.late_copy_within);
     if (YAML::Node ign = n["ignore_labels"]; ign.IsDefined()) {
       p.ignore_labels.clear();
       if (r.Mapping(ign, "alerts.ignore_labels", {})) {

@@ -28,6 +28,12 @@ struct Policy {
   // counted once it has stayed resolved for reopen_within + late_delivery
   // (Alertmanager's group interval delays a re-fire by up to its length).
   Duration late_delivery = std::chrono::minutes(5);
+  // A firing notification of an alert that arrives after the alert's
+  // resolution is a late copy (sent before it, e.g. by an HA peer) when it
+  // arrives within this long after the resolution's endsAt, and a re-fire
+  // (the sender reports the alert again, with the startsAt already resolved)
+  // when later. Keep it below Alertmanager's group_interval.
+  Duration late_copy_within = std::chrono::seconds(30);
   // The alert label that names an incident's environment (suspected causes
   // are changes in that environment, or in none).
   std::string environment_label = "environment";

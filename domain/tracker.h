@@ -49,6 +49,12 @@ class IncidentTracker {
   // incident the event opened or touched.
   Status Apply(const Event& event, std::string* incident_id = nullptr);
 
+  // The key under which `event` is a duplicate of what is stored. Usually its
+  // own; for a firing alert whose fingerprint's latest period has resolved, it
+  // names that resolution too, because the same body then announces a re-fire
+  // (docs/clocking.md, "A firing alert after its own resolution").
+  std::string DedupKeyOf(const Event& event) const;
+
   // Counts incidents that have stayed resolved past `reopen_within` by `now`
   // into the histograms and goal counters. Time never moves backwards here.
   void Advance(Time now);
@@ -112,6 +118,7 @@ class IncidentTracker {
   void AddInstance(size_t idx, const AlertNotification& a, Time received_at, bool replaced);
   void ResolveInstance(size_t idx, size_t pos, Time ends_at, const std::string& alertname);
   size_t IncidentForNewAlert(const AlertNotification& a, Time received_at);
+  const AlertInstance* LatestResolvedInstance(const std::string& fingerprint) const;
   void ResolveIfAllAlertsResolved(size_t idx, Time received_at);
   Time CountAt(Time resolved_at) const;
   std::string KeyFor(const std::map<std::string, std::string>& labels, const std::string& fallback) const;

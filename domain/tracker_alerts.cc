@@ -30,9 +30,22 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
 
   if (a.firing) {
     if (exact != alert_instances_.end()) {
-      // A re-send of a known instance (Alertmanager's repeat, an HA peer, a
-      // retry), or a late copy of one already resolved: nothing changes.
-      report(exact->second.incident);
+      const AlertInstance* latest = LatestResolvedInstance(a.fingerprint);
+      if (latest == nullptr || a.starts_at > latest->starts_at ||
+          received_at <= *latest->ends_at + policy_.late_copy_within) {
+        // A re-send of a known instance (Alertmanager's repeat, an HA peer, a
+        // retry), or a late copy of one that resolved: nothing changes.
+        report(exact->second.incident);
+        return;
+      }
+      // A firing alert after its own resolution: the sender reports it again
+      // with the startsAt that already resolved (Alertmanager keeps what it is
+      // given). The alert fires again, as a new period from its delivery.
+      AlertNotification again = a;
+      again.starts_at = received_at;
+      size_t idx = IncidentForNewAlert(again, received_at);
+      report(idx);
+      AddInstance(idx, again, received_at, /*replaced=*/false);
       return;
     }
     if (active != active_alerts_.end()) {
@@ -101,6 +114,27 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
   report(idx);
   AddInstance(idx, a, received_at, /*replaced=*/false);
   ResolveIfAllAlertsResolved(idx, received_at);
+}
+
+// The fingerprint's latest (active) instance when it has resolved; else null.
+const AlertInstance* IncidentTracker::LatestResolvedInstance(const std::string& fingerprint) const {
+  auto active = active_alerts_.find(fingerprint);
+  if (active == active_alerts_.end()) return nullptr;
+  const AlertInstance& inst = incidents_[active->second.incident].alerts[active->second.pos];
+  return inst.firing() || !inst.ends_at ? nullptr : &inst;
+}
+
+std::string IncidentTracker::DedupKeyOf(const Event& e) const {
+  const auto* a = std::get_if<AlertNotification>(&e.body);
+  if (a == nullptr || !a->firing) return e.dedup_key;
+  const AlertInstance* latest = LatestResolvedInstance(a->fingerprint);
+  // Only what Apply takes for a re-fire gets a key of its own: a copy within
+  // late_copy_within, or an old line replayed again, stays a duplicate.
+  if (latest == nullptr || a->starts_at > latest->starts_at ||
+      e.received_at <= *latest->ends_at + policy_.late_copy_within) {
+    return e.dedup_key;
+  }
+  return e.dedup_key + "|after:" + FormatRfc3339(*latest->ends_at);
 }
 
 // Joins the key's open incident, reopens its latest one when the alert started

@@ -221,7 +221,9 @@ void IngestService::Dedup(Work& work, const std::unordered_set<std::string>& key
   out.incident_ids.resize(work.events.size());
   std::unordered_set<std::string> keys_in_request;
   for (size_t i = 0; i < work.events.size(); ++i) {
-    const std::string& key = work.events[i].event.dedup_key;
+    Event& event = work.events[i].event;
+    event.dedup_key = tracker_->DedupKeyOf(event);  // the state of earlier requests decides
+    const std::string& key = event.dedup_key;
     if (keys_in_group.count(key) || keys_in_request.count(key)) {
       ++out.duplicates;
       continue;

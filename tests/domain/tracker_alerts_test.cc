@@ -131,5 +131,55 @@ TEST_F(AlertClockTest, AReSentFiringNotificationChangesNothing) {
   EXPECT_EQ(Inc(id).detected_at, s + Min(1));
 }
 
+// Rule: a firing notification of an alert after its own resolution, with the
+// startsAt that resolved (Prometheus re-sends it after a restart or a gap
+// longer than its endsAt; Alertmanager keeps the startsAt it is given), is a
+// re-fire when it arrives more than alerts.late_copy_within after the
+// resolution's endsAt: a new firing period from its delivery.
+TEST_F(AlertClockTest, AFiringAlertAfterItsOwnResolutionFiresAgain) {
+  std::string id = Apply(Firing(s, s));
+  Apply(Resolved(s, s + Min(10), s + Min(10)));
+  ASSERT_FALSE(Inc(id).open);
+  // 10:12: the same startsAt fires again; within reopen_within of 10:10.
+  Event again = Firing(s, s + Min(12));
+  EXPECT_EQ(tracker.DedupKeyOf(again), again.dedup_key + "|after:2026-10-01T10:10:00Z")
+      << "the same body now announces a re-fire: it must not be dropped as a duplicate";
+  EXPECT_EQ(Apply(again), id);
+  EXPECT_TRUE(Inc(id).open) << "the alert fires again: the incident reopens";
+  EXPECT_EQ(Inc(id).reopen_count, 1);
+  EXPECT_EQ(Inc(id).started_at, s) << "the start stays the first onset";
+  // Its resolution carries the old startsAt and a new endsAt: it ends the re-fire.
+  Apply(Resolved(s, s + Min(20), s + Min(20)));
+  EXPECT_FALSE(Inc(id).open);
+  EXPECT_EQ(*Inc(id).resolved_at, s + Min(20));
+  EXPECT_EQ(tracker.incidents().size(), 1u);
+}
+
+TEST_F(AlertClockTest, AFiringCopyWithinLateCopyWithinOfTheResolutionIsALateCopy) {
+  std::string id = Apply(Firing(s, s));
+  Apply(Resolved(s, s + Min(10), s + Min(10)));
+  Event copy = Firing(s, s + Min(10) + std::chrono::seconds(30));
+  EXPECT_EQ(tracker.DedupKeyOf(copy), copy.dedup_key) << "a late copy is a duplicate of the firing notification";
+  Apply(copy);
+  EXPECT_FALSE(Inc(id).open);
+  EXPECT_EQ(Inc(id).reopen_count, 0);
+  // An old line replayed again is not a re-fire either.
+  EXPECT_EQ(tracker.DedupKeyOf(Firing(s, s)), Firing(s, s).dedup_key);
+}
+
+TEST_F(AlertClockTest, AFiringAlertLongAfterItsResolutionOpensANewIncidentFromItsDelivery) {
+  std::string first = Apply(Firing(s, s));
+  Apply(Resolved(s, s + Min(10), s + Min(10)));
+  tracker.Advance(s + Hours(2));
+  std::string second = Apply(Firing(s, s + Hours(2)));
+  ASSERT_NE(second, first) << "beyond reopen_within: a new incident";
+  EXPECT_EQ(Inc(second).started_at, s + Hours(2)) << "it starts when it fired again, not at the old startsAt";
+  EXPECT_EQ(Inc(second).detected_at, s + Hours(2));
+  EXPECT_EQ(Counters().opened, 2u);
+  Apply(Resolved(s, s + Hours(2) + Min(5), s + Hours(2) + Min(5)));
+  EXPECT_FALSE(Inc(second).open);
+  EXPECT_FALSE(Inc(first).open);
+}
+
 }  // namespace
 }  // namespace debriefd

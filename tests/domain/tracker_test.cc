@@ -237,7 +237,8 @@ TEST_F(IncidentTrackerTest, LateFiringCopyOfAResolvedAlertChangesNothing) {
   Time s = T("2026-10-01T10:00:00Z");
   std::string id = Apply(Alert("Errors", checkout, true, s, s + Min(1)));
   Apply(Alert("Errors", checkout, false, s, s + Min(10), s + Min(10)));
-  Event late = Alert("Errors", checkout, true, s, s + Min(11));
+  // Within alerts.late_copy_within (30s) of the resolution's endsAt.
+  Event late = Alert("Errors", checkout, true, s, s + Min(10) + std::chrono::seconds(20));
   late.dedup_key += "-ha-peer";
   Apply(late);
   EXPECT_FALSE(Inc(id).open);

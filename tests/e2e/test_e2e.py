@@ -296,6 +296,9 @@ alerts:
   service_label: service
   severity_label: severity
   reopen_within: 15m
+  # Alertmanager here flushes every second (group_interval 1s): a re-fire can
+  # follow its resolution within a second, so no late-copy window.
+  late_copy_within: 0s
   pending: {{}}
 changes: {{cause_window: 2h}}
 debrief: {{required_for: [critical, warning], due_within: 72h, checkpoint_after: 14d, skip_auto_resolved: false}}
@@ -649,6 +652,45 @@ scrape_configs:
         self.assertEqual([i["id"] for i in search], ["INC-search-1"], search)
         total = sum(v for (name, _), v in self.metrics().items() if name == "debriefd_incidents_total")
         self.assertEqual(total, 8, "the history's 7 incidents and the toggle's one")
+
+    # --- (g) a firing alert after its own resolution ----------------------------------
+
+    def test_7_a_firing_alert_after_its_own_resolution_reopens_the_incident(self):
+        """As Prometheus does after a restart: it sends an alert whose endsAt passes
+        (Alertmanager resolves it), then sends it again with the same startsAt.
+        Alertmanager forwards a firing alert with the startsAt that already resolved
+        (tests/fixtures/alertmanager/refire/); debriefd must take it as a re-fire."""
+        starts_at = time.time() - 1
+
+        def push():
+            alert = {"labels": {"alertname": "E2ERefire", "service": "refire", "severity": "critical"},
+                     "annotations": {"summary": "re-fire after resolution"},
+                     "startsAt": rfc3339(starts_at), "endsAt": rfc3339(time.time() + 3),
+                     "generatorURL": "http://prometheus.invalid/graph"}
+            req = urllib.request.Request(f"{self.alertmanager}/api/v2/alerts", data=json.dumps([alert]).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+            with urllib.request.urlopen(req, timeout=10) as r:
+                r.read()
+
+        def incident_in(state):
+            def check():
+                found = self.incidents(service="refire")
+                return found if len(found) == 1 and found[0]["state"] == state else None
+            return check
+
+        push()
+        first = wait_for("debriefd to open the refire incident", incident_in("open"))[0]
+        wait_for("Alertmanager to resolve it when its endsAt passes", incident_in("resolved"))
+        push()
+        again = wait_for("debriefd to reopen it on the re-fire", incident_in("open"))[0]
+        self.assertEqual(again["id"], first["id"])
+        self.assertEqual(again["reopen_count"], 1)
+        self.assertEqual(again["started_at"], first["started_at"])
+        wait_for("the re-fire to resolve in turn", incident_in("resolved"))
+
+
+def rfc3339(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%03dZ" % int((t % 1) * 1000)
 
 
 def main():

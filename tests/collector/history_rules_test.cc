@@ -21,9 +21,9 @@ using namespace debriefd::testing;
 
 // A store and an ingest service on a file of its own.
 struct Instance {
-  explicit Instance(const std::string& path, const Clock& clock) {
+  Instance(const std::string& path, const Clock& clock, const Policy& policy) {
     store = std::move(SqliteStore::Open(path).value());
-    ingest = std::make_unique<IngestService>(*store, Policy{}, clock);
+    ingest = std::make_unique<IngestService>(*store, policy, clock);
     if (!ingest->Load().ok()) throw std::runtime_error("load failed");
   }
   ~Instance() { ingest->Stop(); }
@@ -47,13 +47,13 @@ struct Outcome {
 };
 
 // Sends, replays and rebuilds `history` (a file under rules/), read at `end`.
-Outcome SendReplayRebuild(const std::string& history, Time end) {
+Outcome SendReplayRebuild(const std::string& history, Time end, const Policy& policy = {}) {
   const std::string path = SourcePath("tests/fixtures/history/rules/" + history);
   TempDir dir;
   FakeClock clock(T("2026-01-01T00:00:00Z"));
   Outcome out;
   {
-    Instance live(dir.File("live.db"), clock);
+    Instance live(dir.File("live.db"), clock, policy);
     live.ingest->Start();
     std::ifstream in(path);
     std::string line;
@@ -72,11 +72,11 @@ Outcome SendReplayRebuild(const std::string& history, Time end) {
     out.live = live.State();
   }
   {
-    Instance rebuilt(dir.File("live.db"), clock);
+    Instance rebuilt(dir.File("live.db"), clock, policy);
     out.rebuilt = rebuilt.State();
   }
   {
-    Instance replayed(dir.File("replayed.db"), clock);
+    Instance replayed(dir.File("replayed.db"), clock, policy);
     std::ifstream in(path);
     ReplaySummary s = Replay(in, *replayed.ingest, [](size_t line, const Status& why) {
       ADD_FAILURE() << "line " << line << ": " << why.message();
@@ -118,6 +118,29 @@ TEST(HistoryRules, AReFireDeliveredAfterCountingReopensByItsStartAndIsNotCounted
   EXPECT_NE(o.live.find(R"(debriefd_incidents_total{service="checkout",severity="critical"} 1)"), std::string::npos);
   EXPECT_NE(o.live.find(R"(debriefd_incidents_counted_total{service="checkout",severity="critical"} 1)"),
             std::string::npos);
+}
+
+// The real Alertmanager 0.25 bodies of tests/fixtures/alertmanager/refire/,
+// received as recorded (group_interval 2s, so late_copy_within 1s).
+TEST(HistoryRules, AFiringAlertAfterItsOwnResolutionReopensWithTheRealAlertmanagersBodies) {
+  Policy policy;
+  policy.late_copy_within = std::chrono::seconds(1);
+  Outcome o = SendReplayRebuild("refire.jsonl", T("2026-12-03T10:00:00Z"), policy);
+  ExpectSame(o);
+  EXPECT_EQ(Count(o.live, "\"id\":\"inc-"), 1u) << o.live;
+  EXPECT_NE(o.live.find(R"("reopen_count":2)"), std::string::npos)
+      << "the re-fire with the resolved startsAt and the new startsAt each reopen it\n" << o.live;
+  EXPECT_NE(o.live.find(R"("state":"resolved")"), std::string::npos);
+  EXPECT_NE(o.live.find(R"("started_at":"2026-12-03T08:27:14.164Z")"), std::string::npos) << o.live;
+  EXPECT_NE(o.live.find(R"(debriefd_events_total{source="alertmanager",result="accepted"} 6)"), std::string::npos)
+      << "the re-fire is not a duplicate of the first firing notification";
+
+  // With a late-copy window wider than the gap, the same body is a late copy.
+  policy.late_copy_within = std::chrono::seconds(10);
+  Outcome copy = SendReplayRebuild("refire.jsonl", T("2026-12-03T10:00:00Z"), policy);
+  ExpectSame(copy);
+  EXPECT_NE(copy.live.find(R"(debriefd_events_total{source="alertmanager",result="duplicate"} 1)"), std::string::npos)
+      << copy.live;
 }
 
 }  // namespace

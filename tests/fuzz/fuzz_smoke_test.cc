@@ -22,7 +22,9 @@ std::vector<std::string> Seeds() {
   std::vector<std::string> seeds;
   for (const std::string& dir : dirs) {
     if (!std::filesystem::exists(SourcePath(dir))) continue;
-    for (const auto& e : std::filesystem::directory_iterator(SourcePath(dir))) seeds.push_back(ReadFile(e.path()));
+    for (const auto& e : std::filesystem::recursive_directory_iterator(SourcePath(dir))) {
+      if (e.is_regular_file() && e.path().extension() != ".md") seeds.push_back(ReadFile(e.path()));
+    }
   }
   std::ifstream history(SourcePath("tests/fixtures/history/small.jsonl"));
   std::string line;

@@ -17,13 +17,13 @@ using namespace debriefd::testing;
 
 const Time kNow = T("2026-11-21T20:36:00Z");
 
-// Every fixture body of a source (tests/fixtures/<name>/*.json).
+// Every fixture body of a source (tests/fixtures/<name>/**/*.json).
 std::vector<std::filesystem::path> Fixtures(const Source& s) {
   std::vector<std::filesystem::path> out;
   std::filesystem::path dir = SourcePath("tests/fixtures/" + std::string(s.name));
   if (!std::filesystem::exists(dir)) return out;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".json") out.push_back(e.path());
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().extension() == ".json") out.push_back(e.path());
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "collector/replay.h"
 #include "collector/sources/registry.h"
 #include "exporters/incident_json.h"
 #include "exporters/metrics.h"
@@ -95,9 +96,10 @@ class IngestServiceTest : public ::testing::Test {
   }
 
   // Everything a reader sees: the incidents and the exposition.
-  std::string State() {
-    EventCounts counts = ingest->event_counts();
-    return ingest->Read([&](const IncidentTracker& t, Time now) {
+  std::string State() { return State(*ingest); }
+  static std::string State(IngestService& service) {
+    EventCounts counts = service.event_counts();
+    return service.Read([&](const IncidentTracker& t, Time now) {
       std::vector<const Incident*> all;
       for (const Incident& inc : t.incidents()) all.push_back(&inc);
       return IncidentListJson(t, all, now) + "\n" + RenderMetrics(t, now, counts, ProcessInfo{"test", 0, {"alertmanager", "events"}, 0});
@@ -301,6 +303,22 @@ TEST_F(IngestServiceTest, ALiveEventIsStampedWhenAppliedSoLiveAndRebuiltAgree) {
 
   Restart();
   EXPECT_EQ(State(), live) << "a restart must rebuild exactly the live state";
+
+  // And the store's dump, replayed into a new store, gives it too.
+  std::string dump;
+  ASSERT_TRUE(store->real().ForEach([&](const StoredEvent& e) {
+    dump += FormatReplayLine(e.source, e.received_at, e.raw) + "\n";
+    return Status::Ok();
+  }).ok());
+  TempDir other;
+  auto replay_store = SqliteStore::Open(other.File("replayed.db"));
+  ASSERT_TRUE(replay_store.ok());
+  IngestService replayed(*replay_store.value(), Policy{}, clock);
+  ASSERT_TRUE(replayed.Load().ok());
+  std::istringstream in(dump);
+  ReplaySummary summary = Replay(in, replayed, [](size_t, const Status& why) { ADD_FAILURE() << why.message(); });
+  EXPECT_EQ(summary.accepted, 3u);
+  EXPECT_EQ(State(replayed), live) << "a replay of the dump must give the live state";
 }
 
 // Rule: rejections are counters like the others; they reach the disk without

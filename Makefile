@@ -10,7 +10,7 @@ TESTS ?= ON
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DDEBRIEFD_BUILD_TESTS=$(TESTS) \
   $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all deps deps-build configure build run test bench fuzz clean
+.PHONY: all deps deps-build configure build run test test-sanitize bench fuzz clean
 
 all: build
 
@@ -35,6 +35,19 @@ run: deps-build
 test: deps
 	@$(MAKE) --no-print-directory build TESTS=ON
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory test-sanitize
+
+# The unit tests (GoogleTest, fuzz smoke test included) once more, built with
+# AddressSanitizer and UndefinedBehaviorSanitizer: any finding fails the run.
+SAN_DIR ?= build-sanitize
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test-sanitize:
+	@cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEBRIEFD_BUILD_TESTS=ON \
+	  -DCMAKE_CXX_FLAGS="$(SAN_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SAN_FLAGS)" \
+	  $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
+	@cmake --build $(SAN_DIR) -j $(JOBS) --target debriefd_tests
+	@cd $(SAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ./tests/debriefd_tests --gtest_brief=1
 
 # Benchmarks print their figures; docs/benchmarks.md records them.
 bench: deps
@@ -55,4 +68,4 @@ fuzz: deps-build
 	  -artifact_prefix=build-fuzz/ build-fuzz/corpus tests/fuzz/corpus
 
 clean:
-	rm -rf $(BUILD_DIR) build-fuzz
+	rm -rf $(BUILD_DIR) $(SAN_DIR) build-fuzz

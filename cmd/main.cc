@@ -25,10 +25,21 @@
 namespace debriefd {
 namespace {
 
+// The config, with its sources checked against the registry; every problem
+// is printed as file:line: message.
 std::optional<Config> LoadOrPrint(const std::string& path) {
   ConfigLoad load = LoadConfigFile(path);
+  for (const SettingsProblem& p : CheckSourceSettings(load.config.sources)) {
+    load.errors.push_back({path, p.line, p.message});
+  }
   for (const ConfigError& e : load.errors) std::cerr << e.ToString() << "\n";
   if (!load.ok()) return std::nullopt;
+  for (const auto& [name, s] : load.config.sources) {
+    if (s.secret.empty()) {
+      std::cerr << path << ": warning: sources." << name
+                << " has no secret_file or secret_env: it accepts unsigned requests\n";
+    }
+  }
   return load.config;
 }
 
@@ -58,6 +69,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   if (!store) return 1;
   SystemClock clock;
   IngestService ingest(*store, config->policy, clock);
+  ingest.UseSourceSettings(config->sources);
   Result<size_t> loaded = ingest.Load();
   if (!loaded.ok()) {
     spdlog::error("{}", loaded.status().message());
@@ -68,7 +80,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
                *loaded);
   ingest.Start();
 
-  Api api(ingest, {DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token, {}});
+  Api api(ingest, {DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token, config->sources});
   Server server(api, config->max_body, config->read_timeout);
   Result<unsigned short> port = server.Listen(config->listen);
   if (!port.ok()) {
@@ -112,6 +124,7 @@ std::unique_ptr<LoadedStore> LoadStore(const Config& config) {
   loaded->store = OpenStore(config);
   if (!loaded->store) return nullptr;
   loaded->ingest = std::make_unique<IngestService>(*loaded->store, config.policy, loaded->clock);
+  loaded->ingest->UseSourceSettings(config.sources);
   if (Result<size_t> rebuilt = loaded->ingest->Load(); !rebuilt.ok()) {
     std::cerr << rebuilt.status().message() << "\n";
     return nullptr;

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
+
 #include "collector/sources/json_reader.h"
 #include "collector/sources/registry.h"
 
@@ -39,17 +41,31 @@ Result<ReplayLine> ParseReplayLine(std::string_view line) {
   if (body == nullptr || !(body->is_object() || body->is_array())) {
     return bad("body", body == nullptr ? "missing" : "must be an object or an array");
   }
-  return ReplayLine{*source, *received_at, boost::json::serialize(*body)};
+  ReplayLine out{*source, *received_at, boost::json::serialize(*body), {}};
+  if (const boost::json::value* headers = v.get_object().if_contains("headers")) {
+    if (!headers->is_object()) return bad("headers", "must be an object of strings");
+    for (const auto& kv : headers->get_object()) {
+      if (!kv.value().is_string()) return bad("headers." + std::string(kv.key()), "not a string");
+      std::string name(kv.key());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers[name] = std::string(kv.value().get_string());
+    }
+  }
+  return out;
 }
 
 std::string FormatReplayLine(std::string_view source, Time received_at, std::string_view raw) {
-  const Source* s = FindSource(source);
-  std::string body = s != nullptr && s->replay_body != nullptr ? s->replay_body(raw) : std::string(raw);
+  StoredRequest request = RequestOfStored(source, raw);
   boost::json::object line;
   line["received_at"] = FormatRfc3339(received_at);
   line["source"] = source;
+  if (!request.headers.empty()) {
+    boost::json::object headers;
+    for (const auto& [name, value] : request.headers) headers[name] = value;
+    line["headers"] = std::move(headers);
+  }
   boost::system::error_code ec;
-  line["body"] = boost::json::parse(body, ec);
+  line["body"] = boost::json::parse(request.body, ec);
   return boost::json::serialize(line);
 }
 
@@ -78,7 +94,9 @@ ReplaySummary Replay(std::istream& in, IngestService& ingest,
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     Result<ReplayLine> rl = ParseReplayLine(line);
     Result<std::vector<ParsedEvent>> parsed =
-        rl.ok() ? ParseRequestBody(rl->source, rl->body, rl->received_at) : rl.status();
+        rl.ok() ? ParseRequest(rl->source, rl->body, rl->headers, rl->received_at,
+                               SettingsOf(ingest.source_settings(), rl->source))
+                : rl.status();
     if (!parsed.ok()) {
       ++summary.rejected;
       on_error(line_no, parsed.status());

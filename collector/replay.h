@@ -2,7 +2,10 @@
 // The replay format and the one replay loop.
 //
 // A history is JSON lines, one recorded request each:
-//   {"received_at": "<RFC 3339>", "source": "<a registered source>", "body": <request body>}
+//   {"received_at": "<RFC 3339>", "source": "<a registered source>",
+//    "headers": {"x-github-event": "...", ...}, "body": <request body>}
+// "headers" holds only what the source's parser reads (event type, delivery
+// id): never a token or a signature, which are checked at the edge only.
 // `debriefd replay` imports one, `debriefd dump-events` writes the store back
 // out in it, and tests feed histories through the same loop.
 
@@ -13,7 +16,7 @@
 #include <string_view>
 
 #include "collector/ingest/ingest_service.h"
-#include "collector/sources/source.h"
+#include "collector/sources/registry.h"
 
 namespace debriefd {
 
@@ -21,6 +24,7 @@ struct ReplayLine {
   std::string source;
   Time received_at{};
   std::string body;  // the request body, as JSON text
+  HeaderMap headers;  // the headers the source reads (lower-case names); optional
 };
 Result<ReplayLine> ParseReplayLine(std::string_view line);
 // The replay line of one stored event (Source::replay_body gives its body).

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -125,13 +126,60 @@ class Reader {
     }
   }
 
-  // Records the file; LoadConfigFile reads it (Load itself reads no files).
+  // Records the file (or variable); LoadConfigFile reads it (Load itself
+  // reads no files and no environment).
   void TokenFile(const YAML::Node& parent, const std::string& path, const char* key,
-                 std::string AuthConfig::*target) {
+                 std::function<std::string&(Config&)> target, bool env = false) {
     std::string file;
     String(parent, path, key, &file);
     if (file.empty()) return;
-    out_->files.push_back({Join(path, key), parent[key].Mark().line + 1, file, target});
+    out_->files.push_back({Join(path, key), parent[key].Mark().line + 1, file, env, std::move(target)});
+  }
+
+  // sources.<name>: secret_file | secret_env, services, environments, and
+  // options of the source's own (checked against the source by the caller).
+  void Source(const YAML::Node& n, const std::string& name, SourceSettings* s) {
+    const std::string path = "sources." + name;
+    s->configured = true;
+    if (n.IsNull()) return;  // `github:` alone: configured, every default
+    if (!Mapping(n, path, {})) return;
+    auto secret = [name](Config& c) -> std::string& { return c.sources[name].secret; };
+    if (n["secret_file"].IsDefined() && n["secret_env"].IsDefined()) {
+      Error(n["secret_env"], path, "give secret_file or secret_env, not both");
+    }
+    TokenFile(n, path, "secret_file", secret);
+    TokenFile(n, path, "secret_env", secret, /*env=*/true);
+    StringList(n, path, "environments", &s->environments);
+    if (YAML::Node rules = n["services"]; rules.IsDefined() && !rules.IsNull()) {
+      if (!rules.IsSequence()) {
+        Error(rules, path + ".services", "must be a list of {match, service}");
+      } else {
+        for (size_t i = 0; i < rules.size(); ++i) {
+          std::string at = path + ".services[" + std::to_string(i) + "]";
+          ServiceRule rule;
+          if (!Mapping(rules[i], at, {"match", "service"})) {
+            Error(rules[i], at, "must be {match: <glob>, service: <name>}");
+            continue;
+          }
+          String(rules[i], at, "match", &rule.match);
+          String(rules[i], at, "service", &rule.service);
+          if (rule.match.empty() || rule.service.empty()) {
+            Error(rules[i], at, "needs both match and service");
+            continue;
+          }
+          s->services.push_back(std::move(rule));
+        }
+      }
+    }
+    for (const auto& kv : n) {
+      std::string key = kv.first.as<std::string>("");
+      if (key == "secret_file" || key == "secret_env" || key == "services" || key == "environments") continue;
+      if (!kv.second.IsScalar()) {
+        Error(kv.second, Join(path, key), "must be a single value");
+        continue;
+      }
+      s->options[key] = {kv.second.Scalar(), kv.first.Mark().line + 1};
+    }
   }
 
   void Goals(const YAML::Node& n, const std::string& path, debriefd::Goals* g) {
@@ -161,7 +209,7 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   Config& c = out.config;
   Policy& p = c.policy;
   if (!r.Mapping(root, "", {"listen", "storage", "limits", "auth", "log", "goals", "alerts",
-                            "changes", "debrief", "action_items", "repeats"})) {
+                            "changes", "debrief", "action_items", "repeats", "sources"})) {
     if (!root.IsMap()) return out;
   }
   r.String(root, "", "listen", &c.listen);
@@ -180,8 +228,8 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
       r.Mapping(n, "auth", {"ingest_token", "ingest_token_file", "read_token", "read_token_file"})) {
     r.String(n, "auth", "ingest_token", &c.auth.ingest_token);
     r.String(n, "auth", "read_token", &c.auth.read_token);
-    r.TokenFile(n, "auth", "ingest_token_file", &AuthConfig::ingest_token);
-    r.TokenFile(n, "auth", "read_token_file", &AuthConfig::read_token);
+    r.TokenFile(n, "auth", "ingest_token_file", [](Config& c) -> std::string& { return c.auth.ingest_token; });
+    r.TokenFile(n, "auth", "read_token_file", [](Config& c) -> std::string& { return c.auth.read_token; });
   }
   if (YAML::Node n = root["log"]; r.Mapping(n, "log", {"level"})) {
     r.String(n, "log", "level", &c.log_level);
@@ -246,6 +294,12 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   if (YAML::Node n = root["repeats"]; r.Mapping(n, "repeats", {"window"})) {
     r.Dur(n, "repeats", "window", &p.repeat_window);
   }
+  if (YAML::Node n = root["sources"]; r.Mapping(n, "sources", {})) {
+    for (const auto& kv : n) {
+      std::string name = kv.first.as<std::string>("");
+      r.Source(kv.second, name, &c.sources[name]);
+    }
+  }
   if (c.listen.empty()) r.Error(root["listen"], "listen", "must not be empty");
   if (c.storage_path.empty()) r.Error(root["storage"], "storage.path", "must not be empty");
   return out;
@@ -268,6 +322,15 @@ ConfigLoad LoadConfigFile(const std::string& path) {
 
 void ResolveFiles(ConfigLoad& load, const std::string& file, const std::string& base_dir) {
   for (const ConfigFileRef& ref : load.files) {
+    if (ref.env) {
+      const char* value = std::getenv(ref.path.c_str());
+      if (value == nullptr || *value == '\0') {
+        load.errors.push_back({file, ref.line, ref.key + ": the environment variable " + ref.path + " is not set"});
+      } else {
+        ref.target(load.config) = value;
+      }
+      continue;
+    }
     std::filesystem::path p(ref.path);
     if (p.is_relative()) p = std::filesystem::path(base_dir) / p;
     std::ifstream in(p);
@@ -275,7 +338,7 @@ void ResolveFiles(ConfigLoad& load, const std::string& file, const std::string& 
       load.errors.push_back({file, ref.line, ref.key + ": cannot read " + p.string()});
       continue;
     }
-    std::string& token = load.config.auth.*ref.target;
+    std::string& token = ref.target(load.config);
     std::getline(in, token);
     while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
     if (token.empty()) load.errors.push_back({file, ref.line, ref.key + ": " + p.string() + " is empty"});

@@ -4,11 +4,14 @@
 // LoadFile. config/debriefd.example.yaml documents every key.
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/policy.h"
+#include "domain/source_settings.h"
 
 namespace debriefd {
 
@@ -25,6 +28,9 @@ struct Config {
   AuthConfig auth;
   std::string log_level = "info";
   Policy policy;
+  // sources.<name>: the webhook sources beyond alertmanager and events, which
+  // answer 404 until configured here.
+  std::map<std::string, SourceSettings> sources;
 };
 
 struct ConfigError {
@@ -34,13 +40,15 @@ struct ConfigError {
   std::string ToString() const;  // "file:line: message"
 };
 
-// A file the configuration names (auth.*_token_file), to be read by
-// ResolveFiles: its first line, trimmed, goes to config.auth.*target.
+// A secret the configuration names but does not hold (auth.*_token_file,
+// sources.<name>.secret_file or .secret_env), to be read by ResolveFiles: a
+// file's first line, trimmed, or an environment variable's value.
 struct ConfigFileRef {
   std::string key;  // "auth.ingest_token_file"
   int line = 0;
-  std::string path;  // as written; relative to the config file's folder
-  std::string AuthConfig::*target = nullptr;
+  std::string path;  // as written; relative to the config file's folder; or the variable's name
+  bool env = false;  // `path` names an environment variable
+  std::function<std::string&(Config&)> target;
 };
 
 struct ConfigLoad {

@@ -5,6 +5,7 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <limits>
 #include <sstream>
 
@@ -123,7 +124,11 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
   }
   auto evs = Family(metric::kEvents, kCounter);
   for (const std::string& source : info.sources) {
-    for (const char* result : {"accepted", "duplicate", "rejected"}) {
+    const bool webhook =
+        std::find(info.webhook_sources.begin(), info.webhook_sources.end(), source) != info.webhook_sources.end();
+    std::vector<const char*> results = {"accepted", "duplicate", "rejected"};
+    if (webhook) results.insert(results.end(), {"ignored", "unauthorized"});
+    for (const char* result : results) {
       auto it = events.find({source, result});
       double v = it == events.end() ? 0 : static_cast<double>(it->second);
       evs.metric.push_back(Sample({{"source", source}, {"result", result}}, v, kCounter));

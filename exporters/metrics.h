@@ -20,6 +20,9 @@ struct ProcessInfo {
   std::vector<std::string> sources;
   // Stored events that could not be re-read when the store was loaded.
   uint64_t unreadable_events = 0;
+  // Of `sources`, the configured webhook sources: their series also count
+  // "ignored" and "unauthorized" requests.
+  std::vector<std::string> webhook_sources;
 };
 
 // The text exposition format (version 0.0.4) for one scrape at `now`.

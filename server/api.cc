@@ -59,7 +59,11 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
   };
   auto write = [&](const Source& source) {
     if (!post) return respond(MethodNotAllowed("POST"));
-    if (Status s = Authorize(options_.ingest_token, req); !s.ok()) return respond(ErrorResponse(s));
+    // A configured webhook source checks its own signature or token instead:
+    // GitHub, GitLab and the others cannot send debriefd's bearer token.
+    if (Status s = source.needs_config ? Status::Ok() : Authorize(options_.ingest_token, req); !s.ok()) {
+      return respond(ErrorResponse(s));
+    }
     Ingest(source, req, std::move(respond));
   };
 
@@ -87,27 +91,35 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
 
 void Api::Ingest(const Source& from, const HttpRequest& req, Respond respond) {
   const std::string source(from.name);
-  if (from.verify != nullptr) {
+  const SourceSettings& settings = SettingsOf(options_.sources, source);
+  if (from.needs_config && !settings.configured) {
+    return respond(ErrorResponse(
+        Status::NotFound("path", "the " + source + " source is not configured (sources." + source + " in the config)")));
+  }
+  Time received_at = ingest_.now();
+  if (from.verify != nullptr && !settings.secret.empty()) {
     auto header = [&req](std::string_view name) -> std::string_view {
       auto it = req.headers.find(std::string(name));
       return it == req.headers.end() ? std::string_view() : std::string_view(it->second);
     };
-    auto secret = options_.source_secrets.find(source);
-    Status verified = from.verify(req.body, header,
-                                  secret == options_.source_secrets.end() ? std::string_view() : secret->second);
+    Status verified = from.verify(SourceRequest{req.body, header, received_at, settings}).WithSource(source);
     if (!verified.ok()) {
-      ingest_.CountRejected(source);
-      spdlog::warn("rejected {} request: {}", source, verified.WithSource(source).message());
-      return respond(ErrorResponse(verified.WithSource(source)));
+      ingest_.CountResult(source, "unauthorized");
+      spdlog::warn("unauthorized {} request: {}", source, verified.message());
+      return respond(ErrorResponse(verified));
     }
   }
-  Time received_at = ingest_.now();
-  Result<std::vector<ParsedEvent>> parsed = ParseRequestBody(source, req.body, received_at);
+  Result<std::vector<ParsedEvent>> parsed = ParseRequest(source, req.body, req.headers, received_at, settings);
   if (!parsed.ok()) {
     ingest_.CountRejected(source);
     // The sender rarely reads our answer: the log is where the reason is seen.
     spdlog::warn("rejected {} request: {}", source, parsed.status().message());
     return respond(ErrorResponse(parsed.status()));
+  }
+  if (parsed->empty()) {
+    // Valid, but nothing debriefd records (a ping, another environment).
+    ingest_.CountResult(source, "ignored");
+    return respond(Json(200, json::object{{"accepted", 0}, {"duplicates", 0}, {"ignored", 1}, {"incident_ids", json::array{}}}));
   }
   ingest_.Submit(source, std::move(parsed.value()), [respond = std::move(respond), source](IngestOutcome out) {
     if (!out.status.ok()) {
@@ -189,8 +201,11 @@ HttpResponse Api::ListActionItems(const std::map<std::string, std::string>& quer
 
 HttpResponse Api::Metrics() {
   EventCounts counts = ingest_.event_counts();
-  ProcessInfo info{options_.version, ingest_.commits(), {}, ingest_.unreadable_events()};
-  for (const Source* s : Sources()) info.sources.emplace_back(s->name);
+  ProcessInfo info{options_.version, ingest_.commits(), ActiveSourceNames(options_.sources),
+                   ingest_.unreadable_events(), {}};
+  for (const std::string& name : info.sources) {
+    if (FindSource(name)->needs_config) info.webhook_sources.push_back(name);
+  }
   return ingest_.Read([&](const IncidentTracker& t, Time now) {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

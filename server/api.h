@@ -20,8 +20,8 @@ struct ApiOptions {
   std::string version;       // debriefd_build_info{version}
   std::string ingest_token;  // POST /webhooks/*, POST /api/v1/events; empty: no token needed
   std::string read_token;    // GET /api/v1/*, GET /metrics; empty: no token needed
-  // Source name -> the secret its `verify` checks signatures with.
-  std::map<std::string, std::string> source_secrets;
+  // sources.<name>: which webhook sources are on, their secrets and mappings.
+  SourceSettingsMap sources;
 };
 
 class Api {

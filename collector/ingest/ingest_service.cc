@@ -21,7 +21,7 @@ IngestService::~IngestService() { Stop(); }
 Result<IngestService::Rebuilt> IngestService::RebuildTracker() {
   Rebuilt out{std::make_unique<IncidentTracker>(policy_), 0};
   Status s = store_.ForEach([&](const StoredEvent& stored) {
-    Result<Event> e = ParseStoredEvent(stored.source, stored.raw, stored.received_at);
+    Result<Event> e = ParseStoredEvent(stored.source, stored.raw, stored.received_at, SettingsOf(sources_, stored.source));
     if (!e.ok()) {
       // Kept in the store (a later version may read it) but lost to the state.
       ++out.unreadable;
@@ -126,11 +126,11 @@ std::vector<IngestOutcome> IngestService::ProcessNow(
   return outcomes;
 }
 
-void IngestService::CountRejected(const std::string& source) {
+void IngestService::CountResult(const std::string& source, const std::string& result) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ++counts_[{source, "rejected"}];
-    ++pending_rejections_[{source, "rejected"}];
+    ++counts_[{source, result}];
+    ++pending_rejections_[{source, result}];
   }
   // The writer commits it promptly, without waiting for an accepted request:
   // a counter on disk is one that continues after a restart.
@@ -189,8 +189,10 @@ void IngestService::Run() {
 void IngestService::ProcessGroup(std::vector<Work>& group) {
   std::lock_guard<std::mutex> one_group(group_mu_);
   std::unique_lock<std::mutex> lock(mu_);
-  EventCounts deltas;
-  deltas.swap(pending_rejections_);
+  // `counted`: results already in counts_ (rejections, and what was decided
+  // before the queue), to be written; `deltas`: what this group adds.
+  EventCounts counted, deltas;
+  counted.swap(pending_rejections_);
   // Never before what the tracker has seen: a read may have advanced it past
   // the moment a request was parsed, and its events must not apply "earlier".
   const Time stamp = std::max(clock_.Now(), tracker_->now());
@@ -200,14 +202,16 @@ void IngestService::ProcessGroup(std::vector<Work>& group) {
       for (ParsedEvent& e : work.events) e.event.received_at = stamp;
     }
     Dedup(work, keys_in_group);
-    if (Check(work, deltas)) Stage(work, keys_in_group);
+    if (Check(work, deltas, counted)) Stage(work, keys_in_group);
   }
-  bool writes = !deltas.empty() || std::any_of(group.begin(), group.end(), [](const Work& w) { return !w.fresh.empty(); });
-  Status committed = writes ? Commit(group, deltas) : Status::Ok();
+  EventCounts all = deltas;
+  for (const auto& [key, n] : counted) all[key] += n;
+  bool writes = !all.empty() || std::any_of(group.begin(), group.end(), [](const Work& w) { return !w.fresh.empty(); });
+  Status committed = writes ? Commit(group, all) : Status::Ok();
   if (committed.ok()) {
     if (writes) Publish(deltas);
   } else {
-    Unwind(group, deltas, committed);
+    Unwind(group, counted, committed);
   }
   lock.unlock();
   for (Work& work : group) {
@@ -244,7 +248,7 @@ void IngestService::Dedup(Work& work, const std::unordered_set<std::string>& key
 }
 
 // Step 2: all or nothing per request. False when the request is rejected.
-bool IngestService::Check(Work& work, EventCounts& deltas) {
+bool IngestService::Check(Work& work, EventCounts& deltas, EventCounts& counted) {
   IngestOutcome& out = work.outcome;
   if (!out.status.ok()) return false;
   std::vector<const Event*> batch;
@@ -253,7 +257,7 @@ bool IngestService::Check(Work& work, EventCounts& deltas) {
   out.status = tracker_->Check(batch).WithSource(work.source);
   if (!out.status.ok()) {
     work.fresh.clear();
-    ++deltas[{work.source, "rejected"}];
+    ++counted[{work.source, "rejected"}];
     ++counts_[{work.source, "rejected"}];  // a rejection is a fact whether or not the commit succeeds
     return false;
   }
@@ -303,16 +307,14 @@ Status IngestService::Commit(std::vector<Work>& group, const EventCounts& deltas
 // happened.
 void IngestService::Publish(const EventCounts& deltas) {
   ++commits_;
-  for (const auto& [key, delta] : deltas) {
-    if (key.second != "rejected") counts_[key] += delta;
-  }
+  for (const auto& [key, delta] : deltas) counts_[key] += delta;
 }
 
 // The commit failed: nothing of the group is on disk, so nothing of it may
 // stay applied. The tracker is rebuilt from the store; the group's rejections,
 // already counted in memory, wait for the next commit so that neither the
 // running process nor a restart ever shows a counter going down.
-void IngestService::Unwind(std::vector<Work>& group, const EventCounts& deltas, const Status& why) {
+void IngestService::Unwind(std::vector<Work>& group, const EventCounts& counted, const Status& why) {
   Status unavailable = why.code() == StatusCode::kUnavailable ? why : Status::Unavailable(why.message());
   spdlog::error("{}; {} request(s) answered 503", why.message(), group.size());
   bool staged = false;
@@ -323,9 +325,7 @@ void IngestService::Unwind(std::vector<Work>& group, const EventCounts& deltas, 
     work.outcome.incident_ids.assign(work.outcome.incident_ids.size(), "");
     if (work.outcome.status.ok()) work.outcome.status = unavailable;
   }
-  for (const auto& [key, delta] : deltas) {
-    if (key.second == "rejected") pending_rejections_[key] += delta;
-  }
+  for (const auto& [key, n] : counted) pending_rejections_[key] += n;
   if (!staged) return;
   Result<Rebuilt> rebuilt = RebuildTracker();
   if (!rebuilt.ok()) {

@@ -92,7 +92,13 @@ class IngestService {
   std::vector<IngestOutcome> ProcessNow(std::vector<std::pair<std::string, std::vector<ParsedEvent>>> requests);
   // Counts a request that was rejected before it reached the queue; the writer
   // commits the count promptly (and Stop at the latest).
-  void CountRejected(const std::string& source);
+  void CountRejected(const std::string& source) { CountResult(source, "rejected"); }
+  // The same for any result decided before the queue ("ignored", "unauthorized").
+  void CountResult(const std::string& source, const std::string& result);
+
+  // The sources' settings, for re-reading stored events. Set before Load.
+  void UseSourceSettings(SourceSettingsMap settings) { sources_ = std::move(settings); }
+  const SourceSettingsMap& source_settings() const { return sources_; }
 
   // Runs fn(tracker, now) under the state lock, after Advance(now).
   template <typename F>
@@ -127,11 +133,11 @@ class IngestService {
   void ProcessGroup(std::vector<Work>& group);
   // The steps of ProcessGroup, in order.
   void Dedup(Work& work, const std::unordered_set<std::string>& keys_in_group);
-  bool Check(Work& work, EventCounts& deltas);
+  bool Check(Work& work, EventCounts& deltas, EventCounts& counted);
   void Stage(Work& work, std::unordered_set<std::string>& keys_in_group);
   Status Commit(std::vector<Work>& group, const EventCounts& deltas);
   void Publish(const EventCounts& deltas);
-  void Unwind(std::vector<Work>& group, const EventCounts& deltas, const Status& why);
+  void Unwind(std::vector<Work>& group, const EventCounts& counted, const Status& why);
 
   struct Rebuilt {
     std::unique_ptr<IncidentTracker> tracker;
@@ -143,6 +149,7 @@ class IngestService {
   Policy policy_;
   const Clock& clock_;
   const IngestLimits limits_;
+  SourceSettingsMap sources_;
 
   mutable std::mutex mu_;  // guards tracker_ and counts_
   std::unique_ptr<IncidentTracker> tracker_;

@@ -79,7 +79,9 @@ Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string
   return e;
 }
 
-Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(std::string_view body, Time received_at) {
+Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(const SourceRequest& request) {
+  const std::string_view body = request.body;
+  const Time received_at = request.received_at;
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(body, ec);
   if (ec) return Invalid("", "malformed JSON: " + ec.message());

@@ -171,7 +171,9 @@ Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std:
   return out;
 }
 
-Result<std::vector<ParsedEvent>> ParseNativeEvents(std::string_view body, Time received_at) {
+Result<std::vector<ParsedEvent>> ParseNativeEvents(const SourceRequest& request) {
+  const std::string_view body = request.body;
+  const Time received_at = request.received_at;
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(body, ec);
   if (ec) return Invalid("", "malformed JSON: " + ec.message());

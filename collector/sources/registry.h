@@ -3,6 +3,8 @@
 // calls that dispatch on a source's name. Every error these return names the
 // source: "alertmanager: alerts[2].startsAt: not RFC 3339".
 
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,10 +18,39 @@ const std::vector<const Source*>& Sources();
 const Source* FindSource(std::string_view name);
 const Source* FindSourceByRoute(std::string_view path);
 
-// Parses a request body with the named source.
+// Request headers by lower-case name.
+using HeaderMap = std::map<std::string, std::string>;
+
+// Parses a request with the named source. For a source with `headers`, each
+// event's raw is {"headers": {...the ones it reads}, "body": <body>}.
+Result<std::vector<ParsedEvent>> ParseRequest(std::string_view source, std::string_view body,
+                                              const HeaderMap& headers, Time received_at,
+                                              const SourceSettings& settings);
+// The same without headers, with an unconfigured source's settings.
 Result<std::vector<ParsedEvent>> ParseRequestBody(std::string_view source, std::string_view body,
                                                   Time received_at);
 // Re-reads one stored `raw` event of the named source.
+Result<Event> ParseStoredEvent(std::string_view source, std::string_view raw, Time received_at,
+                               const SourceSettings& settings);
 Result<Event> ParseStoredEvent(std::string_view source, std::string_view raw, Time received_at);
+
+// The request one stored event replays as: its body and the headers kept.
+struct StoredRequest {
+  std::string body;
+  HeaderMap headers;
+};
+StoredRequest RequestOfStored(std::string_view source, std::string_view raw);
+
+// Every problem with the `sources` settings: unknown sources and options the
+// source does not read, as "sources.<name>.<key>: ..." with the line.
+struct SettingsProblem {
+  int line = 0;
+  std::string message;
+};
+std::vector<SettingsProblem> CheckSourceSettings(const SourceSettingsMap& settings);
+
+// The source names whose debriefd_events_total series exist from the start:
+// the sources that need no config, and every configured one.
+std::vector<std::string> ActiveSourceNames(const SourceSettingsMap& settings);
 
 }  // namespace debriefd

@@ -10,12 +10,14 @@
 // the registry adds the source's name once.
 
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "domain/event.h"
 #include "domain/event_store.h"
+#include "domain/source_settings.h"
 #include "domain/status.h"
 
 namespace debriefd {
@@ -32,23 +34,43 @@ struct ParsedEvent {
   EventCounts request_counts;
 };
 
-// A request header by name (case-insensitive); empty when absent.
+// A request header by lower-case name; empty when absent.
 using HeaderLookup = std::function<std::string_view(std::string_view name)>;
+
+// One request as a source sees it.
+struct SourceRequest {
+  std::string_view body;  // the raw bytes
+  HeaderLookup header;    // never null
+  Time received_at{};     // provisional for live requests (the writer stamps them)
+  const SourceSettings& settings;
+};
 
 struct Source {
   // The metrics label, the replay line's "source" and the store's source column.
   std::string_view name;
   // Its POST path, e.g. "/webhooks/alertmanager".
   std::string_view route;
-  // An untrusted request body -> events (never empty on success).
-  Result<std::vector<ParsedEvent>> (*parse)(std::string_view body, Time received_at) = nullptr;
-  // One stored `raw` event -> the event it was parsed as.
+  // True: the route answers 404 until `sources.<name>` is configured.
+  bool needs_config = false;
+  // An untrusted request -> events. Empty on success: a valid request that
+  // carries nothing debriefd records (a ping, another environment, a pending
+  // deploy): answered 200 and counted as "ignored".
+  Result<std::vector<ParsedEvent>> (*parse)(const SourceRequest& request) = nullptr;
+  // One stored `raw` event -> the event it was parsed as. nullptr: the
+  // registry re-parses the stored request (sources with `headers`).
   Result<Event> (*read_stored)(std::string_view raw, Time received_at) = nullptr;
   // The request body that replays one stored `raw` event; nullptr: `raw` itself.
   std::string (*replay_body)(std::string_view raw) = nullptr;
-  // Checks the request's signature over the raw body bytes with the source's
-  // secret, in constant time; nullptr: the bearer token is the only check.
-  Status (*verify)(std::string_view body, const HeaderLookup& header, std::string_view secret) = nullptr;
+  // The request headers (lower-case) the parser reads: kept with each stored
+  // event and in the replay format. Never a token or a signature.
+  std::span<const std::string_view> headers;
+  // Checks the request's signature or token over the raw body bytes, in
+  // constant time, with settings.secret (called only when it is set).
+  // Unauthenticated names the header.
+  Status (*verify)(const SourceRequest& request) = nullptr;
+  // The keys of `sources.<name>` this source reads besides secret_file,
+  // secret_env, services and environments.
+  std::span<const std::string_view> options;
 };
 
 // A stable 64-bit FNV-1a hash, hex encoded: content-derived ids and fingerprints.

@@ -81,7 +81,7 @@ repeats: {window: 30d}
 TEST(Config, ReportsEveryErrorWithFileAndLine) {
   ConfigLoad load = LoadConfig("listen: x\nfoo: 1\ngoals:\n  detect: soon\n  fix: 1h\n", "two.yaml");
   ASSERT_EQ(load.errors.size(), 2u);
-  EXPECT_EQ(load.errors[0].ToString(), "two.yaml:2: foo: unknown key (known: action_items, alerts, auth, changes, debrief, goals, limits, listen, log, repeats, storage)");
+  EXPECT_EQ(load.errors[0].ToString(), "two.yaml:2: foo: unknown key (known: action_items, alerts, auth, changes, debrief, goals, limits, listen, log, repeats, sources, storage)");
   EXPECT_EQ(load.errors[1].line, 4);
 }
 

@@ -3,6 +3,7 @@
 // Deeper runs use the libFuzzer target (make fuzz).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -23,7 +24,17 @@ std::vector<std::string> Seeds() {
   for (const std::string& dir : dirs) {
     if (!std::filesystem::exists(SourcePath(dir))) continue;
     for (const auto& e : std::filesystem::recursive_directory_iterator(SourcePath(dir))) {
-      if (e.is_regular_file() && e.path().extension() != ".md") seeds.push_back(ReadFile(e.path()));
+      if (!e.is_regular_file() || e.path().extension() == ".md") continue;
+      std::string path = e.path().string();
+      if (path.size() > 13 && path.compare(path.size() - 13, 13, ".headers.json") == 0) {
+        // "headers\nbody", as the fuzz target reads it.
+        std::string body_path = path.substr(0, path.size() - 13) + ".json";
+        std::string headers = ReadFile(path);
+        headers.erase(std::remove(headers.begin(), headers.end(), '\n'), headers.end());
+        seeds.push_back(headers + "\n" + ReadFile(body_path));
+        continue;
+      }
+      seeds.push_back(ReadFile(e.path()));
     }
   }
   std::ifstream history(SourcePath("tests/fixtures/history/small.jsonl"));

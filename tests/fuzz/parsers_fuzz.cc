@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include <boost/json.hpp>
+#include <cctype>
+
 #include "collector/replay.h"
 #include "collector/sources/registry.h"
 
@@ -16,12 +19,31 @@ namespace debriefd {
 int FuzzOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   const Time now{};
+  // A first line that is a JSON object of headers, then the body: what the
+  // sources that read headers (GitHub's event type, ...) are fuzzed with.
+  HeaderMap headers;
+  std::string_view body = input;
+  if (size_t nl = input.find('\n'); nl != std::string_view::npos) {
+    boost::system::error_code ec;
+    boost::json::value h = boost::json::parse(input.substr(0, nl), ec);
+    if (!ec && h.is_object()) {
+      for (const auto& kv : h.get_object()) {
+        std::string name(kv.key());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (kv.value().is_string()) headers[name] = std::string(kv.value().get_string());
+      }
+      body = input.substr(nl + 1);
+    }
+  }
+  SourceSettings settings;
+  settings.configured = true;
   for (const Source* source : Sources()) {
-    auto result = ParseRequestBody(source->name, input, now);
+    auto result = source->headers.empty() ? ParseRequestBody(source->name, input, now)
+                                          : ParseRequest(source->name, body, headers, now, settings);
     if (result.ok()) {
       for (const ParsedEvent& e : result.value()) {
         // What was accepted must read back from its stored form.
-        auto back = ParseStoredEvent(e.event.source, e.raw, now);
+        auto back = ParseStoredEvent(e.event.source, e.raw, now, settings);
         if (!back.ok() || back->dedup_key != e.event.dedup_key) __builtin_trap();
       }
     } else if (result.status().message().empty()) {

@@ -33,8 +33,8 @@ class ApiHarness {
   }
 
   HttpResponse Call(const std::string& method, const std::string& target, const std::string& body = "",
-                    const std::string& authorization = "") {
-    HttpRequest req{method, target, authorization, body};
+                    const std::string& authorization = "", std::map<std::string, std::string> headers = {}) {
+    HttpRequest req{method, target, authorization, body, std::move(headers)};
     std::promise<HttpResponse> p;
     auto f = p.get_future();
     api_->Handle(req, [&p](HttpResponse r) { p.set_value(std::move(r)); });
@@ -87,10 +87,12 @@ class ApiHarness {
     if (!store.ok()) throw std::runtime_error(store.status().message());
     store_ = std::make_unique<FailingStore>(std::move(store.value()));
     ingest_ = std::make_unique<IngestService>(*store_, config_.policy, clock_);
+    ingest_->UseSourceSettings(config_.sources);
     auto loaded = ingest_->Load();
     if (!loaded.ok()) throw std::runtime_error(loaded.status().message());
     ingest_->Start();
-    api_ = std::make_unique<Api>(*ingest_, ApiOptions{"test", config_.auth.ingest_token, config_.auth.read_token});
+    api_ = std::make_unique<Api>(*ingest_,
+                                 ApiOptions{"test", config_.auth.ingest_token, config_.auth.read_token, config_.sources});
   }
   void Shutdown() {
     api_.reset();

@@ -1,0 +1,104 @@
+// The webhook sources over the Api: configured or 404, signed or 401
+// ("unauthorized"), ignored deliveries, and a deploy that becomes the
+// suspected cause of the next alert-driven incident on its service.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "collector/sources/signature.h"
+#include "tests/support/api_harness.h"
+
+namespace debriefd {
+namespace {
+using namespace debriefd::testing;
+namespace json = boost::json;
+
+const std::string kSecret = "It's a Secret to Everybody";
+
+Config WithGitHub() {
+  Config c;
+  c.sources["github"].configured = true;
+  c.sources["github"].secret = kSecret;
+  return c;
+}
+
+std::map<std::string, std::string> GitHubHeaders(const std::string& event, const std::string& body,
+                                                 const std::string& delivery = "delivery-1") {
+  return {{"x-github-event", event},
+          {"x-github-delivery", delivery},
+          {"x-hub-signature-256", "sha256=" + signature::HmacSha256Hex(kSecret, body)}};
+}
+
+std::string Fixture(const std::string& name) { return ReadFile(SourcePath("tests/fixtures/github/" + name)); }
+
+TEST(WebhookSources, AnUnconfiguredSourceIs404NamingTheSetting) {
+  ApiHarness h;
+  HttpResponse r = h.Post("/webhooks/github", "{}");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("sources.github"), std::string::npos) << r.body;
+}
+
+TEST(WebhookSources, AGitHubDeployBecomesTheSuspectedCauseOfTheNextIncident) {
+  ApiHarness h(WithGitHub(), T("2019-05-15T15:21:00Z"));
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="ignored"})"), 0) << "zero-initialised";
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="unauthorized"})"), 0);
+
+  const std::string body = Fixture("deployment_status.json");
+  HttpResponse r = h.Call("POST", "/webhooks/github", body, "", GitHubHeaders("deployment_status", body));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("accepted").as_int64(), 1);
+  // GitHub re-delivers with the same delivery id: a duplicate.
+  r = h.Call("POST", "/webhooks/github", body, "", GitHubHeaders("deployment_status", body));
+  EXPECT_EQ(json::parse(r.body).at("duplicates").as_int64(), 1);
+
+  h.clock().Set(T("2019-05-15T15:31:00Z"));
+  const std::string alert = R"({"alerts":[{"status":"firing","labels":{"alertname":"Errors","service":"Hello-World","severity":"critical"},"startsAt":"2019-05-15T15:30:00Z"}]})";
+  ASSERT_EQ(h.Post("/webhooks/alertmanager", alert).status, 200);
+  json::value incidents = json::parse(h.Get("/api/v1/incidents").body);
+  const json::object& inc = incidents.at("incidents").as_array().at(0).as_object();
+  EXPECT_EQ(inc.at("suspected_cause").at("id").as_string(), "gh-145988746");
+  EXPECT_EQ(inc.at("suspected_cause").at("version").as_string(), "f95f852 (master)");
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="accepted"})"), 1);
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="duplicate"})"), 1);
+  EXPECT_EQ(h.Metric(R"(debriefd_changes_total{service="Hello-World",kind="deploy"})"), 1);
+
+  // And after a restart, from the store.
+  h.Restart();
+  incidents = json::parse(h.Get("/api/v1/incidents").body);
+  EXPECT_EQ(incidents.at("incidents").as_array().at(0).at("suspected_cause").at("id").as_string(), "gh-145988746");
+}
+
+TEST(WebhookSources, AWrongOrMissingSignatureIs401NamingTheHeaderAndStoresNothing) {
+  ApiHarness h(WithGitHub(), T("2019-05-15T15:21:00Z"));
+  const std::string body = Fixture("deployment_status.json");
+  auto headers = GitHubHeaders("deployment_status", body);
+  headers["x-hub-signature-256"] = "sha256=" + signature::HmacSha256Hex("another secret", body);
+  HttpResponse r = h.Call("POST", "/webhooks/github", body, "", headers);
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(json::parse(r.body).at("field").as_string(), "x-hub-signature-256");
+  headers.erase("x-hub-signature-256");
+  EXPECT_EQ(h.Call("POST", "/webhooks/github", body, "", headers).status, 401);
+  // Signed over other bytes (the same JSON re-serialised) does not pass either.
+  std::string reserialised = json::serialize(json::parse(body));
+  headers = GitHubHeaders("deployment_status", reserialised);
+  EXPECT_EQ(h.Call("POST", "/webhooks/github", body, "", headers).status, 401);
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="unauthorized"})"), 3);
+  EXPECT_EQ(json::parse(h.Get("/api/v1/incidents").body).at("incidents").as_array().size(), 0u);
+  size_t stored = 0;
+  ASSERT_TRUE(h.store().ForEach([&](const StoredEvent&) { ++stored; return Status::Ok(); }).ok());
+  EXPECT_EQ(stored, 0u);
+}
+
+TEST(WebhookSources, APingIsAnsweredAndCountedAsIgnored) {
+  ApiHarness h(WithGitHub());
+  const std::string body = Fixture("ping.json");
+  HttpResponse r = h.Call("POST", "/webhooks/github", body, "", GitHubHeaders("ping", body));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("ignored").as_int64(), 1);
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="ignored"})"), 1);
+  h.Restart();
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="ignored"})"), 1) << "counters continue";
+}
+
+}  // namespace
+}  // namespace debriefd

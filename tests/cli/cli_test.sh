@@ -21,6 +21,24 @@ if "$bin" check-config "$src/tests/fixtures/config/rejected/unknown-key.yaml" 2>
   fail "check-config accepted an unknown key"
 fi
 grep -q 'unknown-key.yaml:4: storage.pathh: unknown key' "$tmp/err" || fail "check-config error lacks file and line: $(cat "$tmp/err")"
+# A webhook source's keys are checked against the source; one without a secret is a warning.
+printf 'sources:\n  github:\n    secret_fil: x\n' > "$tmp/source-typo.yaml"
+if "$bin" check-config "$tmp/source-typo.yaml" 2>"$tmp/err"; then fail "check-config accepted sources.github.secret_fil"; fi
+grep -q 'source-typo.yaml:3: sources.github.secret_fil: unknown key' "$tmp/err" || fail "source key error lacks file and line: $(cat "$tmp/err")"
+# Every yaml example of docs/sources.md is a config check-config accepts.
+python3 - "$src/docs/sources.md" "$tmp" <<'PY' || fail "could not extract the examples of docs/sources.md"
+import pathlib, re, sys
+blocks = re.findall(r"```yaml\n(.*?)```", pathlib.Path(sys.argv[1]).read_text(), re.S)
+assert blocks, "no yaml example"
+for i, b in enumerate(blocks):
+    pathlib.Path(sys.argv[2], f"sources-doc-{i}.yaml").write_text(b)
+PY
+for f in "$tmp"/sources-doc-*.yaml; do
+  DEBRIEFD_GITHUB_SECRET=x "$bin" check-config "$f" >/dev/null 2>"$tmp/err" || fail "docs/sources.md example rejected: $(cat "$tmp/err")"
+done
+printf 'sources:\n  github:\n' > "$tmp/unsigned.yaml"
+"$bin" check-config "$tmp/unsigned.yaml" >/dev/null 2>"$tmp/err" || fail "an unsigned source is a warning, not an error: $(cat "$tmp/err")"
+grep -q 'sources.github has no secret_file or secret_env' "$tmp/err" || fail "no warning for an unsigned source: $(cat "$tmp/err")"
 
 a=$(config a)
 out=$("$bin" replay --config "$a" "$src/tests/fixtures/history/small.jsonl")

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <filesystem>
 
 #include "tests/support/test_util.h"
@@ -137,6 +139,63 @@ TEST(Config, LoadReadsNoFilesItListsThemForLoadConfigFile) {
   ResolveFiles(load, "c.yaml", ".");
   ASSERT_EQ(load.errors.size(), 1u);
   EXPECT_EQ(load.errors[0].ToString(), "c.yaml:3: auth.read_token_file: cannot read /nonexistent/token");
+}
+
+TEST(Config, SourcesReadSecretsServicesEnvironmentsAndOptions) {
+  TempDir dir;
+  std::ofstream(dir.File("github.secret")) << "gh-s3cret\n";
+  ::setenv("DEBRIEFD_TEST_GITLAB_TOKEN", "gl-t0ken", 1);
+  std::ofstream(dir.File("c.yaml")) << R"(sources:
+  github:
+    secret_file: github.secret
+    services:
+      - {match: "acme/checkout-*", service: checkout}
+      - {match: "acme/*", service: platform}
+    environments: [production, prod-eu]
+  gitlab:
+    secret_env: DEBRIEFD_TEST_GITLAB_TOKEN
+  pagerduty:
+    severity_from: urgency
+  argocd:
+)";
+  ConfigLoad load = LoadConfigFile(dir.File("c.yaml"));
+  ASSERT_TRUE(load.ok()) << load.errors[0].ToString();
+  const SourceSettings& gh = load.config.sources.at("github");
+  EXPECT_TRUE(gh.configured);
+  EXPECT_EQ(gh.secret, "gh-s3cret");
+  EXPECT_EQ(gh.ServiceFor("acme/checkout-api"), "checkout");
+  EXPECT_EQ(gh.ServiceFor("acme/search"), "platform");
+  EXPECT_EQ(gh.ServiceFor("other/billing"), "billing") << "no rule: the last path segment";
+  EXPECT_TRUE(gh.WantsEnvironment("prod-eu"));
+  EXPECT_FALSE(gh.WantsEnvironment("staging"));
+  EXPECT_EQ(load.config.sources.at("gitlab").secret, "gl-t0ken");
+  EXPECT_TRUE(load.config.sources.at("gitlab").WantsEnvironment("production")) << "the default";
+  EXPECT_EQ(load.config.sources.at("pagerduty").Option("severity_from"), "urgency");
+  EXPECT_EQ(load.config.sources.at("pagerduty").options.at("severity_from").line, 11);
+  EXPECT_TRUE(load.config.sources.at("argocd").configured) << "an empty entry turns the source on";
+  EXPECT_TRUE(load.config.sources.at("argocd").secret.empty());
+}
+
+TEST(Config, SourceSecretsThatCannotBeReadFailWithTheirLine) {
+  ::unsetenv("DEBRIEFD_TEST_UNSET");
+  ConfigLoad load = LoadConfig(R"(sources:
+  github:
+    secret_file: /nonexistent/github.secret
+  gitlab:
+    secret_env: DEBRIEFD_TEST_UNSET
+  flux:
+    secret_file: a
+    secret_env: B
+)", "c.yaml");
+  ResolveFiles(load, "c.yaml", ".");
+  std::vector<std::string> errors;
+  for (const ConfigError& e : load.errors) errors.push_back(e.ToString());
+  EXPECT_EQ(errors, (std::vector<std::string>{
+                        "c.yaml:8: sources.flux: give secret_file or secret_env, not both",
+                        "c.yaml:3: sources.github.secret_file: cannot read /nonexistent/github.secret",
+                        "c.yaml:5: sources.gitlab.secret_env: the environment variable DEBRIEFD_TEST_UNSET is not set",
+                        "c.yaml:7: sources.flux.secret_file: cannot read ./a",
+                        "c.yaml:8: sources.flux.secret_env: the environment variable B is not set"}));
 }
 
 TEST(ByteSize, ParsesUnits) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <filesystem>
@@ -62,6 +63,25 @@ TEST(SourceRegistry, NamesAndRoutesAreUniqueAndFound) {
   EXPECT_EQ(FindSourceByRoute("/webhooks/nothing"), nullptr);
   EXPECT_EQ(FindSourceByRoute("/webhooks/alertmanager")->name, "alertmanager");
   EXPECT_EQ(FindSourceByRoute("/api/v1/events")->name, "events");
+}
+
+TEST(SourceRegistry, SettingsOfUnknownSourcesAndOptionsAreProblemsWithTheirLine) {
+  SourceSettingsMap settings;
+  settings["github"].configured = true;
+  settings["github"].options["frobnicate"] = {"yes", 7};
+  settings["nagios"].configured = true;
+  settings["alertmanager"].configured = true;
+  std::vector<std::string> problems;
+  for (const SettingsProblem& p : CheckSourceSettings(settings)) problems.push_back(std::to_string(p.line) + " " + p.message);
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_EQ(problems[0].rfind("0 sources.alertmanager: unknown source (known: github", 0), 0u) << problems[0];
+  EXPECT_EQ(problems[1].rfind("7 sources.github.frobnicate: unknown key (known: secret_file, secret_env, services, environments", 0), 0u)
+      << problems[1];
+  EXPECT_EQ(problems[2].rfind("0 sources.nagios: unknown source", 0), 0u) << problems[2];
+  // Only configured webhook sources count from the start.
+  std::vector<std::string> active = ActiveSourceNames(settings);
+  EXPECT_NE(std::find(active.begin(), active.end(), "github"), active.end());
+  EXPECT_EQ(ActiveSourceNames({}), (std::vector<std::string>{"alertmanager", "events"}));
 }
 
 TEST(SourceRegistry, UnknownSourcesAreRejectedByName) {

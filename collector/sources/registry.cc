@@ -11,7 +11,8 @@ namespace debriefd {
 #define DEBRIEFD_SOURCES(X) \
   X(alertmanager)           \
   X(events)                \
-  X(github)
+  X(github)                \
+  X(gitlab)
 
 #define DEBRIEFD_DECLARE_SOURCE(name) extern const Source kSource_##name;
 DEBRIEFD_SOURCES(DEBRIEFD_DECLARE_SOURCE)

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <functional>
 
 #include "collector/sources/signature.h"
 #include "tests/support/api_harness.h"
@@ -98,6 +99,51 @@ TEST(WebhookSources, APingIsAnsweredAndCountedAsIgnored) {
   EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="ignored"})"), 1);
   h.Restart();
   EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="ignored"})"), 1) << "counters continue";
+}
+
+// One deploy per source, each becoming the suspected cause of the next
+// alert-driven incident on its service.
+struct DeployCase {
+  const char* source;
+  const char* fixture;  // under tests/fixtures/
+  std::function<std::map<std::string, std::string>(const std::string& body)> headers;
+  const char* change_id;
+  const char* service;
+  const char* alert_starts;  // a few minutes after the deploy
+};
+
+void ExpectSuspectedCause(const DeployCase& c) {
+  SCOPED_TRACE(c.source);
+  Config config;
+  config.sources[c.source].configured = true;
+  config.sources[c.source].secret = kSecret;
+  ApiHarness h(config, T(c.alert_starts) - Min(1));
+  const std::string body = ReadFile(SourcePath(std::string("tests/fixtures/") + c.fixture));
+  HttpResponse r = h.Call("POST", std::string("/webhooks/") + c.source, body, "", c.headers(body));
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(json::parse(r.body).at("accepted").as_int64(), 1) << r.body;
+  h.clock().Set(T(c.alert_starts) + Min(1));
+  const std::string alert = std::string(R"({"alerts":[{"status":"firing","labels":{"alertname":"Errors","service":")") +
+                            c.service + R"(","severity":"critical"},"startsAt":")" + c.alert_starts + R"("}]})";
+  ASSERT_EQ(h.Post("/webhooks/alertmanager", alert).status, 200);
+  json::value incidents = json::parse(h.Get("/api/v1/incidents").body);
+  const json::value& cause = incidents.at("incidents").as_array().at(0).at("suspected_cause");
+  ASSERT_TRUE(cause.is_object()) << json::serialize(incidents);
+  EXPECT_EQ(cause.at("id").as_string(), c.change_id);
+}
+
+TEST(WebhookSources, EverySourcesDeployBecomesTheSuspectedCauseOfTheNextIncident) {
+  const DeployCase cases[] = {
+      {"github", "github/deployment_status.json",
+       [](const std::string& body) { return GitHubHeaders("deployment_status", body); }, "gh-145988746",
+       "Hello-World", "2019-05-15T15:30:00Z"},
+      {"gitlab", "gitlab/deployment-production.json",
+       [](const std::string&) {
+         return std::map<std::string, std::string>{{"x-gitlab-event", "Deployment Hook"}, {"x-gitlab-token", kSecret}};
+       },
+       "gl-16", "test-deployment-webhooks", "2021-04-28T20:00:00Z"},
+  };
+  for (const DeployCase& c : cases) ExpectSuspectedCause(c);
 }
 
 }  // namespace

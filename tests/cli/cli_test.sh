@@ -32,9 +32,12 @@ blocks = re.findall(r"```yaml\n(.*?)```", pathlib.Path(sys.argv[1]).read_text(),
 assert blocks, "no yaml example"
 for i, b in enumerate(blocks):
     pathlib.Path(sys.argv[2], f"sources-doc-{i}.yaml").write_text(b)
+    # The environment variables the example names, set for its check.
+    names = re.findall(r"secret_env: (\S+)", b)
+    pathlib.Path(sys.argv[2], f"sources-doc-{i}.env").write_text("".join(f"{n}=x\n" for n in names))
 PY
 for f in "$tmp"/sources-doc-*.yaml; do
-  DEBRIEFD_GITHUB_SECRET=x "$bin" check-config "$f" >/dev/null 2>"$tmp/err" || fail "docs/sources.md example rejected: $(cat "$tmp/err")"
+  env $(cat "${f%.yaml}.env") "$bin" check-config "$f" >/dev/null 2>"$tmp/err" || fail "docs/sources.md example rejected: $(cat "$tmp/err")"
 done
 printf 'sources:\n  github:\n' > "$tmp/unsigned.yaml"
 "$bin" check-config "$tmp/unsigned.yaml" >/dev/null 2>"$tmp/err" || fail "an unsigned source is a warning, not an error: $(cat "$tmp/err")"

@@ -174,11 +174,23 @@ class Reader {
     for (const auto& kv : n) {
       std::string key = kv.first.as<std::string>("");
       if (key == "secret_file" || key == "secret_env" || key == "services" || key == "environments") continue;
-      if (!kv.second.IsScalar()) {
-        Error(kv.second, Join(path, key), "must be a single value");
+      SourceOption option;
+      option.line = kv.first.Mark().line + 1;
+      if (kv.second.IsScalar()) {
+        option.value = kv.second.Scalar();
+      } else if (kv.second.IsMap()) {
+        for (const auto& entry : kv.second) {
+          if (!entry.second.IsScalar()) {
+            Error(entry.second, Join(Join(path, key), entry.first.as<std::string>("")), "must be a single value");
+            continue;
+          }
+          option.map[entry.first.as<std::string>("")] = entry.second.Scalar();
+        }
+      } else {
+        Error(kv.second, Join(path, key), "must be a value or a mapping of values");
         continue;
       }
-      s->options[key] = {kv.second.Scalar(), kv.first.Mark().line + 1};
+      s->options[key] = std::move(option);
     }
   }
 

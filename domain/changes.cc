@@ -10,6 +10,15 @@ void ChangeLog::Add(const ChangeEvent& c) {
   ++totals_[{c.service, c.kind}];
 }
 
+bool ChangeLog::ConfirmCause(std::string_view id, Time at) {
+  const ChangeEvent* c = Find(id);
+  if (c == nullptr || failed_.count(c->id) > 0) return false;
+  failed_.insert(c->id);
+  failures_.push_back({c->id, c->service, c->kind, at});
+  ++failure_totals_[{c->service, c->kind}];
+  return true;
+}
+
 const ChangeEvent* ChangeLog::Find(std::string_view id) const {
   auto it = by_id_.find(std::string(id));
   return it == by_id_.end() ? nullptr : &changes_[it->second];

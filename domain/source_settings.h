@@ -18,8 +18,9 @@ struct ServiceRule {
 };
 
 struct SourceOption {
-  std::string value;
-  int line = 0;  // in the config file, for errors
+  std::string value;                        // a single value
+  std::map<std::string, std::string> map;  // or a flat mapping ({high: critical, low: warning})
+  int line = 0;                             // in the config file, for errors
 };
 
 struct SourceSettings {

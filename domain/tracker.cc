@@ -119,7 +119,11 @@ void IncidentTracker::On(const DebriefCompleted& b, const Event&, std::string* i
   Incident& inc = Touch(b.incident_id, incident_id);
   inc.debrief_completed_at = b.time;
   inc.debrief_url = b.url;
-  if (b.confirmed_cause_id) inc.confirmed_cause_id = b.confirmed_cause_id;
+  if (b.confirmed_cause_id) {
+    inc.confirmed_cause_id = b.confirmed_cause_id;
+    // debriefd_change_failures_total: once per change, however many incidents.
+    changes_.ConfirmCause(*b.confirmed_cause_id, b.time);
+  }
   if (b.started_at) inc.corrected_started_at = b.started_at;
   if (b.impact) inc.impact = b.impact;
   inc.timeline.push_back({b.time, "debrief.completed", b.url});

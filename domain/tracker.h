@@ -82,6 +82,11 @@ class IncidentTracker {
   const std::map<std::pair<std::string, std::string>, uint64_t>& changes_total() const {
     return changes_.totals();
   }
+  // Changes confirmed as a cause by a debrief, each once (ChangeLog::ConfirmCause).
+  const std::map<std::pair<std::string, std::string>, uint64_t>& change_failures_total() const {
+    return changes_.failure_totals();
+  }
+  const std::vector<ChangeFailure>& change_failures() const { return changes_.failures(); }
   GaugeSnapshot Gauges(Time now) const {
     return ComputeGauges(policy_, incidents_, action_items_, counters_, now);
   }

@@ -49,6 +49,9 @@ inline constexpr Def kActionItemsOverdue{"debriefd_action_items_overdue", "Open 
 
 // Changes and ingestion.
 inline constexpr Def kChanges{"debriefd_changes_total", "Change events (deploys, config, feature flags, infra)."};
+inline constexpr Def kChangeFailures{
+    "debriefd_change_failures_total",
+    "Changes a debrief confirmed as the cause of an incident, each counted once however many incidents it caused."};
 inline constexpr Def kEvents{"debriefd_events_total",
                              "Events received, by source and result (accepted, duplicate, rejected)."};
 inline constexpr Def kAlertsTruncated{

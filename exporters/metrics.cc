@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <sstream>
 
 namespace debriefd {
@@ -122,6 +123,17 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
     changes.metric.push_back(Sample({{"service", key.first}, {"kind", key.second}}, static_cast<double>(v),
                                     kCounter));
   }
+  // Every (service, kind) that has changes starts at 0, so the change failure
+  // rate is 0 rather than absent; a confirmed change is always among them.
+  auto change_failures = Family(metric::kChangeFailures, kCounter);
+  {
+    std::map<std::pair<std::string, std::string>, uint64_t> failures = tracker.change_failures_total();
+    for (const auto& [key, v] : tracker.changes_total()) failures.try_emplace(key, 0);
+    for (const auto& [key, v] : failures) {
+      change_failures.metric.push_back(
+          Sample({{"service", key.first}, {"kind", key.second}}, static_cast<double>(v), kCounter));
+    }
+  }
   auto evs = Family(metric::kEvents, kCounter);
   for (const std::string& source : info.sources) {
     const bool webhook =
@@ -149,7 +161,7 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
   build.metric.push_back(Sample({{"version", info.version}}, 1, kGauge));
 
   for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,
-                  &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &changes, &evs,
+                  &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &changes, &change_failures, &evs,
                   &truncated, &commits, &unreadable, &build}) {
     if (f == &truncated && f->metric.empty()) continue;
     out.push_back(std::move(*f));

@@ -12,7 +12,8 @@ namespace debriefd {
   X(alertmanager)           \
   X(events)                \
   X(github)                \
-  X(gitlab)
+  X(gitlab)                \
+  X(pagerduty)
 
 #define DEBRIEFD_DECLARE_SOURCE(name) extern const Source kSource_##name;
 DEBRIEFD_SOURCES(DEBRIEFD_DECLARE_SOURCE)
@@ -73,7 +74,7 @@ std::string Wrap(const Source& s, const HeaderMap& headers, std::string_view bod
 StoredRequest RequestOfStored(std::string_view source, std::string_view raw) {
   const Source* s = FindSource(source);
   StoredRequest out;
-  if (s == nullptr || s->headers.empty()) {
+  if (s == nullptr || s->read_stored != nullptr) {
     out.body = s != nullptr && s->replay_body != nullptr ? s->replay_body(raw) : std::string(raw);
     return out;
   }
@@ -102,7 +103,7 @@ Result<std::vector<ParsedEvent>> ParseRequest(std::string_view source, std::stri
   SourceRequest request{body, LookupIn(headers), received_at, settings};
   Result<std::vector<ParsedEvent>> parsed = s->parse(request);
   if (!parsed.ok()) return parsed.status().WithSource(std::string(s->name));
-  if (!s->headers.empty()) {
+  if (s->read_stored == nullptr) {
     for (ParsedEvent& e : *parsed) e.raw = Wrap(*s, headers, body);
   }
   return parsed;
@@ -122,7 +123,7 @@ Result<Event> ParseStoredEvent(std::string_view source, std::string_view raw, Ti
     if (!e.ok()) return e.status().WithSource("store");
     return e;
   }
-  // A header source stores its request: parse it again.
+  // A source without read_stored stores its request: parse it again.
   StoredRequest request = RequestOfStored(source, raw);
   SourceRequest again{request.body, LookupIn(request.headers), received_at, settings};
   Result<std::vector<ParsedEvent>> parsed = s->parse(again);

@@ -21,8 +21,8 @@ const Source* FindSourceByRoute(std::string_view path);
 // Request headers by lower-case name.
 using HeaderMap = std::map<std::string, std::string>;
 
-// Parses a request with the named source. For a source with `headers`, each
-// event's raw is {"headers": {...the ones it reads}, "body": <body>}.
+// Parses a request with the named source. For a source without read_stored,
+// each event's raw is {"headers": {...the ones it reads}, "body": <body>}.
 Result<std::vector<ParsedEvent>> ParseRequest(std::string_view source, std::string_view body,
                                               const HeaderMap& headers, Time received_at,
                                               const SourceSettings& settings);

@@ -57,7 +57,8 @@ struct Source {
   // deploy): answered 200 and counted as "ignored".
   Result<std::vector<ParsedEvent>> (*parse)(const SourceRequest& request) = nullptr;
   // One stored `raw` event -> the event it was parsed as. nullptr: the
-  // registry re-parses the stored request (sources with `headers`).
+  // registry stores each event's request (body and `headers`) and re-parses
+  // it, the usual choice for a webhook that sends one event per request.
   Result<Event> (*read_stored)(std::string_view raw, Time received_at) = nullptr;
   // The request body that replays one stored `raw` event; nullptr: `raw` itself.
   std::string (*replay_body)(std::string_view raw) = nullptr;

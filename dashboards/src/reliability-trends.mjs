@@ -405,6 +405,56 @@ const causeWeekly = timeseries({
   max: 1,
 });
 
+// Change failure rate: changes a debrief confirmed as the cause of an incident,
+// each counted once however many incidents it caused, over the changes.
+const changeFailureRate = (window) =>
+  window
+    ? `sum(increase(debriefd_change_failures_total{${BY_SERVICE}}[${window}])) / ` +
+      `sum(increase(debriefd_changes_total{${BY_SERVICE}}[${window}]))`
+    : `sum(debriefd_change_failures_total{${BY_SERVICE}}) / sum(debriefd_changes_total{${BY_SERVICE}})`;
+const CHANGE_FAILURE_THRESHOLDS = thresholds(GREEN, [0.15, ORANGE], [0.3, RED]);
+const NAN_AS_NO_CHANGES = [
+  { type: 'special', options: { match: 'nan', result: { index: 0, text: 'no changes' } } },
+];
+const CHANGE_FAILURE_NOTE =
+  'A change counts as failed when a debrief confirmed it as the cause of an incident ' +
+  '(debrief.completed with confirmed_cause_id), once however many incidents it caused, under ' +
+  'its own service and kind; so the rate never exceeds 100 % over all time. Filtered by ' +
+  'service only (the changed service); changes have no severity. Orange from 15 %, red from ' +
+  '30 % (example thresholds).';
+
+const changeFailureInRange = stat({
+  title: 'Change failure rate',
+  description:
+    'Share of changes that failed, in the selected range: increase of ' +
+    'debriefd_change_failures_total over the increase of debriefd_changes_total. ' +
+    `${CHANGE_FAILURE_NOTE} A failure counts when its debrief is completed, usually days ` +
+    'after the change: over a range much shorter than that delay the rate lags, and it can ' +
+    `exceed 100 % in a range with few changes. ${rangeNote('changes')}`,
+  targets: [query(changeFailureRate('$__range'), { instant: true, legend: 'change failure rate' })],
+  unit: 'percentunit',
+  decimals: 0,
+  min: 0,
+  max: 1,
+  thresholds: CHANGE_FAILURE_THRESHOLDS,
+  mappings: NAN_AS_NO_CHANGES,
+});
+
+const changeFailureAllTime = stat({
+  title: 'Change failure rate (all time)',
+  description:
+    'Share of all changes in debriefd\'s store that a debrief confirmed as the cause of an ' +
+    'incident: debriefd_change_failures_total over debriefd_changes_total. ' +
+    `${CHANGE_FAILURE_NOTE} ${allTimeNote('changes')}`,
+  targets: [query(changeFailureRate(), { instant: true, legend: 'change failure rate' })],
+  unit: 'percentunit',
+  decimals: 0,
+  min: 0,
+  max: 1,
+  thresholds: CHANGE_FAILURE_THRESHOLDS,
+  mappings: NAN_AS_NO_CHANGES,
+});
+
 const events = timeseries({
   title: 'Events received by source and result',
   description:
@@ -489,7 +539,11 @@ export default dashboard({
       [causeAllTime, 4, 8],
       [changesPerWeek, 12, 8],
     ],
-    [[causeWeekly, 24, 7]],
+    [
+      [causeWeekly, 16, 7],
+      [changeFailureInRange, 4, 7],
+      [changeFailureAllTime, 4, 7],
+    ],
     row('Ingestion'),
     [
       [events, 20, 7],

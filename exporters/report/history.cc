@@ -5,6 +5,8 @@
 #include "exporters/metric_names.h"
 #include "exporters/report/model.h"
 
+#include <map>
+
 namespace debriefd {
 namespace {
 
@@ -43,7 +45,8 @@ MetricHistory BuildMetricHistory(const IncidentTracker& t) {
   CounterHistory incidents = Counter(metric::kIncidents), repeats = Counter(metric::kRepeats),
                  counted = Counter(metric::kCounted), goals = Counter(metric::kGoals),
                  cause = Counter(metric::kSuspectedCause), auto_resolved = Counter(metric::kAutoResolved),
-                 debriefs = Counter(metric::kDebriefs), changes = Counter(metric::kChanges);
+                 debriefs = Counter(metric::kDebriefs), changes = Counter(metric::kChanges),
+                 change_failures = Counter(metric::kChangeFailures);
   HistogramHistory ttd{metric::kTimeToDetect.name, metric::kTimeToDetect.help, t.bucket_bounds(), {}};
   HistogramHistory ttf{metric::kTimeToFix.name, metric::kTimeToFix.help, t.bucket_bounds(), {}};
   auto add = [](CounterHistory& c, std::string labels, Time at) { c.series[std::move(labels)].push_back({at, 1}); };
@@ -84,10 +87,24 @@ MetricHistory BuildMetricHistory(const IncidentTracker& t) {
           *inc.debrief_completed_at);
     }
   }
-  for (const ChangeEvent& c : t.changes()) add(changes, Labels({{"service", c.service}, {"kind", c.kind}}), c.time);
+  // A (service, kind) with changes has its change failures from 0, as in
+  // /metrics: from its first change on. A confirmed change counts once, at the
+  // completion of the first debrief that confirmed it.
+  std::map<std::string, Time> first_change;
+  for (const ChangeEvent& c : t.changes()) {
+    std::string labels = Labels({{"service", c.service}, {"kind", c.kind}});
+    add(changes, labels, c.time);
+    auto [it, inserted] = first_change.try_emplace(labels, c.time);
+    if (!inserted && c.time < it->second) it->second = c.time;
+  }
+  for (const auto& [labels, at] : first_change) change_failures.series[labels].push_back({at, 0});
+  for (const ChangeFailure& f : t.change_failures()) {
+    add(change_failures, Labels({{"service", f.service}, {"kind", f.kind}}), f.confirmed_at);
+  }
 
   MetricHistory h;
-  for (CounterHistory* c : {&incidents, &repeats, &counted, &goals, &cause, &auto_resolved, &debriefs, &changes}) {
+  for (CounterHistory* c : {&incidents, &repeats, &counted, &goals, &cause, &auto_resolved, &debriefs,
+                            &changes, &change_failures}) {
     h.counters.push_back(std::move(*c));
   }
   h.histograms.push_back(std::move(ttd));

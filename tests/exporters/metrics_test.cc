@@ -93,6 +93,8 @@ TEST_F(SmallHistory, MetricsShowTheHandComputedFigures) {
   EXPECT_EQ(h.Metric(R"(debriefd_action_items_overdue{service="checkout"})"), 1);
   EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="alertmanager",result="duplicate"})"), 1);
   EXPECT_EQ(h.Metric(R"(debriefd_incidents_total{service="payments",severity="critical"})"), 1);
+  // The checkout incident's debrief confirmed deploy-checkout-412 as its cause.
+  EXPECT_EQ(h.Metric(R"(debriefd_change_failures_total{service="checkout",kind="deploy"})"), 1);
 }
 
 }  // namespace

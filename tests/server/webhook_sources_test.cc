@@ -101,6 +101,26 @@ TEST(WebhookSources, APingIsAnsweredAndCountedAsIgnored) {
   EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="github",result="ignored"})"), 1) << "counters continue";
 }
 
+TEST(WebhookSources, APagerDutyIncidentIsDeclaredAcknowledgedAndResolvedOverHttp) {
+  Config config;
+  config.sources["pagerduty"].configured = true;
+  config.sources["pagerduty"].secret = kSecret;
+  config.sources["pagerduty"].options["severity_map"].map = {{"high", "critical"}};
+  ApiHarness h(config, T("2020-04-09T15:17:00Z"));
+  for (const char* name : {"incident.triggered", "incident.acknowledged", "incident.resolved"}) {
+    const std::string body = ReadFile(SourcePath(std::string("tests/fixtures/pagerduty/") + name + ".json"));
+    HttpResponse r = h.Call("POST", "/webhooks/pagerduty", body, "",
+                            {{"x-pagerduty-signature", "v1=" + signature::HmacSha256Hex(kSecret, body)}});
+    ASSERT_EQ(r.status, 200) << name << ": " << r.body;
+  }
+  json::value inc = json::parse(h.Get("/api/v1/incidents/pd-PGR0VU2").body);
+  EXPECT_EQ(inc.at("state").as_string(), "resolved");
+  EXPECT_EQ(inc.at("severity").as_string(), "critical");
+  EXPECT_EQ(inc.at("acknowledged_at").as_string(), "2020-04-09T15:18:02.114Z");
+  EXPECT_EQ(inc.at("resolved_at").as_string(), "2020-04-09T15:40:45.320Z");
+  EXPECT_EQ(h.Metric(R"(debriefd_events_total{source="pagerduty",result="accepted"})"), 3);
+}
+
 // One deploy per source, each becoming the suspected cause of the next
 // alert-driven incident on its service.
 struct DeployCase {

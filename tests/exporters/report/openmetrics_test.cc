@@ -34,6 +34,15 @@ TEST_F(ReportTest, OpenMetricsStampsCumulativeCountersWithEventTimes) {
             std::string::npos);
   EXPECT_NE(om.find("debriefd_debriefs_total{service=\"payments\",severity=\"warning\",result=\"late\"} 1 "),
             std::string::npos);
+  // chg-1 (checkout deploy, 07-02 08:00, 1782979200) has its change failures from
+  // 0; INC-A's debrief (07-03 12:00, 1783080000) confirmed it as the cause.
+  EXPECT_NE(om.find("debriefd_change_failures_total{service=\"checkout\",kind=\"deploy\"} 0 1782979200\n"
+                    "debriefd_change_failures_total{service=\"checkout\",kind=\"deploy\"} 1 1783080000\n"),
+            std::string::npos);
+  // payments config (chg-q2b in Q2, chg-2 unconfirmed) carries its 0 into the range.
+  EXPECT_NE(om.find("debriefd_change_failures_total{service=\"payments\",kind=\"config\"} 0 1782864000\n"),
+            std::string::npos);
+  EXPECT_EQ(om.find("debriefd_change_failures_total{service=\"payments\",kind=\"config\"} 1"), std::string::npos);
   // Nothing after the range: INC-E's resolution (Q4) is not counted here.
   EXPECT_EQ(om.find("debriefd_incidents_counted_total{service=\"payments\",severity=\"warning\"} 2"),
             std::string::npos);

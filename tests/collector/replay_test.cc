@@ -34,7 +34,7 @@ TEST(ReplayLine, RejectsBadLines) {
   const Rejected cases[] = {
       {"{", ""},
       {R"({"source":"events","body":{}})", "received_at"},
-      {R"({"received_at":"2026-10-01T00:00:00Z","source":"pagerduty","body":{}})", "source"},
+      {R"({"received_at":"2026-10-01T00:00:00Z","source":"nagios","body":{}})", "source"},
       {R"({"received_at":"2026-10-01T00:00:00Z","source":"events"})", "body"},
       {R"({"received_at":"2026-10-01T00:00:00Z","source":"events","body":"x"})", "body"},
   };

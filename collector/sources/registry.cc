@@ -10,9 +10,12 @@ namespace debriefd {
 // defined in collector/sources/<name>.cc.
 #define DEBRIEFD_SOURCES(X) \
   X(alertmanager)           \
+  X(argocd)                 \
   X(events)                \
+  X(flux)                  \
   X(github)                \
   X(gitlab)                \
+  X(grafana)               \
   X(pagerduty)
 
 #define DEBRIEFD_DECLARE_SOURCE(name) extern const Source kSource_##name;

@@ -74,7 +74,8 @@ TEST(SourceRegistry, SettingsOfUnknownSourcesAndOptionsAreProblemsWithTheirLine)
   std::vector<std::string> problems;
   for (const SettingsProblem& p : CheckSourceSettings(settings)) problems.push_back(std::to_string(p.line) + " " + p.message);
   ASSERT_EQ(problems.size(), 3u);
-  EXPECT_EQ(problems[0].rfind("0 sources.alertmanager: unknown source (known: github", 0), 0u) << problems[0];
+  EXPECT_EQ(problems[0].rfind("0 sources.alertmanager: unknown source (known: ", 0), 0u) << problems[0];
+  EXPECT_NE(problems[0].find("github"), std::string::npos) << problems[0];
   EXPECT_EQ(problems[1].rfind("7 sources.github.frobnicate: unknown key (known: secret_file, secret_env, services, environments", 0), 0u)
       << problems[1];
   EXPECT_EQ(problems[2].rfind("0 sources.nagios: unknown source", 0), 0u) << problems[2];

@@ -10,6 +10,7 @@
 
 #include <thread>
 
+#include "collector/sources/signature.h"
 #include "server/api.h"
 #include "tests/support/api_harness.h"
 
@@ -53,7 +54,7 @@ class ServerTest : public ::testing::Test {
   void SetUp() override {
     Config c = harness.config();
     c.max_body = 4096;
-    api = std::make_unique<Api>(harness.ingest(), ApiOptions{"test", c.auth.ingest_token, c.auth.read_token});
+    api = std::make_unique<Api>(harness.ingest(), ApiOptions{"test", c.auth.ingest_token, c.auth.read_token, c.sources});
     server = std::make_unique<Server>(*api, c.max_body, std::chrono::seconds(5));
     auto bound = server->Listen("127.0.0.1:0");
     ASSERT_TRUE(bound.ok()) << bound.status().message();
@@ -65,7 +66,13 @@ class ServerTest : public ::testing::Test {
     if (runner.joinable()) runner.join();
   }
 
-  ApiHarness harness{Config{}, T("2026-11-21T20:35:30Z")};
+  static Config WithGitHub() {
+    Config c;
+    c.sources["github"].configured = true;
+    c.sources["github"].secret = "It's a Secret to Everybody";
+    return c;
+  }
+  ApiHarness harness{WithGitHub(), T("2026-11-21T20:35:30Z")};
   std::unique_ptr<Api> api;
   std::unique_ptr<Server> server;
   std::thread runner;
@@ -104,6 +111,25 @@ TEST_F(ServerTest, GarbageIs400AndTheServerKeepsServing) {
   EXPECT_EQ(metrics.rfind("HTTP/1.1 200", 0), 0u);
   EXPECT_NE(metrics.find("text/plain; version=0.0.4"), std::string::npos);
   EXPECT_NE(metrics.find("debriefd_build_info{version=\"test\"} 1"), std::string::npos);
+}
+
+// Over a real socket: header names in GitHub's own case reach the source,
+// and the signature is checked over the bytes as sent (indentation and all).
+TEST_F(ServerTest, ASignedGitHubWebhookIsCheckedOverTheRawBytes) {
+  std::string body = ReadFile(SourcePath("tests/fixtures/github/deployment_status.json"));
+  std::string signature = "sha256=" + signature::HmacSha256Hex("It's a Secret to Everybody", body);
+  auto request = [&](const std::string& sig) {
+    return "POST /webhooks/github HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+           "Content-Type: application/json\r\nX-GitHub-Event: deployment_status\r\n"
+           "X-GitHub-Delivery: 72d3162e-cc78-11e3-81ab-4c9367dc0958\r\nX-Hub-Signature-256: " + sig +
+           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  std::string resp = Exchange(port, request(signature));
+  EXPECT_EQ(resp.rfind("HTTP/1.1 200", 0), 0u) << resp;
+  EXPECT_NE(resp.find("\"accepted\":1"), std::string::npos) << resp;
+  std::string forged = Exchange(port, request("sha256=" + std::string(64, '0')));
+  EXPECT_EQ(forged.rfind("HTTP/1.1 401", 0), 0u) << forged;
+  EXPECT_NE(forged.find("\"field\":\"x-hub-signature-256\""), std::string::npos) << forged;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "server/api.h"
 #include "server/server.h"
 #include "collector/ingest/ingest_service.h"
+#include "collector/prometheus_rules.h"
 #include "collector/replay.h"
 #include "collector/store/sqlite_store.h"
 #include "config/config.h"
@@ -70,6 +71,14 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   SystemClock clock;
   IngestService ingest(*store, config->policy, clock);
   ingest.UseSourceSettings(config->sources);
+  // `for:` delays from Prometheus: one read before the store is rebuilt (so
+  // the rebuild uses them), then every refresh.
+  std::unique_ptr<PrometheusRulesPoller> rules;
+  if (!config->pending_from.url.empty()) {
+    rules = std::make_unique<PrometheusRulesPoller>(config->pending_from.url, config->pending_from.refresh, clock,
+                                                    [&ingest](PendingMap m) { ingest.SetLearnedPending(std::move(m)); });
+    (void)rules->PollOnce();
+  }
   Result<size_t> loaded = ingest.Load();
   if (!loaded.ok()) {
     spdlog::error("{}", loaded.status().message());
@@ -79,8 +88,11 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   spdlog::info("store {}: {} incidents rebuilt ({} unreadable events)", config->storage_path, incidents,
                *loaded);
   ingest.Start();
+  if (rules) rules->Start();
 
-  Api api(ingest, {DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token, config->sources});
+  ApiOptions options{DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token, config->sources, {}};
+  if (rules) options.rules_last_success = [&rules] { return rules->last_success(); };
+  Api api(ingest, options);
   Server server(api, config->max_body, config->read_timeout);
   Result<unsigned short> port = server.Listen(config->listen);
   if (!port.ok()) {
@@ -98,6 +110,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
     server.Stop();
   });
   server.Run(2);
+  if (rules) rules->Stop();
   ingest.Stop();
   // Wake the waiter if Run returned for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);

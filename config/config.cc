@@ -263,7 +263,7 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   if (YAML::Node n = root["alerts"];
       r.Mapping(n, "alerts",
                 {"group_by", "service_label", "severity_label", "environment_label", "reopen_within",
-                 "late_delivery", "late_copy_within", "pending", "ignore_labels"})) {
+                 "late_delivery", "late_copy_within", "pending", "pending_from", "ignore_labels"})) {
     r.StringList(n, "alerts", "group_by", &p.group_by);
     r.String(n, "alerts", "service_label", &p.service_label);
     r.String(n, "alerts", "severity_label", &p.severity_label);
@@ -271,6 +271,14 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
     r.Dur(n, "alerts", "reopen_within", &p.reopen_within);
     r.Dur(n, "alerts", "late_delivery", &p.late_delivery);
     r.Dur(n, "alerts", "late_copy_within", &p.late_copy_within);
+    if (YAML::Node pf = n["pending_from"]; r.Mapping(pf, "alerts.pending_from", {"url", "refresh"})) {
+      r.String(pf, "alerts.pending_from", "url", &c.pending_from.url);
+      r.Dur(pf, "alerts.pending_from", "refresh", &c.pending_from.refresh);
+      if (c.pending_from.url.rfind("http://", 0) != 0) {
+        r.Error(pf["url"], "alerts.pending_from.url", "must be an http:// URL of Prometheus");
+      }
+      if (c.pending_from.refresh.count() <= 0) r.Error(pf["refresh"], "alerts.pending_from.refresh", "must be positive");
+    }
     if (YAML::Node ign = n["ignore_labels"]; ign.IsDefined()) {
       p.ignore_labels.clear();
       if (r.Mapping(ign, "alerts.ignore_labels", {})) {

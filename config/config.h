@@ -31,6 +31,11 @@ struct Config {
   // sources.<name>: the webhook sources beyond alertmanager and events, which
   // answer 404 until configured here.
   std::map<std::string, SourceSettings> sources;
+  // alerts.pending_from: read each alert rule's `for:` from this Prometheus.
+  struct PendingFrom {
+    std::string url;  // empty: off
+    Duration refresh = std::chrono::minutes(5);
+  } pending_from;
 };
 
 struct ConfigError {

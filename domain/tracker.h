@@ -62,6 +62,10 @@ class IncidentTracker {
   Time now() const { return now_; }
 
   const Policy& policy() const { return policy_; }
+  // `for:` delays learned from Prometheus (alerts.pending_from), by alert
+  // name; alerts.pending overrides them. They apply to alerts applied from
+  // now on: onsets already recorded stay as they were.
+  void SetLearnedPending(std::map<std::string, Duration> pending) { learned_pending_ = std::move(pending); }
   const std::vector<Incident>& incidents() const { return incidents_; }
   const Incident* Find(std::string_view id) const;
   const ChangeEvent* FindChange(std::string_view id) const { return changes_.Find(id); }
@@ -132,6 +136,7 @@ class IncidentTracker {
   void AddActionItem(Incident& inc, const ActionItemSpec& spec, Time at);
 
   Policy policy_;
+  std::map<std::string, Duration> learned_pending_;
   std::vector<double> bounds_;
   Time now_{};
 

@@ -166,7 +166,11 @@ size_t IncidentTracker::IncidentForNewAlert(const AlertNotification& a, Time rec
 void IncidentTracker::AddInstance(size_t idx, const AlertNotification& a, Time received_at, bool replaced) {
   Incident& inc = incidents_[idx];
   Duration pending{0};
-  if (auto p = policy_.pending.find(a.alertname); p != policy_.pending.end()) pending = p->second;
+  if (auto p = policy_.pending.find(a.alertname); p != policy_.pending.end()) {
+    pending = p->second;
+  } else if (auto l = learned_pending_.find(a.alertname); l != learned_pending_.end()) {
+    pending = l->second;
+  }
   AlertInstance inst;
   inst.fingerprint = a.fingerprint;
   inst.alertname = a.alertname;

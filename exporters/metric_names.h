@@ -57,6 +57,9 @@ inline constexpr Def kEvents{"debriefd_events_total",
 inline constexpr Def kAlertsTruncated{
     "debriefd_alerts_truncated_total",
     "Alerts Alertmanager left out of notifications to debriefd (truncatedAlerts, max_alerts), by receiver."};
+inline constexpr Def kRulesLastSuccess{
+    "debriefd_prometheus_rules_last_success_timestamp_seconds",
+    "When Prometheus' alert rules were last read (alerts.pending_from), in unix seconds; 0 before the first read."};
 inline constexpr Def kStoreCommits{"debriefd_store_commits_total",
                                    "Group commits written to the store since this process started."};
 inline constexpr Def kStoreUnreadable{"debriefd_store_unreadable_events",

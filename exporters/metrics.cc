@@ -153,6 +153,8 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
       truncated.metric.push_back(Sample({{"receiver", key.second}}, static_cast<double>(v), kCounter));
     }
   }
+  auto rules = Family(metric::kRulesLastSuccess, kGauge);
+  if (info.rules_last_success) rules.metric.push_back(Sample({}, *info.rules_last_success, kGauge));
   auto commits = Family(metric::kStoreCommits, kCounter);
   commits.metric.push_back(Sample({}, static_cast<double>(info.commits), kCounter));
   auto unreadable = Family(metric::kStoreUnreadable, kGauge);
@@ -162,8 +164,8 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
 
   for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,
                   &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &changes, &change_failures, &evs,
-                  &truncated, &commits, &unreadable, &build}) {
-    if (f == &truncated && f->metric.empty()) continue;
+                  &truncated, &rules, &commits, &unreadable, &build}) {
+    if ((f == &truncated || f == &rules) && f->metric.empty()) continue;
     out.push_back(std::move(*f));
   }
   std::ostringstream os;

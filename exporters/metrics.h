@@ -4,6 +4,7 @@
 // prometheus-cpp MetricFamily list) and serialised with prometheus-cpp's
 // TextSerializer.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct ProcessInfo {
   // Of `sources`, the configured webhook sources: their series also count
   // "ignored" and "unauthorized" requests.
   std::vector<std::string> webhook_sources;
+  // With alerts.pending_from: unix seconds of the last successful read of
+  // Prometheus' rules (0 before the first).
+  std::optional<double> rules_last_success;
 };
 
 // The text exposition format (version 0.0.4) for one scrape at `now`.

@@ -206,6 +206,7 @@ HttpResponse Api::Metrics() {
   for (const std::string& name : info.sources) {
     if (FindSource(name)->needs_config) info.webhook_sources.push_back(name);
   }
+  if (options_.rules_last_success) info.rules_last_success = options_.rules_last_success();
   return ingest_.Read([&](const IncidentTracker& t, Time now) {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <functional>
 #include <string>
 
 #include "collector/ingest/ingest_service.h"
@@ -22,6 +23,8 @@ struct ApiOptions {
   std::string read_token;    // GET /api/v1/*, GET /metrics; empty: no token needed
   // sources.<name>: which webhook sources are on, their secrets and mappings.
   SourceSettingsMap sources;
+  // With alerts.pending_from: when Prometheus' rules were last read.
+  std::function<double()> rules_last_success;
 };
 
 class Api {

@@ -17,9 +17,17 @@ IngestService::IngestService(EventStore& store, Policy policy, const Clock& cloc
 IngestService::~IngestService() { Stop(); }
 
 // Re-reads every stored event into a new tracker. Touches no member state
-// but the store, so it may run with or without the state lock.
-Result<IngestService::Rebuilt> IngestService::RebuildTracker() {
+// but the store (and sources_, set before Load), so it may run with or
+// without the state lock.
+void IngestService::SetLearnedPending(std::map<std::string, Duration> pending) {
+  std::lock_guard<std::mutex> lock(mu_);
+  learned_pending_ = pending;
+  tracker_->SetLearnedPending(std::move(pending));
+}
+
+Result<IngestService::Rebuilt> IngestService::RebuildTracker(std::map<std::string, Duration> learned_pending) {
   Rebuilt out{std::make_unique<IncidentTracker>(policy_), 0};
+  out.tracker->SetLearnedPending(std::move(learned_pending));
   Status s = store_.ForEach([&](const StoredEvent& stored) {
     Result<Event> e = ParseStoredEvent(stored.source, stored.raw, stored.received_at, SettingsOf(sources_, stored.source));
     if (!e.ok()) {
@@ -41,7 +49,12 @@ Result<IngestService::Rebuilt> IngestService::RebuildTracker() {
 }
 
 Result<size_t> IngestService::Load() {
-  Result<Rebuilt> rebuilt = RebuildTracker();
+  std::map<std::string, Duration> learned;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    learned = learned_pending_;
+  }
+  Result<Rebuilt> rebuilt = RebuildTracker(std::move(learned));
   if (!rebuilt.ok()) return rebuilt.status();
   Result<EventCounts> counts = store_.LoadCounts();
   if (!counts.ok()) return counts.status();
@@ -327,7 +340,7 @@ void IngestService::Unwind(std::vector<Work>& group, const EventCounts& counted,
   }
   for (const auto& [key, n] : counted) pending_rejections_[key] += n;
   if (!staged) return;
-  Result<Rebuilt> rebuilt = RebuildTracker();
+  Result<Rebuilt> rebuilt = RebuildTracker(learned_pending_);  // the state lock is held
   if (!rebuilt.ok()) {
     // The state no longer matches the store: stop answering reads as ready.
     spdlog::error("rebuild after a failed commit: {}", rebuilt.status().message());

@@ -98,6 +98,9 @@ class IngestService {
 
   // The sources' settings, for re-reading stored events. Set before Load.
   void UseSourceSettings(SourceSettingsMap settings) { sources_ = std::move(settings); }
+  // `for:` delays learned from Prometheus, for alerts applied from now on
+  // (and for every alert of a rebuild).
+  void SetLearnedPending(std::map<std::string, Duration> pending);
   const SourceSettingsMap& source_settings() const { return sources_; }
 
   // Runs fn(tracker, now) under the state lock, after Advance(now).
@@ -143,13 +146,14 @@ class IngestService {
     std::unique_ptr<IncidentTracker> tracker;
     uint64_t unreadable = 0;
   };
-  Result<Rebuilt> RebuildTracker();
+  Result<Rebuilt> RebuildTracker(std::map<std::string, Duration> learned_pending);
 
   EventStore& store_;
   Policy policy_;
   const Clock& clock_;
   const IngestLimits limits_;
   SourceSettingsMap sources_;
+  std::map<std::string, Duration> learned_pending_;  // guarded by mu_
 
   mutable std::mutex mu_;  // guards tracker_ and counts_
   std::unique_ptr<IncidentTracker> tracker_;

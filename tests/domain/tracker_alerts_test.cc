@@ -181,5 +181,23 @@ TEST_F(AlertClockTest, AFiringAlertLongAfterItsResolutionOpensANewIncidentFromIt
   EXPECT_FALSE(Inc(first).open);
 }
 
+// Rule: an alert's onset is its startsAt minus its rule's `for:`, from
+// alerts.pending, else from what alerts.pending_from learned from Prometheus.
+TEST_F(AlertClockTest, OnsetIsStartsAtMinusTheForLearnedFromPrometheus) {
+  tracker.SetLearnedPending({{"Errors", Min(5)}});
+  std::string id = Apply(Firing(s, s));
+  EXPECT_EQ(Inc(id).started_at, s - Min(5));
+  EXPECT_EQ(Inc(id).alerts[0].onset, s - Min(5));
+
+  Policy explicit_pending;
+  explicit_pending.pending["Errors"] = Min(2);
+  IncidentTracker overridden(explicit_pending);
+  overridden.SetLearnedPending({{"Errors", Min(5)}});
+  Event e = Firing(s, s);
+  std::string other;
+  ASSERT_TRUE(overridden.Apply(e, &other).ok());
+  EXPECT_EQ(overridden.Find(other)->started_at, s - Min(2)) << "alerts.pending overrides what was learned";
+}
+
 }  // namespace
 }  // namespace debriefd

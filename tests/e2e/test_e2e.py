@@ -288,6 +288,9 @@ class EndToEnd(unittest.TestCase):
         tmp = cls.tmp
         # --- debriefd, with the example history -------------------------------------
         cls.config = tmp / "debriefd.yaml"
+        # Prometheus' port is chosen now: debriefd reads its rules' `for:`
+        # (alerts.pending_from) and keeps trying until Prometheus is up.
+        cls.prom_port = free_port()
         cls.config.write_text(f"""\
 listen: 127.0.0.1:9466
 storage:
@@ -302,6 +305,7 @@ alerts:
   # follow its resolution within a second, so no late-copy window.
   late_copy_within: 0s
   pending: {{}}
+  pending_from: {{url: "http://127.0.0.1:{cls.prom_port}", refresh: 1s}}
 changes: {{cause_window: 2h}}
 debrief: {{required_for: [critical, warning], due_within: 72h, checkpoint_after: 14d, skip_auto_resolved: false}}
 action_items: {{due_within: 30d}}
@@ -339,6 +343,7 @@ groups:
     rules:
       - alert: E2ECheckoutDown
         expr: e2e_toggle{service="checkout"} > 0
+        for: 2s
         labels:
           severity: critical
         annotations:
@@ -390,8 +395,11 @@ receivers:
         cls.alertmanager = f"http://127.0.0.1:{cls.am_port}"
 
         # --- Prometheus ----------------------------------------------------------------
+        first_port = [cls.prom_port]
+
         def prometheus_cmd():
-            cls.prom_port = free_port()
+            # The port debriefd was told about, unless a retry needs another.
+            cls.prom_port = first_port.pop() if first_port else free_port()
             prom_config = tmp / "prometheus.yml"
             prom_config.write_text(f"""\
 global:
@@ -580,6 +588,13 @@ scrape_configs:
         self.assertEqual(incident["severity"], "critical")
         detail = get_json(f"{self.debriefd}/api/v1/incidents/{incident['id']}")
         self.assertIn("E2ECheckoutDown", json.dumps(detail.get("alerts", detail)))
+        # alerts.pending_from: debriefd read the rule's `for: 2s` from Prometheus,
+        # so the onset, and the incident's start, is startsAt minus 2 s.
+        alert = [a for a in detail["alerts"] if a["alertname"] == "E2ECheckoutDown"][0]
+        starts = parse_rfc3339(alert["starts_at"])
+        self.assertAlmostEqual(starts - parse_rfc3339(alert["onset"]), 2.0, places=3)
+        self.assertAlmostEqual(starts - parse_rfc3339(detail["started_at"]), 2.0, places=3)
+        self.assertGreater(self.metrics()[("debriefd_prometheus_rules_last_success_timestamp_seconds", frozenset())], 0)
         metrics = self.metrics()
         self.assertEqual(metrics[key], before + 1)
         self.assertEqual(metrics[("debriefd_incidents_open", key[1])], 1)
@@ -689,6 +704,12 @@ scrape_configs:
         self.assertEqual(again["reopen_count"], 1)
         self.assertEqual(again["started_at"], first["started_at"])
         wait_for("the re-fire to resolve in turn", incident_in("resolved"))
+
+
+def parse_rfc3339(text):
+    """Seconds since the epoch of an RFC 3339 UTC time with optional fraction."""
+    import datetime
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 def rfc3339(t):

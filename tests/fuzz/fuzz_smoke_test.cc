@@ -18,7 +18,7 @@ using namespace debriefd::testing;
 // Seeds: every registered source's fixtures folder (tests/fixtures/<name>/),
 // Grafana's Alertmanager-compatible body, the corpus and a recorded history.
 std::vector<std::string> Seeds() {
-  std::vector<std::string> dirs = {"tests/fixtures/grafana", "tests/fuzz/corpus"};
+  std::vector<std::string> dirs = {"tests/fixtures/grafana", "tests/fixtures/prometheus", "tests/fuzz/corpus"};
   for (const Source* s : Sources()) dirs.push_back("tests/fixtures/" + std::string(s->name));
   std::vector<std::string> seeds;
   for (const std::string& dir : dirs) {

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 
+#include "collector/prometheus_rules.h"
 #include "collector/replay.h"
 #include "collector/sources/registry.h"
 
@@ -52,6 +53,7 @@ int FuzzOneInput(const uint8_t* data, size_t size) {
   }
   auto line = ParseReplayLine(input);
   if (line.ok()) (void)ParseRequestBody(line->source, line->body, line->received_at);
+  (void)ParsePrometheusRules(input);
   (void)ParseRfc3339(input);
   (void)ParseDuration(input);
   return 0;

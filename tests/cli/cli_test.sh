@@ -35,6 +35,23 @@ for i, b in enumerate(blocks):
     # The environment variables the example names, set for its check.
     names = re.findall(r"secret_env: (\S+)", b)
     pathlib.Path(sys.argv[2], f"sources-doc-{i}.env").write_text("".join(f"{n}=x\n" for n in names))
+# The Kubernetes manifests (Flux) parse, and say what debriefd expects.
+fences, lang, lines = [], None, []
+for line in pathlib.Path(sys.argv[1]).read_text().splitlines():
+    if line.startswith("```"):
+        if lang is None:
+            lang, lines = line[3:], []
+        else:
+            fences.append((lang, "\n".join(lines)))
+            lang = None
+    elif lang is not None:
+        lines.append(line)
+manifests = [m for language, block in fences if language == "" and "apiVersion:" in block
+             for m in __import__("yaml").safe_load_all(block)]
+kinds = {m["kind"]: m for m in manifests}
+assert kinds["Provider"]["spec"]["type"] == "generic-hmac", kinds
+assert {s["kind"] for s in kinds["Alert"]["spec"]["eventSources"]} == {"Kustomization", "HelmRelease"}, kinds
+assert kinds["Secret"]["stringData"]["address"].endswith("/webhooks/flux"), kinds
 PY
 for f in "$tmp"/sources-doc-*.yaml; do
   env $(cat "${f%.yaml}.env") "$bin" check-config "$f" >/dev/null 2>"$tmp/err" || fail "docs/sources.md example rejected: $(cat "$tmp/err")"

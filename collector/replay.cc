@@ -16,7 +16,9 @@ std::string SourceNames() {
   const auto& sources = Sources();
   for (size_t i = 0; i < sources.size(); ++i) {
     if (i > 0) out += i + 1 == sources.size() ? " or " : ", ";
-    out += "\"" + std::string(sources[i]->name) + "\"";
+    out += '"';
+    out += sources[i]->name;
+    out += '"';
   }
   return out;
 }

@@ -189,7 +189,9 @@ Result<std::vector<ParsedEvent>> ParseNativeEvents(const SourceRequest& request)
   if (arr.empty()) return Invalid("", "the array holds no events");
   out.reserve(arr.size());
   for (size_t i = 0; i < arr.size(); ++i) {
-    std::string path = "[" + std::to_string(i) + "]";
+    std::string path(1, '[');  // appended: GCC 12 warns falsely on "[" + to_string(i)
+    path += std::to_string(i);
+    path += ']';
     if (!arr[i].is_object()) return Invalid(path, "not an object");
     Result<ParsedEvent> e = ParseNativeObject(arr[i].get_object(), path, received_at);
     if (!e.ok()) return e.status();

@@ -20,7 +20,7 @@ Time QuarterStart(int year, int quarter) {
 }
 
 std::string QuarterLabel(int year, int quarter) {
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-Q%d", year, quarter);
   return buf;
 }

@@ -48,10 +48,11 @@ Status VerifyGrafana(const SourceRequest& request) {
     if (ts.empty() || ec != std::errc() || end != ts.data() + ts.size()) {
       return Status::Unauthenticated(timestamp_header, ts.empty() ? "missing" : "not unix seconds");
     }
+    // check_options made sure max_skew reads as a duration.
     std::optional<Duration> max_skew = ParseDuration(s.Option("max_skew", "5m"));
     Time at{std::chrono::seconds(seconds)};
     Duration skew = at > request.received_at ? at - request.received_at : request.received_at - at;
-    if (max_skew && skew > *max_skew) {
+    if (!max_skew || skew > *max_skew) {
       return Status::Unauthenticated(timestamp_header, "more than " + s.Option("max_skew", "5m") + " from now");
     }
     signed_text = std::string(ts) + ":" + signed_text;
@@ -63,6 +64,13 @@ Status VerifyGrafana(const SourceRequest& request) {
 }
 
 constexpr std::string_view kOptions[] = {"header", "timestamp_header", "max_skew"};
+
+Status CheckGrafanaOptions(const SourceSettings& s) {
+  if (!ParseDuration(s.Option("max_skew", "5m"))) {
+    return Status::InvalidArgument("max_skew", "not a duration (use 30s, 5m)");
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -77,6 +85,7 @@ const Source kSource_grafana{
     .headers = {},
     .verify = VerifyGrafana,
     .options = kOptions,
+    .check_options = CheckGrafanaOptions,
 };
 
 }  // namespace debriefd

@@ -108,6 +108,12 @@ Status VerifyPagerDuty(const SourceRequest& request) {
 
 constexpr std::string_view kOptions[] = {"severity_from", "severity_map"};
 
+Status CheckPagerDutyOptions(const SourceSettings& s) {
+  const std::string from = s.Option("severity_from", "urgency");
+  if (from != "urgency" && from != "priority") return Status::InvalidArgument("severity_from", "must be urgency or priority");
+  return Status::Ok();
+}
+
 }  // namespace
 
 extern const Source kSource_pagerduty;
@@ -119,6 +125,7 @@ const Source kSource_pagerduty{
     .headers = {},
     .verify = VerifyPagerDuty,
     .options = kOptions,
+    .check_options = CheckPagerDutyOptions,
 };
 
 }  // namespace debriefd

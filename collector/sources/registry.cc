@@ -162,6 +162,13 @@ std::vector<SettingsProblem> CheckSourceSettings(const SourceSettingsMap& settin
       }
       if (!known) problems.push_back({option.line, "sources." + name + "." + key + ": unknown key (known: " + list + ")"});
     }
+    if (source->check_options != nullptr) {
+      if (Status st = source->check_options(s); !st.ok()) {
+        auto option = s.options.find(st.field());
+        problems.push_back({option == s.options.end() ? 0 : option->second.line,
+                            "sources." + name + "." + st.field() + ": " + st.reason()});
+      }
+    }
   }
   return problems;
 }

@@ -72,6 +72,9 @@ struct Source {
   // The keys of `sources.<name>` this source reads besides secret_file,
   // secret_env, services and environments.
   std::span<const std::string_view> options;
+  // Checks the values of those options (check-config and start-up);
+  // InvalidArgument naming the option. nullptr: any value.
+  Status (*check_options)(const SourceSettings& settings) = nullptr;
 };
 
 // A stable 64-bit FNV-1a hash, hex encoded: content-derived ids and fingerprints.

@@ -79,6 +79,16 @@ TEST(SourceRegistry, SettingsOfUnknownSourcesAndOptionsAreProblemsWithTheirLine)
   EXPECT_EQ(problems[1].rfind("7 sources.github.frobnicate: unknown key (known: secret_file, secret_env, services, environments", 0), 0u)
       << problems[1];
   EXPECT_EQ(problems[2].rfind("0 sources.nagios: unknown source", 0), 0u) << problems[2];
+  // Option values are the source's to check.
+  SourceSettingsMap values;
+  values["grafana"].configured = true;
+  values["grafana"].options["max_skew"] = SourceOption{"soon", {}, 4};
+  values["pagerduty"].configured = true;
+  values["pagerduty"].options["severity_from"] = SourceOption{"impact", {}, 9};
+  std::vector<std::string> bad;
+  for (const SettingsProblem& p : CheckSourceSettings(values)) bad.push_back(std::to_string(p.line) + " " + p.message);
+  EXPECT_EQ(bad, (std::vector<std::string>{"4 sources.grafana.max_skew: not a duration (use 30s, 5m)",
+                                           "9 sources.pagerduty.severity_from: must be urgency or priority"}));
   // Only configured webhook sources count from the start.
   std::vector<std::string> active = ActiveSourceNames(settings);
   EXPECT_NE(std::find(active.begin(), active.end(), "github"), active.end());

@@ -40,11 +40,11 @@ test: deps
 # The unit tests (GoogleTest, fuzz smoke test included) once more, built with
 # AddressSanitizer and UndefinedBehaviorSanitizer: any finding fails the run.
 SAN_DIR ?= build-sanitize
-# -O1 without debug info: the build is the slow part on a small machine, and
-# the sanitizers' reports still name every function.
+# Build type "Sanitize" adds no flags of its own: -O1 without debug info (the
+# build is the slow part on a small machine; the reports still name functions).
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 test-sanitize:
-	@cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE= -DDEBRIEFD_BUILD_TESTS=ON \
+	@cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DDEBRIEFD_BUILD_TESTS=ON \
 	  -DCMAKE_CXX_FLAGS="$(SAN_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SAN_FLAGS)" \
 	  $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
 	@cmake --build $(SAN_DIR) -j $(JOBS) --target debriefd_tests

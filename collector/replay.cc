@@ -48,9 +48,7 @@ Result<ReplayLine> ParseReplayLine(std::string_view line) {
     if (!headers->is_object()) return bad("headers", "must be an object of strings");
     for (const auto& kv : headers->get_object()) {
       if (!kv.value().is_string()) return bad("headers." + std::string(kv.key()), "not a string");
-      std::string name(kv.key());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      out.headers[name] = std::string(kv.value().get_string());
+      out.headers[HeaderName(kv.key())] = std::string(kv.value().get_string());
     }
   }
   return out;

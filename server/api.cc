@@ -98,11 +98,7 @@ void Api::Ingest(const Source& from, const HttpRequest& req, Respond respond) {
   }
   Time received_at = ingest_.now();
   if (from.verify != nullptr && !settings.secret.empty()) {
-    auto header = [&req](std::string_view name) -> std::string_view {
-      auto it = req.headers.find(std::string(name));
-      return it == req.headers.end() ? std::string_view() : std::string_view(it->second);
-    };
-    Status verified = from.verify(SourceRequest{req.body, header, received_at, settings}).WithSource(source);
+    Status verified = from.verify(SourceRequest{req.body, LookupIn(req.headers), received_at, settings}).WithSource(source);
     if (!verified.ok()) {
       ingest_.CountResult(source, "unauthorized");
       spdlog::warn("unauthorized {} request: {}", source, verified.message());

@@ -13,11 +13,10 @@ using json_reader::Invalid;
 using json_reader::ObjectReader;
 
 Result<std::vector<ParsedEvent>> ParseArgoCd(const SourceRequest& request) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(request.body, ec);
-  if (ec) return Invalid("", "malformed JSON: " + ec.message());
-  if (!v.is_object()) return Invalid("", "the body must be a JSON object");
-  ObjectReader r(v.get_object(), "");
+  boost::json::value v;
+  Result<const boost::json::object*> body = json_reader::ParseBodyObject(request.body, v);
+  if (!body.ok()) return body.status();
+  ObjectReader r(**body, "");
   auto app = r.String("app", true, 256);
   auto revision = r.String("revision", true, 256);
   auto finished_at = r.Timestamp("finishedAt", true);
@@ -41,14 +40,7 @@ Result<std::vector<ParsedEvent>> ParseArgoCd(const SourceRequest& request) {
   c.description = "Argo CD synced " + *app + (project && !project->empty() ? " (" + *project + ")" : "") +
                   (repo && !repo->empty() ? " from " + *repo : "");
   c.url = url.value_or("");
-  ParsedEvent out;
-  out.event.source = "argocd";
-  out.event.received_at = request.received_at;
-  out.event.dedup_key = "argocd:" + *app + "@" + *revision;
-  out.event.body = std::move(c);
-  std::vector<ParsedEvent> events;
-  events.push_back(std::move(out));
-  return events;
+  return json_reader::OneEvent(request, "argocd", "argocd:" + *app + "@" + *revision, std::move(c));
 }
 
 Status VerifyArgoCd(const SourceRequest& request) {

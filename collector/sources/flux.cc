@@ -18,11 +18,10 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 Result<std::vector<ParsedEvent>> ParseFlux(const SourceRequest& request) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(request.body, ec);
-  if (ec) return Invalid("", "malformed JSON: " + ec.message());
-  if (!v.is_object()) return Invalid("", "the body must be a JSON object");
-  ObjectReader r(v.get_object(), "");
+  boost::json::value v;
+  Result<const boost::json::object*> body = json_reader::ParseBodyObject(request.body, v);
+  if (!body.ok()) return body.status();
+  ObjectReader r(**body, "");
   const boost::json::object* object_obj = r.Object("involvedObject", true);
   auto severity = r.String("severity", true, 32);
   auto timestamp = r.Timestamp("timestamp", true);
@@ -53,14 +52,7 @@ Result<std::vector<ParsedEvent>> ParseFlux(const SourceRequest& request) {
   c.kind = "deploy";
   c.version = *revision;
   c.description = "Flux applied " + object_name + (message && !message->empty() ? ": " + *message : "");
-  ParsedEvent out;
-  out.event.source = "flux";
-  out.event.received_at = request.received_at;
-  out.event.dedup_key = "flux:" + object_name + "@" + *revision;
-  out.event.body = std::move(c);
-  std::vector<ParsedEvent> events;
-  events.push_back(std::move(out));
-  return events;
+  return json_reader::OneEvent(request, "flux", "flux:" + object_name + "@" + *revision, std::move(c));
 }
 
 Status VerifyFlux(const SourceRequest& request) {

@@ -13,13 +13,12 @@ using json_reader::ObjectReader;
 Result<std::vector<ParsedEvent>> ParseGitHub(const SourceRequest& request) {
   const std::string_view event = request.header("x-github-event");
   if (event.empty()) return Invalid("X-GitHub-Event", "missing header");
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(request.body, ec);
-  if (ec) return Invalid("", "malformed JSON: " + ec.message());
-  if (!v.is_object()) return Invalid("", "the body must be a JSON object");
+  boost::json::value v;
+  Result<const boost::json::object*> body = json_reader::ParseBodyObject(request.body, v);
+  if (!body.ok()) return body.status();
   if (event != "deployment_status") return std::vector<ParsedEvent>{};  // ping and the rest: nothing to record
 
-  ObjectReader r(v.get_object(), "");
+  ObjectReader r(**body, "");
   const boost::json::object* status_obj = r.Object("deployment_status", true);
   const boost::json::object* deployment_obj = r.Object("deployment", true);
   const boost::json::object* repository_obj = r.Object("repository", true);
@@ -55,15 +54,9 @@ Result<std::vector<ParsedEvent>> ParseGitHub(const SourceRequest& request) {
   c.description = description && !description->empty() ? *description : "deploy of " + *repo;
   c.url = log_url && !log_url->empty() ? *log_url : target_url.value_or("");
 
-  ParsedEvent out;
   const std::string_view delivery = request.header("x-github-delivery");
-  out.event.source = "github";
-  out.event.received_at = request.received_at;
-  out.event.dedup_key = "github:" + (delivery.empty() ? c.id : std::string(delivery));
-  out.event.body = std::move(c);
-  std::vector<ParsedEvent> events;
-  events.push_back(std::move(out));
-  return events;
+  std::string dedup_key = "github:" + (delivery.empty() ? c.id : std::string(delivery));
+  return json_reader::OneEvent(request, "github", std::move(dedup_key), std::move(c));
 }
 
 Status VerifyGitHub(const SourceRequest& request) {

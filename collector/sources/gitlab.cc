@@ -30,13 +30,12 @@ std::optional<Time> ParseGitLabTime(std::string_view s) {
 Result<std::vector<ParsedEvent>> ParseGitLab(const SourceRequest& request) {
   const std::string_view event = request.header("x-gitlab-event");
   if (event.empty()) return Invalid("X-Gitlab-Event", "missing header");
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(request.body, ec);
-  if (ec) return Invalid("", "malformed JSON: " + ec.message());
-  if (!v.is_object()) return Invalid("", "the body must be a JSON object");
+  boost::json::value v;
+  Result<const boost::json::object*> body = json_reader::ParseBodyObject(request.body, v);
+  if (!body.ok()) return body.status();
   if (event != "Deployment Hook") return std::vector<ParsedEvent>{};  // pushes, pipelines, ...: not changes
 
-  ObjectReader r(v.get_object(), "");
+  ObjectReader r(**body, "");
   auto status = r.String("status", true, 32);
   auto changed_at_text = r.String("status_changed_at", true, 64);
   auto deployment_id = r.Number("deployment_id", true);
@@ -66,14 +65,7 @@ Result<std::vector<ParsedEvent>> ParseGitLab(const SourceRequest& request) {
   c.description = commit_title && !commit_title->empty() ? *commit_title : "deploy of " + *path;
   c.url = deployable_url && !deployable_url->empty() ? *deployable_url : commit_url.value_or("");
 
-  ParsedEvent out;
-  out.event.source = "gitlab";
-  out.event.received_at = request.received_at;
-  out.event.dedup_key = "gitlab:" + id + ":" + *status;
-  out.event.body = std::move(c);
-  std::vector<ParsedEvent> events;
-  events.push_back(std::move(out));
-  return events;
+  return json_reader::OneEvent(request, "gitlab", "gitlab:" + id + ":" + *status, std::move(c));
 }
 
 Status VerifyGitLab(const SourceRequest& request) { return signature::CheckTokenHeader(request, "x-gitlab-token"); }

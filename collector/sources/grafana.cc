@@ -29,15 +29,10 @@ Result<Event> ReadStoredGrafana(std::string_view raw, Time received_at) {
 
 std::string ReplayGrafana(std::string_view raw) { return Alertmanager().replay_body(raw); }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Status VerifyGrafana(const SourceRequest& request) {
   const SourceSettings& s = request.settings;
-  const std::string header = Lower(s.Option("header", "X-Grafana-Alerting-Signature"));
-  const std::string timestamp_header = Lower(s.Option("timestamp_header"));
+  const std::string header = HeaderName(s.Option("header", "X-Grafana-Alerting-Signature"));
+  const std::string timestamp_header = HeaderName(s.Option("timestamp_header"));
   std::string_view given = request.header(header);
   if (given.empty()) return Status::Unauthenticated(header, "missing");
   std::string signed_text(request.body);
@@ -57,10 +52,7 @@ Status VerifyGrafana(const SourceRequest& request) {
     }
     signed_text = std::string(ts) + ":" + signed_text;
   }
-  if (!signature::ConstantTimeEquals(Lower(std::string(given)), signature::HmacSha256Hex(s.secret, signed_text))) {
-    return Status::Unauthenticated(header, "signature does not match the body");
-  }
-  return Status::Ok();
+  return signature::CheckHmacHex(given, header, s.secret, signed_text);
 }
 
 constexpr std::string_view kOptions[] = {"header", "timestamp_header", "max_skew"};

@@ -6,6 +6,26 @@ Status Invalid(const std::string& field, const std::string& reason) {
   return Status::InvalidArgument(field, reason);
 }
 
+Result<const boost::json::object*> ParseBodyObject(std::string_view body, boost::json::value& value) {
+  boost::system::error_code ec;
+  value = boost::json::parse(body, ec);
+  if (ec) return Invalid("", "malformed JSON: " + ec.message());
+  if (!value.is_object()) return Invalid("", "the body must be a JSON object");
+  return &value.get_object();
+}
+
+std::vector<ParsedEvent> OneEvent(const SourceRequest& request, std::string source, std::string dedup_key,
+                                  EventBody body) {
+  ParsedEvent out;
+  out.event.source = std::move(source);
+  out.event.received_at = request.received_at;
+  out.event.dedup_key = std::move(dedup_key);
+  out.event.body = std::move(body);
+  std::vector<ParsedEvent> events;
+  events.push_back(std::move(out));
+  return events;
+}
+
 void ObjectReader::Fail(const std::string& key, const std::string& reason) {
   if (status_.ok()) status_ = Invalid(FieldPath(key), reason);
 }

@@ -41,4 +41,12 @@ class ObjectReader {
 // InvalidArgument naming the field path and the reason; the registry adds the source.
 Status Invalid(const std::string& field, const std::string& reason);
 
+// A webhook body that must be one JSON object: the object (kept alive by
+// `value`), or Invalid naming why not.
+Result<const boost::json::object*> ParseBodyObject(std::string_view body, boost::json::value& value);
+
+// The one event a webhook delivery makes (most send one per request).
+std::vector<ParsedEvent> OneEvent(const SourceRequest& request, std::string source, std::string dedup_key,
+                                  EventBody body);
+
 }  // namespace debriefd::json_reader

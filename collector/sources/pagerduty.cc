@@ -25,11 +25,10 @@ std::string SeverityOf(const SourceSettings& settings, const std::string& urgenc
 }
 
 Result<std::vector<ParsedEvent>> ParsePagerDuty(const SourceRequest& request) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(request.body, ec);
-  if (ec) return Invalid("", "malformed JSON: " + ec.message());
-  if (!v.is_object()) return Invalid("", "the body must be a JSON object");
-  ObjectReader r(v.get_object(), "");
+  boost::json::value v;
+  Result<const boost::json::object*> body = json_reader::ParseBodyObject(request.body, v);
+  if (!body.ok()) return body.status();
+  ObjectReader r(**body, "");
   const boost::json::object* event_obj = r.Object("event", true);
   if (!r.ok()) return r.status();
   ObjectReader event(*event_obj, "event");
@@ -46,10 +45,7 @@ Result<std::vector<ParsedEvent>> ParsePagerDuty(const SourceRequest& request) {
   if (!data.ok()) return data.status();
   const std::string incident_id = "pd-" + *incident;
 
-  ParsedEvent out;
-  out.event.source = "pagerduty";
-  out.event.received_at = request.received_at;
-  out.event.dedup_key = "pagerduty:" + *id;
+  const std::string dedup_key = "pagerduty:" + *id;
   if (*type == "incident.triggered") {
     auto title = data.String("title", false, 512);
     auto created_at = data.Timestamp("created_at", false);
@@ -73,18 +69,14 @@ Result<std::vector<ParsedEvent>> ParsePagerDuty(const SourceRequest& request) {
     d.severity = SeverityOf(request.settings, urgency.value_or(""), priority);
     d.title = title.value_or(incident_id);
     d.started_at = created_at;  // impact from the incident's creation
-    out.event.body = std::move(d);
-  } else {
-    IncidentTransition t;
-    t.kind = *type == "incident.acknowledged" ? IncidentTransition::Kind::kAcknowledged
-                                              : IncidentTransition::Kind::kResolved;
-    t.incident_id = incident_id;
-    t.time = *occurred_at;
-    out.event.body = std::move(t);
+    return json_reader::OneEvent(request, "pagerduty", dedup_key, std::move(d));
   }
-  std::vector<ParsedEvent> events;
-  events.push_back(std::move(out));
-  return events;
+  IncidentTransition t;
+  t.kind = *type == "incident.acknowledged" ? IncidentTransition::Kind::kAcknowledged
+                                            : IncidentTransition::Kind::kResolved;
+  t.incident_id = incident_id;
+  t.time = *occurred_at;
+  return json_reader::OneEvent(request, "pagerduty", dedup_key, std::move(t));
 }
 
 // "v1=<hex>,v1=<hex>": any one that matches passes (PagerDuty signs with

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <cstdio>
 
 namespace debriefd {
@@ -47,32 +48,34 @@ Status UnknownSource(std::string_view name) {
   return Status::InvalidArgument("source", "unknown source \"" + std::string(name.substr(0, 64)) + "\"");
 }
 
+// {"headers": {...}, "body": "<the body's bytes>"}, the stored form of an
+// event of a source without read_stored: the bytes as received (no second
+// parse on the request path, and what was signed is what is kept).
+std::string Wrap(const Source& s, const HeaderMap& headers, std::string_view body) {
+  boost::json::object kept;
+  for (std::string_view name : s.headers) {
+    if (auto it = headers.find(std::string(name)); it != headers.end()) kept[name] = it->second;
+  }
+  boost::json::object wrapped;
+  wrapped["headers"] = std::move(kept);
+  wrapped["body"] = body;
+  return boost::json::serialize(wrapped);
+}
+
+}  // namespace
+
+std::string HeaderName(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 HeaderLookup LookupIn(const HeaderMap& headers) {
   return [&headers](std::string_view name) -> std::string_view {
     auto it = headers.find(std::string(name));
     return it == headers.end() ? std::string_view() : std::string_view(it->second);
   };
 }
-
-// {"headers": {...}, "body": <body>}, the stored form of a header source's event.
-std::string Wrap(const Source& s, const HeaderMap& headers, std::string_view body) {
-  boost::json::object kept;
-  for (std::string_view name : s.headers) {
-    if (auto it = headers.find(std::string(name)); it != headers.end()) kept[name] = it->second;
-  }
-  boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(body, ec);
-  boost::json::object wrapped;
-  wrapped["headers"] = std::move(kept);
-  if (ec) {
-    wrapped["body_text"] = body;  // not JSON (some senders): kept as text
-  } else {
-    wrapped["body"] = std::move(parsed);
-  }
-  return boost::json::serialize(wrapped);
-}
-
-}  // namespace
 
 StoredRequest RequestOfStored(std::string_view source, std::string_view raw) {
   const Source* s = FindSource(source);
@@ -90,11 +93,7 @@ StoredRequest RequestOfStored(std::string_view source, std::string_view raw) {
       if (kv.value().is_string()) out.headers[std::string(kv.key())] = std::string(kv.value().get_string());
     }
   }
-  if (const auto* b = o.if_contains("body")) {
-    out.body = boost::json::serialize(*b);
-  } else if (const auto* t = o.if_contains("body_text"); t != nullptr && t->is_string()) {
-    out.body = std::string(t->get_string());
-  }
+  if (const auto* b = o.if_contains("body"); b != nullptr && b->is_string()) out.body = std::string(b->get_string());
   return out;
 }
 

@@ -20,9 +20,13 @@ const Source* FindSourceByRoute(std::string_view path);
 
 // Request headers by lower-case name.
 using HeaderMap = std::map<std::string, std::string>;
+// A header name as HeaderMap keys it: lower case.
+std::string HeaderName(std::string_view name);
+// A lookup into `headers` (which must outlive it).
+HeaderLookup LookupIn(const HeaderMap& headers);
 
 // Parses a request with the named source. For a source without read_stored,
-// each event's raw is {"headers": {...the ones it reads}, "body": <body>}.
+// each event's raw is {"headers": {...the ones it reads}, "body": "<body bytes>"}.
 Result<std::vector<ParsedEvent>> ParseRequest(std::string_view source, std::string_view body,
                                               const HeaderMap& headers, Time received_at,
                                               const SourceSettings& settings);

@@ -32,9 +32,13 @@ Status CheckHmacHeader(const SourceRequest& request, std::string_view header, st
   if (given.substr(0, prefix.size()) != prefix) {
     return Status::Unauthenticated(std::string(header), "must start with \"" + std::string(prefix) + "\"");
   }
-  std::string hex(given.substr(prefix.size()));
-  for (char& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!ConstantTimeEquals(hex, HmacSha256Hex(request.settings.secret, request.body))) {
+  return CheckHmacHex(given.substr(prefix.size()), header, request.settings.secret, request.body);
+}
+
+Status CheckHmacHex(std::string_view hex, std::string_view header, std::string_view secret, std::string_view data) {
+  std::string lower(hex);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!ConstantTimeEquals(lower, HmacSha256Hex(secret, data))) {
     return Status::Unauthenticated(std::string(header), "signature does not match the body");
   }
   return Status::Ok();

@@ -16,6 +16,10 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // Equal contents, in time that depends only on the lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
+// `hex` (any case) must be HMAC-SHA256(secret, data); Unauthenticated naming
+// `header` otherwise.
+Status CheckHmacHex(std::string_view hex, std::string_view header, std::string_view secret, std::string_view data);
+
 // The request's `header` must hold `prefix` + hex HMAC-SHA256(secret, body)
 // (hex compared case-insensitively). Unauthenticated naming the header when it
 // is missing or does not match.

@@ -29,9 +29,7 @@ int FuzzOneInput(const uint8_t* data, size_t size) {
     boost::json::value h = boost::json::parse(input.substr(0, nl), ec);
     if (!ec && h.is_object()) {
       for (const auto& kv : h.get_object()) {
-        std::string name(kv.key());
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (kv.value().is_string()) headers[name] = std::string(kv.value().get_string());
+        if (kv.value().is_string()) headers[HeaderName(kv.key())] = std::string(kv.value().get_string());
       }
       body = input.substr(nl + 1);
     }

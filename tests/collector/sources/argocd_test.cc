@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "collector/sources/registry.h"
+#include "tests/support/source_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -13,15 +14,9 @@ using namespace debriefd::testing;
 
 const Time kNow = T("2026-10-05T08:55:10Z");
 
-SourceSettings Configured() {
-  SourceSettings s;
-  s.configured = true;
-  s.secret = "argo-t0ken";
-  return s;
-}
 
 TEST(ArgoCdSource, TheShippedTemplatesBodyIsADeploy) {
-  auto r = ParseRequest("argocd", ReadFile(SourcePath("tests/fixtures/argocd/deployed.json")), {}, kNow, Configured());
+  auto r = ParseRequest("argocd", ReadFile(SourcePath("tests/fixtures/argocd/deployed.json")), {}, kNow, Configured("argo-t0ken"));
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->size(), 1u);
   const auto& c = std::get<ChangeEvent>((*r)[0].event.body);
@@ -52,35 +47,30 @@ TEST(ArgoCdSource, TheFixtureIsTheShippedTemplateRendered) {
       {R"(\{\{\.context\.argocdUrl\}\})", "https://argocd.example.com"}};
   for (const auto& [pattern, value] : values) body = std::regex_replace(body, std::regex(pattern), value);
   ASSERT_EQ(body.find("{{"), std::string::npos) << body;
-  auto rendered = ParseRequest("argocd", body, {}, kNow, Configured());
-  auto fixture = ParseRequest("argocd", ReadFile(SourcePath("tests/fixtures/argocd/deployed.json")), {}, kNow, Configured());
+  auto rendered = ParseRequest("argocd", body, {}, kNow, Configured("argo-t0ken"));
+  auto fixture = ParseRequest("argocd", ReadFile(SourcePath("tests/fixtures/argocd/deployed.json")), {}, kNow, Configured("argo-t0ken"));
   ASSERT_TRUE(rendered.ok()) << rendered.status().message() << "\n" << body;
   EXPECT_EQ((*rendered)[0].event.dedup_key, (*fixture)[0].event.dedup_key);
   EXPECT_EQ(std::get<ChangeEvent>((*rendered)[0].event.body).url, std::get<ChangeEvent>((*fixture)[0].event.body).url);
 }
 
 TEST(ArgoCdSource, OtherEnvironmentsAreIgnoredAndBadBodiesNameTheField) {
-  SourceSettings staging = Configured();
+  SourceSettings staging = Configured("argo-t0ken");
   staging.environments = {"staging"};
   auto r = ParseRequest("argocd", ReadFile(SourcePath("tests/fixtures/argocd/deployed.json")), {}, kNow, staging);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->empty());
-  EXPECT_EQ(ParseRequest("argocd", R"({"app":"a","revision":"r","finishedAt":""})", {}, kNow, Configured()).status().message(),
+  EXPECT_EQ(ParseRequest("argocd", R"({"app":"a","revision":"r","finishedAt":""})", {}, kNow, Configured("argo-t0ken")).status().message(),
             "argocd: finishedAt: not RFC 3339")
       << "an application that never synced renders an empty finishedAt";
 }
 
 TEST(ArgoCdSource, TheBearerTokenMustMatch) {
   auto verify = [](const std::string& authorization) {
-    SourceSettings s = Configured();
+    SourceSettings s = Configured("argo-t0ken");
     HeaderMap headers;
     if (!authorization.empty()) headers["authorization"] = authorization;
-    SourceRequest request{"{}", [&headers](std::string_view n) -> std::string_view {
-                            auto it = headers.find(std::string(n));
-                            return it == headers.end() ? std::string_view() : std::string_view(it->second);
-                          },
-                          kNow, s};
-    return FindSource("argocd")->verify(request);
+    return Verify("argocd", "{}", headers, s, kNow);
   };
   EXPECT_TRUE(verify("Bearer argo-t0ken").ok());
   EXPECT_EQ(verify("Bearer argo-t0kem").code(), StatusCode::kUnauthenticated);

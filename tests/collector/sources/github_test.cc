@@ -4,6 +4,7 @@
 
 #include "collector/sources/registry.h"
 #include "collector/sources/signature.h"
+#include "tests/support/source_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -16,11 +17,6 @@ HeaderMap Headers(const std::string& event) {
   return {{"x-github-event", event}, {"x-github-delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"}};
 }
 std::string Fixture(const std::string& name) { return ReadFile(SourcePath("tests/fixtures/github/" + name)); }
-SourceSettings Configured() {
-  SourceSettings s;
-  s.configured = true;
-  return s;
-}
 
 TEST(GitHubSource, ASuccessfulDeploymentStatusIsADeploy) {
   auto r = ParseRequest("github", Fixture("deployment_status.json"), Headers("deployment_status"), kNow, Configured());
@@ -80,12 +76,7 @@ TEST(GitHubSource, SignatureMatchesGitHubsPublishedTestVector) {
   SourceSettings s = Configured();
   s.secret = "It's a Secret to Everybody";
   auto verify = [&](HeaderMap headers, std::string_view body) {
-    SourceRequest request{body, [&headers](std::string_view n) -> std::string_view {
-                            auto it = headers.find(std::string(n));
-                            return it == headers.end() ? std::string_view() : std::string_view(it->second);
-                          },
-                          kNow, s};
-    return FindSource("github")->verify(request);
+    return Verify("github", body, headers, s, kNow);
   };
   const std::string good = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
   EXPECT_TRUE(verify({{"x-hub-signature-256", good}}, "Hello, World!").ok());

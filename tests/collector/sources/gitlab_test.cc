@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "collector/sources/registry.h"
+#include "tests/support/source_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -13,11 +14,6 @@ const Time kNow = T("2021-04-28T20:00:00Z");
 const HeaderMap kDeploymentHook = {{"x-gitlab-event", "Deployment Hook"}};
 
 std::string Fixture(const std::string& name) { return ReadFile(SourcePath("tests/fixtures/gitlab/" + name)); }
-SourceSettings Configured() {
-  SourceSettings s;
-  s.configured = true;
-  return s;
-}
 
 TEST(GitLabSource, ASuccessfulProductionDeploymentIsADeploy) {
   auto r = ParseRequest("gitlab", Fixture("deployment-production.json"), kDeploymentHook, kNow, Configured());
@@ -70,12 +66,7 @@ TEST(GitLabSource, TheTokenMustEqualTheSecret) {
   SourceSettings s = Configured();
   s.secret = "gl-t0ken";
   auto verify = [&](const HeaderMap& headers) {
-    SourceRequest request{"{}", [&headers](std::string_view n) -> std::string_view {
-                            auto it = headers.find(std::string(n));
-                            return it == headers.end() ? std::string_view() : std::string_view(it->second);
-                          },
-                          kNow, s};
-    return FindSource("gitlab")->verify(request);
+    return Verify("gitlab", "{}", headers, s, kNow);
   };
   EXPECT_TRUE(verify({{"x-gitlab-token", "gl-t0ken"}}).ok());
   EXPECT_EQ(verify({{"x-gitlab-token", "gl-t0kem"}}).code(), StatusCode::kUnauthenticated);

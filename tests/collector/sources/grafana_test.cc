@@ -4,6 +4,7 @@
 
 #include "collector/sources/registry.h"
 #include "collector/sources/signature.h"
+#include "tests/support/source_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -11,25 +12,12 @@ namespace {
 using namespace debriefd::testing;
 
 const Time kNow = T("2026-10-12T07:52:00Z");
-
-SourceSettings Configured() {
-  SourceSettings s;
-  s.configured = true;
-  s.secret = "grafana-secret";
-  return s;
-}
-
 Status Verify(const SourceSettings& s, const std::string& body, const HeaderMap& headers) {
-  SourceRequest request{body, [&headers](std::string_view n) -> std::string_view {
-                          auto it = headers.find(std::string(n));
-                          return it == headers.end() ? std::string_view() : std::string_view(it->second);
-                        },
-                        kNow, s};
-  return FindSource("grafana")->verify(request);
+  return debriefd::testing::Verify("grafana", body, headers, s, kNow);
 }
 
 TEST(GrafanaSource, ItsAlertsAreAlertmanagersBodyLabelledGrafana) {
-  auto r = ParseRequest("grafana", ReadFile(SourcePath("tests/fixtures/grafana/firing.json")), {}, kNow, Configured());
+  auto r = ParseRequest("grafana", ReadFile(SourcePath("tests/fixtures/grafana/firing.json")), {}, kNow, Configured("grafana-secret"));
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].event.source, "grafana");
@@ -37,13 +25,13 @@ TEST(GrafanaSource, ItsAlertsAreAlertmanagersBodyLabelledGrafana) {
   auto back = ParseStoredEvent("grafana", (*r)[0].raw, kNow);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->source, "grafana");
-  EXPECT_EQ(ParseRequest("grafana", "{}", {}, kNow, Configured()).status().message(), "grafana: alerts: missing");
+  EXPECT_EQ(ParseRequest("grafana", "{}", {}, kNow, Configured("grafana-secret")).status().message(), "grafana: alerts: missing");
 }
 
 TEST(GrafanaSource, TheSignatureIsLowerCaseHexInTheConfiguredHeader) {
   const std::string body = R"({"alerts":[]})";
   const std::string hex = signature::HmacSha256Hex("grafana-secret", body);
-  SourceSettings s = Configured();
+  SourceSettings s = Configured("grafana-secret");
   EXPECT_TRUE(Verify(s, body, {{"x-grafana-alerting-signature", hex}}).ok());
   EXPECT_EQ(Verify(s, body, {{"x-grafana-alerting-signature", "sha256=" + hex}}).code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(Verify(s, body, {}).message(), "x-grafana-alerting-signature: missing");
@@ -54,7 +42,7 @@ TEST(GrafanaSource, TheSignatureIsLowerCaseHexInTheConfiguredHeader) {
 
 TEST(GrafanaSource, WithATimestampHeaderTheTimestampIsSignedAndMustBeRecent) {
   const std::string body = R"({"alerts":[]})";
-  SourceSettings s = Configured();
+  SourceSettings s = Configured("grafana-secret");
   s.options["timestamp_header"].value = "X-Grafana-Alerting-Signature-Timestamp";
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(kNow.time_since_epoch()).count();
   auto signed_at = [&](int64_t ts) {

@@ -5,6 +5,7 @@
 
 #include "collector/sources/registry.h"
 #include "collector/sources/signature.h"
+#include "tests/support/source_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -14,11 +15,6 @@ using namespace debriefd::testing;
 const Time kNow = T("2020-04-09T15:17:00Z");
 
 std::string Fixture(const std::string& name) { return ReadFile(SourcePath("tests/fixtures/pagerduty/" + name)); }
-SourceSettings Configured() {
-  SourceSettings s;
-  s.configured = true;
-  return s;
-}
 Result<std::vector<ParsedEvent>> Parse(const std::string& fixture, const SourceSettings& s = Configured()) {
   return ParseRequest("pagerduty", Fixture(fixture), {}, kNow, s);
 }
@@ -77,12 +73,7 @@ TEST(PagerDutySource, AnyOneOfSeveralSignaturesPasses) {
   auto verify = [&](const std::string& header) {
     HeaderMap headers;
     if (!header.empty()) headers["x-pagerduty-signature"] = header;
-    SourceRequest request{body, [&headers](std::string_view n) -> std::string_view {
-                            auto it = headers.find(std::string(n));
-                            return it == headers.end() ? std::string_view() : std::string_view(it->second);
-                          },
-                          kNow, s};
-    return FindSource("pagerduty")->verify(request);
+    return Verify("pagerduty", body, headers, s, kNow);
   };
   const std::string good = "v1=" + signature::HmacSha256Hex("new-secret", body);
   const std::string old = "v1=" + signature::HmacSha256Hex("old-secret", body);

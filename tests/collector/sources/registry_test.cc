@@ -41,9 +41,7 @@ HeaderMap HeadersOf(const std::filesystem::path& body) {
   if (!std::filesystem::exists(p)) return out;
   boost::json::value v = boost::json::parse(ReadFile(p));
   for (const auto& kv : v.as_object()) {
-    std::string name(kv.key());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out[name] = std::string(kv.value().as_string());
+    out[HeaderName(kv.key())] = std::string(kv.value().as_string());
   }
   return out;
 }
@@ -130,6 +128,9 @@ TEST(SourceRegistry, EveryFixtureParsesReadsBackAndReplaysAsTheSameEvents) {
         EXPECT_EQ(e.event.source, s->name);
         EXPECT_EQ(e.event.received_at, kNow);
         EXPECT_FALSE(e.event.dedup_key.empty());
+        if (s->read_stored == nullptr) {
+          EXPECT_EQ(RequestOfStored(s->name, e.raw).body, ReadFile(path)) << "the request's bytes as received";
+        }
         auto back = ParseStoredEvent(s->name, e.raw, kNow, settings);
         ASSERT_TRUE(back.ok()) << back.status().message();
         EXPECT_EQ(back->dedup_key, e.event.dedup_key);

@@ -70,6 +70,10 @@ class Checker {
     return Status::Ok();
   }
 
+  // A snapshot of a tracker's issue always applies: whether it is an action
+  // item, and of which incident, is the tracker's rule (tracker_items.cc).
+  Status operator()(const TrackerIssue&) { return Status::Ok(); }
+
  private:
   bool IncidentKnown(const std::string& id) const {
     return t_.Find(id) != nullptr || overlay_.incidents.count(id) > 0;

@@ -60,11 +60,12 @@ GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& i
       g.overdue_debriefs.push_back({inc.id, inc.service, inc.severity, now - *d.due_at});
     }
     if (CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) ++g.checkpoints_overdue[key];
-    g.action_items_open[inc.service] += 0;
+    g.action_items_open[{inc.service, true}] += 0;
     g.action_items_overdue[inc.service] += 0;
   }
   for (const auto& [id, item] : action_items) {
-    if (item.open()) ++g.action_items_open[item.service];
+    if (item.open()) ++g.action_items_open[{item.service, item.linked()}];
+    g.action_items_overdue[item.service] += 0;
     if (item.OverdueAt(now)) ++g.action_items_overdue[item.service];
   }
   return g;

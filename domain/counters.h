@@ -49,6 +49,14 @@ struct IncidentCounters {
 
 using ServiceSeverity = std::pair<std::string, std::string>;
 
+// Counters of action items, by service.
+struct ActionItemCounters {
+  std::map<std::string, uint64_t> closed;    // every closing, a reopened item's earlier one included
+  std::map<std::string, uint64_t> reopened;  // closed items opened again by their tracker
+  // Incidents that repeated an earlier one while it still had open items.
+  std::map<std::string, uint64_t> repeats_with_open_items;
+};
+
 // Gauges that depend on the current time, for /metrics.
 struct OverdueDebrief {
   std::string incident_id, service, severity;
@@ -58,7 +66,7 @@ struct GaugeSnapshot {
   std::map<ServiceSeverity, uint64_t> open;
   std::map<ServiceSeverity, uint64_t> debriefs_overdue;
   std::map<ServiceSeverity, uint64_t> checkpoints_overdue;
-  std::map<std::string, uint64_t> action_items_open;     // by service
+  std::map<std::pair<std::string, bool>, uint64_t> action_items_open;  // by (service, linked)
   std::map<std::string, uint64_t> action_items_overdue;  // by service
   std::vector<OverdueDebrief> overdue_debriefs;
 };

@@ -20,6 +20,7 @@ std::string EventTypeName(const EventBody& body) {
     std::string operator()(const CheckpointCompleted&) const { return "checkpoint.completed"; }
     std::string operator()(const ActionItemOpened&) const { return "action_item.opened"; }
     std::string operator()(const ActionItemClosed&) const { return "action_item.closed"; }
+    std::string operator()(const TrackerIssue&) const { return "tracker.issue"; }
   };
   return std::visit(Namer{}, body);
 }

@@ -98,9 +98,29 @@ struct ActionItemClosed {
   Time time{};
 };
 
+// An issue in a tracker (Jira, GitHub, GitLab) as one webhook delivery saw
+// it: a snapshot, not a command. The tracker decides from it and the policy's
+// `action_items.*` rules whether the issue is an action item, which incident it
+// belongs to, and whether it is open (docs/debrief-loop.md). Applying the same
+// snapshot twice changes nothing.
+struct TrackerIssue {
+  std::string id;     // the tracker's own: "OPS-12", "owner/repo#123", "group/project#45"
+  Time time{};        // the delivery's time (Jira `timestamp`, GitHub/GitLab `updated_at`)
+  std::string title;
+  std::string description;
+  std::string url;      // the issue's page
+  std::string service;  // from the source's service mapping (project key, repository, project path)
+  std::vector<std::string> labels;
+  bool done = false;               // Jira status category `done`; GitHub/GitLab state `closed`
+  std::optional<Time> closed_at;   // the tracker's time of closing (resolution date, closed_at)
+  std::optional<Time> due;         // the tracker's due date, if it has one
+  std::optional<Time> created_at;  // when the issue was created in the tracker
+  bool deleted = false;            // the issue was deleted
+};
+
 using EventBody = std::variant<AlertNotification, ChangeEvent, IncidentDeclared, IncidentTransition,
                                DebriefCompleted, DebriefWaived, CheckpointCompleted,
-                               ActionItemOpened, ActionItemClosed>;
+                               ActionItemOpened, ActionItemClosed, TrackerIssue>;
 
 struct Event {
   std::string source;       // the registered source's name ("alertmanager", "events", ...)

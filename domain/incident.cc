@@ -13,6 +13,44 @@ const char* ToString(DebriefStatus s) {
   return "pending";
 }
 
+const char* ToString(ActionItemState s) {
+  switch (s) {
+    case ActionItemState::kNone: return "none";
+    case ActionItemState::kOpen: return "open";
+    case ActionItemState::kClosed: return "closed";
+    case ActionItemState::kWithdrawn: return "withdrawn";
+  }
+  return "none";
+}
+
+ActionItemState ActionItem::state() const {
+  if (withdrawn) return ActionItemState::kWithdrawn;
+  return closed_at ? ActionItemState::kClosed : ActionItemState::kOpen;
+}
+
+ActionItemState ActionItem::StateAt(Time t) const {
+  // Steps are in the order they were applied; a tracker's closing time may lie
+  // before the delivery that reported it, so each step counts from its own time.
+  ActionItemState s = ActionItemState::kNone;
+  for (const ActionItemStep& step : steps) {
+    if (step.time > t) continue;
+    switch (step.kind) {
+      case ActionItemStep::Kind::kOpened:
+      case ActionItemStep::Kind::kReopened: s = ActionItemState::kOpen; break;
+      case ActionItemStep::Kind::kClosed: s = ActionItemState::kClosed; break;
+      case ActionItemStep::Kind::kWithdrawn: s = ActionItemState::kWithdrawn; break;
+    }
+  }
+  return s;
+}
+
+bool ActionItem::HasStepIn(ActionItemStep::Kind kind, Time from, Time to) const {
+  for (const ActionItemStep& step : steps) {
+    if (step.kind == kind && step.time >= from && step.time < to) return true;
+  }
+  return false;
+}
+
 const char* ToString(CheckpointStatus s) {
   switch (s) {
     case CheckpointStatus::kNotDue: return "not_due";

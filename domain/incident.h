@@ -38,19 +38,38 @@ struct TimelineEntry {
   std::string detail;  // alertname, change id, url, ...
 };
 
+// What happened to an action item, in the order it was applied.
+struct ActionItemStep {
+  enum class Kind { kOpened, kClosed, kReopened, kWithdrawn };
+  Kind kind = Kind::kOpened;
+  Time time{};
+};
+
+enum class ActionItemState { kNone, kOpen, kClosed, kWithdrawn };
+const char* ToString(ActionItemState s);
+
 struct ActionItem {
   std::string id;
-  std::string incident_id;
+  std::string incident_id;  // empty: unlinked (a tracker issue that names no known incident)
   std::string service;
   std::string title;
   std::string url;
   std::vector<std::string> labels;
-  Time opened_at{};
+  std::string source;  // "events" for native items, else the tracker's source ("jira", ...)
+  Time opened_at{};    // the latest opening (a withdrawn item labelled again opens anew)
   Time due_at{};
-  std::optional<Time> closed_at;
+  std::optional<Time> closed_at;  // set while closed
+  bool withdrawn = false;         // its label was removed or the issue deleted
+  std::vector<ActionItemStep> steps;
 
-  bool open() const { return !closed_at.has_value(); }
+  bool linked() const { return !incident_id.empty(); }
+  bool open() const { return !closed_at.has_value() && !withdrawn; }
   bool OverdueAt(Time now) const { return open() && now > due_at; }
+  ActionItemState state() const;
+  // The state at `t` from its steps: kNone before its first opening.
+  ActionItemState StateAt(Time t) const;
+  // True when one of its steps of `kind` falls in [from, to).
+  bool HasStepIn(ActionItemStep::Kind kind, Time from, Time to) const;
 };
 
 struct Incident {
@@ -90,6 +109,8 @@ struct Incident {
   std::optional<Impact> impact;
   std::vector<std::string> action_item_ids;
   std::optional<std::string> repeat_of;
+  // It repeated `repeat_of` while that incident still had open action items.
+  bool repeat_with_open_items = false;
 
   // True once the incident has stayed resolved past `reopen_within` plus
   // `late_delivery` and has been observed into the histograms and goal

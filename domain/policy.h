@@ -53,6 +53,15 @@ struct Policy {
   Duration checkpoint_after = std::chrono::hours(14 * 24);
   bool skip_auto_resolved = false;
   Duration action_item_due_within = std::chrono::hours(30 * 24);
+  // Tracker issues (Jira, GitHub, GitLab): an issue is an action item while it
+  // carries `action_item_label`. It belongs to the incident a label of the
+  // form `action_item_incident_label` names ("{id}" stands for the incident
+  // id), else to the first known incident a match of
+  // `action_item_incident_pattern` (ECMAScript regex over title and
+  // description; its first capture group if it has one) names.
+  std::string action_item_label = "debrief";
+  std::string action_item_incident_label = "incident:{id}";
+  std::string action_item_incident_pattern = R"(\b((?:inc|INC)-[0-9]+)\b)";
   Duration repeat_window = std::chrono::hours(90 * 24);
 
   const Goals& GoalsFor(const std::string& severity) const {

@@ -154,10 +154,8 @@ void IncidentTracker::On(const ActionItemOpened& b, const Event&, std::string* i
 
 void IncidentTracker::On(const ActionItemClosed& b, const Event&, std::string* incident_id) {
   ActionItem& item = action_items_.at(b.id);
-  if (!item.closed_at) item.closed_at = b.time;
   if (incident_id) *incident_id = item.incident_id;
-  auto it = by_id_.find(item.incident_id);
-  if (it != by_id_.end()) incidents_[it->second].timeline.push_back({b.time, "action_item.closed", b.id});
+  if (item.open()) CloseItem(item, b.time);
 }
 
 // ---------------------------------------------------------------------------
@@ -171,8 +169,10 @@ void IncidentTracker::AddActionItem(Incident& inc, const ActionItemSpec& spec, T
   item.title = spec.title;
   item.url = spec.url;
   item.labels = spec.labels;
+  item.source = "events";
   item.opened_at = at;
   item.due_at = spec.due.value_or(at + policy_.action_item_due_within);
+  item.steps.push_back({ActionItemStep::Kind::kOpened, at});
   action_items_.emplace(item.id, std::move(item));
   inc.action_item_ids.push_back(spec.id);
   inc.timeline.push_back({at, "action_item.opened", spec.id});
@@ -234,6 +234,10 @@ size_t IncidentTracker::OpenIncident(std::string id, std::string key, std::strin
     const Incident& earlier = incidents_[prev->second];
     Time earlier_end = earlier.resolved_at.value_or(earlier.started_at);
     if (detected_at - earlier_end <= policy_.repeat_window) inc.repeat_of = earlier.id;
+  }
+  if (inc.repeat_of && HasOpenItems(incidents_[by_id_.at(*inc.repeat_of)])) {
+    inc.repeat_with_open_items = true;
+    ++item_counters_.repeats_with_open_items[inc.service];
   }
   by_id_[inc.id] = idx;
   latest_by_key_[inc.key] = idx;

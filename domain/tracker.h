@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -71,6 +72,8 @@ class IncidentTracker {
   const ChangeEvent* FindChange(std::string_view id) const { return changes_.Find(id); }
   const std::vector<ChangeEvent>& changes() const { return changes_.all(); }
   const std::map<std::string, ActionItem>& action_items() const { return action_items_; }
+  // Counters of the action items' lives, by service (they only grow).
+  const ActionItemCounters& action_item_counters() const { return item_counters_; }
 
   // The latest change to the incident's service within `cause_window` before
   // its start, or nullptr.
@@ -109,6 +112,7 @@ class IncidentTracker {
   void On(const CheckpointCompleted& c, const Event& e, std::string* incident_id);
   void On(const ActionItemOpened& o, const Event& e, std::string* incident_id);
   void On(const ActionItemClosed& c, const Event& e, std::string* incident_id);
+  void On(const TrackerIssue& i, const Event& e, std::string* incident_id);  // tracker_items.cc
 
   Incident& Touch(const std::string& id, std::string* incident_id);
   size_t OpenIncident(std::string id, std::string key, std::string service, std::string severity,
@@ -134,6 +138,12 @@ class IncidentTracker {
   std::string NextIncidentId();
   IncidentCounters& CountersFor(const Incident& inc);
   void AddActionItem(Incident& inc, const ActionItemSpec& spec, Time at);
+  // tracker_items.cc: which known incident a tracker issue names, or nullptr.
+  Incident* IncidentNamedBy(const TrackerIssue& issue);
+  void LinkItem(ActionItem& item, Incident* inc, Time at);
+  void CloseItem(ActionItem& item, Time at);
+  bool HasOpenItems(const Incident& inc) const;
+  void ItemTimeline(const ActionItem& item, Time at, const char* kind);
 
   Policy policy_;
   std::map<std::string, Duration> learned_pending_;
@@ -150,6 +160,10 @@ class IncidentTracker {
 
   ChangeLog changes_;
   std::map<std::string, ActionItem> action_items_;
+  ActionItemCounters item_counters_;
+  // action_item_incident_pattern, compiled once (tracker_items.cc).
+  struct ItemPattern;
+  std::shared_ptr<const ItemPattern> item_pattern_;
   std::map<ServiceSeverity, IncidentCounters> counters_;
 };
 

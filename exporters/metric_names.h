@@ -44,8 +44,18 @@ inline constexpr Def kDebriefOverdueSeconds{
     "How long each incident's debrief has been past due; one series per incident that is overdue now."};
 inline constexpr Def kCheckpointsOverdue{"debriefd_checkpoints_overdue",
                                          "Incidents whose checkpoint (after the debrief) is past due."};
-inline constexpr Def kActionItemsOpen{"debriefd_action_items_open", "Open debrief action items."};
+inline constexpr Def kActionItemsOpen{
+    "debriefd_action_items_open",
+    "Open debrief action items; linked=\"false\": tracker issues that name no known incident."};
 inline constexpr Def kActionItemsOverdue{"debriefd_action_items_overdue", "Open action items past their due date."};
+inline constexpr Def kActionItemsClosed{
+    "debriefd_action_items_closed_total",
+    "Action items closed; an item closed, reopened and closed again counts twice."};
+inline constexpr Def kActionItemsReopened{"debriefd_action_items_reopened_total",
+                                          "Closed action items that their tracker opened again."};
+inline constexpr Def kRepeatsWithOpenItems{
+    "debriefd_incident_repeats_with_open_items_total",
+    "Repeat incidents that began while the incident they repeat still had open action items."};
 
 // Changes and ingestion.
 inline constexpr Def kChanges{"debriefd_changes_total", "Change events (deploys, config, feature flags, infra)."};

@@ -109,13 +109,29 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
     checkpoints.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
   }
   auto items_open = Family(metric::kActionItemsOpen, kGauge);
-  for (const auto& [svc, v] : g.action_items_open) {
-    items_open.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kGauge));
+  for (const auto& [key, v] : g.action_items_open) {
+    items_open.metric.push_back(Sample({{"service", key.first}, {"linked", key.second ? "true" : "false"}},
+                                       static_cast<double>(v), kGauge));
   }
   auto items_overdue = Family(metric::kActionItemsOverdue, kGauge);
   for (const auto& [svc, v] : g.action_items_overdue) {
     items_overdue.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kGauge));
   }
+
+  // Every service with incidents or items starts at 0.
+  const ActionItemCounters& ic = tracker.action_item_counters();
+  auto per_service = [&](const metric::Def& def, const std::map<std::string, uint64_t>& counts) {
+    std::map<std::string, uint64_t> all = counts;
+    for (const auto& [svc, v] : g.action_items_overdue) all.try_emplace(svc, 0);
+    auto family = Family(def, kCounter);
+    for (const auto& [svc, v] : all) {
+      family.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kCounter));
+    }
+    return family;
+  };
+  auto items_closed = per_service(metric::kActionItemsClosed, ic.closed);
+  auto items_reopened = per_service(metric::kActionItemsReopened, ic.reopened);
+  auto repeats_with_items = per_service(metric::kRepeatsWithOpenItems, ic.repeats_with_open_items);
 
   // --- Changes and ingestion ------------------------------------------------------
   auto changes = Family(metric::kChanges, kCounter);
@@ -163,7 +179,8 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
   build.metric.push_back(Sample({{"version", info.version}}, 1, kGauge));
 
   for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,
-                  &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &changes, &change_failures, &evs,
+                  &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &items_closed, &items_reopened,
+                  &repeats_with_items, &changes, &change_failures, &evs,
                   &truncated, &rules, &commits, &unreadable, &build}) {
     if ((f == &truncated || f == &rules) && f->metric.empty()) continue;
     out.push_back(std::move(*f));

@@ -203,11 +203,11 @@ TEST_F(DebriefLoopTest, ActionItemsOpenDueAndOverdueThenClosed) {
   EXPECT_EQ(item.service, "checkout");
   EXPECT_FALSE(item.OverdueAt(s + Days(31)));
   GaugeSnapshot g = tracker.Gauges(s + Days(32));
-  EXPECT_EQ(g.action_items_open["checkout"], 1u);
+  EXPECT_EQ((g.action_items_open[{"checkout", true}]), 1u);
   EXPECT_EQ(g.action_items_overdue["checkout"], 1u);
   ASSERT_TRUE(Apply(ActionItemClosed{"AI-1", s + Days(33)}, s + Days(33)).ok());
   g = tracker.Gauges(s + Days(34));
-  EXPECT_EQ(g.action_items_open["checkout"], 0u);
+  EXPECT_EQ((g.action_items_open[{"checkout", true}]), 0u);
   EXPECT_EQ(g.action_items_overdue["checkout"], 0u);
 }
 

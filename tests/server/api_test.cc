@@ -348,7 +348,7 @@ TEST(Api, WholeDebriefLoopOverHttp) {
   post(R"({"type":"action_item.opened","time":"2026-10-04T13:01:00Z","id":"AI-1","incident_id":"INC-9","title":"Payment canary","url":"https://t/1","due":"2026-10-10T00:00:00Z"})");
   h.clock().Set(T("2026-10-19T00:00:00Z"));
   EXPECT_EQ(h.Metric(R"(debriefd_checkpoints_overdue{service="checkout",severity="critical"})"), 1);
-  EXPECT_EQ(h.Metric(R"(debriefd_action_items_open{service="checkout"})"), 2);
+  EXPECT_EQ(h.Metric(R"(debriefd_action_items_open{service="checkout",linked="true"})"), 2);
   EXPECT_EQ(h.Metric(R"(debriefd_action_items_overdue{service="checkout"})"), 1);
   json::array open = Body(h.Get("/api/v1/action-items?state=open")).at("action_items").as_array();
   ASSERT_EQ(open.size(), 2u);
@@ -366,7 +366,7 @@ TEST(Api, WholeDebriefLoopOverHttp) {
   EXPECT_EQ(inc.at("debrief").at("status"), "done");
   EXPECT_EQ(inc.at("checkpoint").at("status"), "done");
   EXPECT_EQ(h.Metric(R"(debriefd_debriefs_total{service="checkout",severity="critical",result="late"})"), 1);
-  EXPECT_EQ(h.Metric(R"(debriefd_action_items_open{service="checkout"})"), 1);
+  EXPECT_EQ(h.Metric(R"(debriefd_action_items_open{service="checkout",linked="true"})"), 1);
 }
 
 }  // namespace

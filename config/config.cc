@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -308,8 +309,25 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
     r.Dur(n, "debrief", "checkpoint_after", &p.checkpoint_after);
     r.Bool(n, "debrief", "skip_auto_resolved", &p.skip_auto_resolved);
   }
-  if (YAML::Node n = root["action_items"]; r.Mapping(n, "action_items", {"due_within"})) {
+  if (YAML::Node n = root["action_items"];
+      r.Mapping(n, "action_items", {"due_within", "label", "incident_label", "incident_pattern"})) {
     r.Dur(n, "action_items", "due_within", &p.action_item_due_within);
+    r.String(n, "action_items", "label", &p.action_item_label);
+    r.String(n, "action_items", "incident_label", &p.action_item_incident_label);
+    r.String(n, "action_items", "incident_pattern", &p.action_item_incident_pattern);
+    if (p.action_item_label.empty()) r.Error(n["label"], "action_items.label", "must not be empty");
+    if (p.action_item_incident_label.find("{id}") == std::string::npos) {
+      r.Error(n["incident_label"], "action_items.incident_label", "must contain {id}, e.g. incident:{id}");
+    }
+    try {
+      std::regex check(p.action_item_incident_pattern, std::regex::ECMAScript);
+      if (check.mark_count() > 1) {
+        r.Error(n["incident_pattern"], "action_items.incident_pattern",
+                "has more than one capture group (the first names the incident; use (?:...) for the rest)");
+      }
+    } catch (const std::regex_error& e) {
+      r.Error(n["incident_pattern"], "action_items.incident_pattern", std::string("not a regex: ") + e.what());
+    }
   }
   if (YAML::Node n = root["repeats"]; r.Mapping(n, "repeats", {"window"})) {
     r.Dur(n, "repeats", "window", &p.repeat_window);

@@ -80,6 +80,41 @@ repeats: {window: 30d}
   EXPECT_EQ(c.policy.repeat_window, Days(30));
 }
 
+TEST(Config, ActionItemRulesFromTrackers) {
+  ConfigLoad defaults = LoadConfig("", "c.yaml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults.config.policy.action_item_label, "debrief");
+  EXPECT_EQ(defaults.config.policy.action_item_incident_label, "incident:{id}");
+
+  ConfigLoad load = LoadConfig(R"(action_items:
+  label: follow-up
+  incident_label: "inc/{id}"
+  incident_pattern: 'OUT-[0-9]+'
+)", "c.yaml");
+  ASSERT_TRUE(load.ok()) << load.errors[0].ToString();
+  EXPECT_EQ(load.config.policy.action_item_label, "follow-up");
+  EXPECT_EQ(load.config.policy.action_item_incident_label, "inc/{id}");
+  EXPECT_EQ(load.config.policy.action_item_incident_pattern, "OUT-[0-9]+");
+
+  ConfigLoad bad = LoadConfig(R"(action_items:
+  label: ""
+  incident_label: "incident"
+  incident_pattern: '(unclosed'
+)", "bad.yaml");
+  ASSERT_EQ(bad.errors.size(), 3u);
+  EXPECT_NE(bad.errors[0].ToString().find("bad.yaml:2: action_items.label: must not be empty"), std::string::npos)
+      << bad.errors[0].ToString();
+  EXPECT_NE(bad.errors[1].ToString().find("bad.yaml:3: action_items.incident_label: must contain {id}"),
+            std::string::npos)
+      << bad.errors[1].ToString();
+  EXPECT_NE(bad.errors[2].ToString().find("bad.yaml:4: action_items.incident_pattern: not a regex"),
+            std::string::npos)
+      << bad.errors[2].ToString();
+  ConfigLoad groups = LoadConfig("action_items: {incident_pattern: '(a)(b)'}\n", "g.yaml");
+  ASSERT_EQ(groups.errors.size(), 1u);
+  EXPECT_NE(groups.errors[0].ToString().find("more than one capture group"), std::string::npos);
+}
+
 TEST(Config, ReportsEveryErrorWithFileAndLine) {
   ConfigLoad load = LoadConfig("listen: x\nfoo: 1\ngoals:\n  detect: soon\n  fix: 1h\n", "two.yaml");
   ASSERT_EQ(load.errors.size(), 2u);

@@ -34,12 +34,14 @@ json::object ActionItemJson(const ActionItem& item, Time now) {
   json::array labels;
   for (const auto& l : item.labels) labels.emplace_back(l);
   return json::object{{"id", item.id},
-                      {"incident_id", item.incident_id},
+                      {"incident_id", item.linked() ? json::value(item.incident_id) : json::value(nullptr)},
+                      {"linked", item.linked()},
+                      {"source", item.source},
                       {"service", item.service},
                       {"title", item.title},
                       {"url", item.url},
                       {"labels", std::move(labels)},
-                      {"state", item.open() ? "open" : "closed"},
+                      {"state", ToString(item.state())},
                       {"opened_at", FormatRfc3339(item.opened_at)},
                       {"due_at", FormatRfc3339(item.due_at)},
                       {"closed_at", TimeOrNull(item.closed_at)},

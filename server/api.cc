@@ -177,15 +177,26 @@ HttpResponse Api::GetIncident(const std::string& id) {
 }
 
 HttpResponse Api::ListActionItems(const std::map<std::string, std::string>& query) {
-  std::string state = query.count("state") ? query.at("state") : "";
-  if (!state.empty() && state != "open" && state != "closed") {
-    return ErrorResponse(Status::InvalidArgument("state", "must be open or closed"));
+  for (const auto& [key, value] : query) {
+    if (!key.empty() && key != "state" && key != "service" && key != "linked") {
+      return ErrorResponse(Status::InvalidArgument(key.substr(0, 64), "unknown parameter (known: state, service, linked)"));
+    }
+  }
+  const std::string state = query.count("state") ? query.at("state") : "";
+  if (!state.empty() && state != "open" && state != "closed" && state != "withdrawn") {
+    return ErrorResponse(Status::InvalidArgument("state", "must be open, closed or withdrawn"));
+  }
+  const std::string linked = query.count("linked") ? query.at("linked") : "";
+  if (!linked.empty() && linked != "true" && linked != "false") {
+    return ErrorResponse(Status::InvalidArgument("linked", "must be true or false"));
   }
   return ingest_.Read([&](const IncidentTracker& t, Time now) {
     std::vector<const ActionItem*> items;
     for (const auto& [id, item] : t.action_items()) {
-      if (!state.empty() && (state == "open") != item.open()) continue;
+      // Withdrawn items (label removed, issue deleted) only when asked for.
+      if (state.empty() ? item.withdrawn : state != ToString(item.state())) continue;
       if (query.count("service") && item.service != query.at("service")) continue;
+      if (!linked.empty() && (linked == "true") != item.linked()) continue;
       items.push_back(&item);
     }
     // The monthly review reads oldest first.

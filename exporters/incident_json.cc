@@ -76,6 +76,7 @@ json::object IncidentObject(const IncidentTracker& t, const Incident& inc, Time 
   o["reopen_count"] = inc.reopen_count;
   o["auto_resolved"] = inc.auto_resolved();
   o["repeat_of"] = inc.repeat_of ? json::value(*inc.repeat_of) : json::value(nullptr);
+  o["repeat_with_open_items"] = inc.repeat_with_open_items;
   o["counted"] = inc.counted;
   json::object debrief{{"status", ToString(d.status)},
                        {"required", v.debrief_required},

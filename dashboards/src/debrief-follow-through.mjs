@@ -98,8 +98,9 @@ const actionItemsOpenNow = stat({
   title: 'Action items open',
   description:
     'Action items from debriefs that are open right now (debriefd_action_items_open): ' +
-    'opened by debrief.completed or action_item.opened, not yet closed by ' +
-    'action_item.closed. Filtered by service only; action items have no severity.',
+    'opened by debrief.completed or action_item.opened, or Jira, GitHub and GitLab issues ' +
+    'carrying the action_items.label (debrief), not yet closed or withdrawn. Filtered by ' +
+    'service only; action items have no severity.',
   targets: [query(`sum(debriefd_action_items_open{${BY_SERVICE}})`, { instant: true, legend: 'open' })],
   thresholds: NEUTRAL_THRESHOLDS,
 });
@@ -247,6 +248,54 @@ const actionItemsOverTime = timeseries({
   min: 0,
 });
 
+const unlinkedNow = stat({
+  title: 'Action items naming no incident',
+  description:
+    'Open tracker issues labelled as action items that name no known incident right now ' +
+    '(debriefd_action_items_open{linked="false"}): no incident:<id> label and no incident id ' +
+    'in the title or description. They are counted under the service of their project or ' +
+    'repository. Link them (add the label) so that the incident\'s follow-through shows them; ' +
+    'GET /api/v1/action-items?state=open&linked=false lists them.',
+  targets: [
+    query(`sum(debriefd_action_items_open{linked="false",${BY_SERVICE}})`, { instant: true, legend: 'unlinked' }),
+  ],
+  thresholds: thresholds(GREEN, [1, ORANGE]),
+});
+
+const repeatsWithOpenItemsInRange = stat({
+  title: 'Repeats while action items were open',
+  description:
+    'Repeat incidents opened in the selected range while the incident they repeat still had ' +
+    'open action items: the fix had not been done when the failure came back. Increase of ' +
+    `debriefd_incident_repeats_with_open_items_total, rounded. ${rangeNote('incidents')}`,
+  targets: [
+    query(`round(sum(increase(debriefd_incident_repeats_with_open_items_total{${BY_SERVICE}}[$__range])))`, {
+      instant: true,
+      legend: 'repeats',
+    }),
+  ],
+  thresholds: LATE_THRESHOLDS,
+});
+
+const closedPerWeek = timeseries({
+  title: 'Action items closed and reopened per week',
+  description:
+    'Action items closed per week and closed items their tracker opened again ' +
+    '(increase of debriefd_action_items_closed_total and debriefd_action_items_reopened_total ' +
+    'over each interval, rounded). A closed item that is reopened and closed again counts as ' +
+    'two closings; many reopenings mean items are closed before the fix holds.',
+  targets: [
+    query(`round(sum(increase(debriefd_action_items_closed_total{${BY_SERVICE}}[$__interval])))`, {
+      legend: 'closed',
+    }),
+    query(`round(sum(increase(debriefd_action_items_reopened_total{${BY_SERVICE}}[$__interval])))`, {
+      legend: 'reopened',
+    }),
+  ],
+  interval: '1w',
+  bars: true,
+});
+
 const repeatsInRange = stat({
   title: 'Repeat incidents',
   description:
@@ -382,6 +431,11 @@ export default dashboard({
       [checkpointsByService, 8, 8],
       [actionItemsTable, 8, 8],
       [actionItemsOverTime, 8, 8],
+    ],
+    [
+      [unlinkedNow, 4, 8],
+      [repeatsWithOpenItemsInRange, 4, 8],
+      [closedPerWeek, 16, 8],
     ],
     row('Repeats and incidents nobody acted on'),
     [

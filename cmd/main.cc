@@ -182,18 +182,40 @@ int DumpEvents(const std::string& config_path, const std::string& out_path) {
   return 0;
 }
 
-// Renders a review export from the store, as of now, without the writer thread.
+// Renders a review export from the store, as of now, without the writer
+// thread: the quarterly (or any range) review, or with `month` the monthly
+// review of action items.
 int WriteReport(const std::string& config_path, std::optional<std::string> quarter, std::optional<std::string> from,
-           std::optional<std::string> to, const std::string& format_name, const std::string& out_path) {
-  Result<const ReportFormat*> format = ParseReportFormat(format_name);
+                std::optional<std::string> to, std::optional<std::string> month, const std::string& format_name,
+                const std::string& out_path) {
+  if (month && (quarter || from || to)) {
+    std::string reason = "give either --month or ";
+    reason += quarter ? "--quarter" : "--from and --to";
+    reason += ", not both";
+    std::cerr << BadReportParameter("month", std::move(reason)).message() << "\n";
+    return 1;
+  }
+  Result<const ReportFormat*> format = month ? ParseMonthlyReportFormat(format_name) : ParseReportFormat(format_name);
   if (!format.ok()) {
     std::cerr << format.status().message() << "\n";
     return 1;
   }
-  Result<ReportRange> range = ReportRangeFrom(quarter, from, to);
-  if (!range.ok()) {
-    std::cerr << range.status().message() << "\n";
-    return 1;
+  std::optional<ReportRange> range;
+  std::optional<ReportMonth> report_month;
+  if (month) {
+    Result<ReportMonth> parsed = ParseMonth(*month, SystemClock().Now());
+    if (!parsed.ok()) {
+      std::cerr << parsed.status().message() << "\n";
+      return 1;
+    }
+    report_month = std::move(parsed.value());
+  } else {
+    Result<ReportRange> parsed = ReportRangeFrom(quarter, from, to);
+    if (!parsed.ok()) {
+      std::cerr << parsed.status().message() << "\n";
+      return 1;
+    }
+    range = std::move(parsed.value());
   }
   std::optional<Config> config = LoadOrPrint(config_path);
   if (!config) return 1;
@@ -205,8 +227,10 @@ int WriteReport(const std::string& config_path, std::optional<std::string> quart
   std::unique_ptr<LoadedStore> loaded = LoadStore(*config);
   if (!loaded) return 1;
   IngestService& ingest = *loaded->ingest;
-  std::string text = ingest.Read(
-      [&](const IncidentTracker& t, Time now) { return RenderReport(t, now, *range, **format); });
+  std::string text = ingest.Read([&](const IncidentTracker& t, Time now) {
+    return report_month ? RenderMonthlyReport(t, now, *report_month, **format)
+                        : RenderReport(t, now, *range, **format);
+  });
   if (out_path.empty()) {
     std::cout << text;
     return std::cout.flush() ? 0 : 1;
@@ -247,17 +271,23 @@ int main(int argc, char** argv) {
   dump->add_option("--config", config, "Config file")->required();
   dump->add_option("--out", out, "Output file (default: stdout)");
 
-  std::optional<std::string> quarter, from, to;
+  std::optional<std::string> quarter, from, to, month;
   std::string format = "json";
-  auto* report = app.add_subcommand("report", "Write the quarterly (or any range) review: " + ReportFormatNames());
+  auto* report = app.add_subcommand("report",
+                                    "Write the quarterly (or any range) review: " + ReportFormatNames() +
+                                        "; or, with --month, the monthly review of action items: " +
+                                        MonthlyReportFormatNames());
   report->add_option("--config", config, "Config file")->required();
   report->add_option("--quarter", quarter, "Quarter of the incidents' start, e.g. 2026-Q3 (UTC)");
   report->add_option("--from", from, "Range start: RFC 3339 or YYYY-MM-DD (instead of --quarter)");
   report->add_option("--to", to, "Range end: RFC 3339 (exclusive) or YYYY-MM-DD (that day included)");
+  report->add_option("--month", month,
+                     "The monthly review of action items of this month, e.g. 2026-11 (UTC; instead of "
+                     "--quarter, --from and --to)");
   std::string format_help = "One of:";
   for (const ReportFormat* f : ReportFormats()) {
     format_help += "\n  " + std::string(f->name) + (f->alias.empty() ? "" : " (or " + std::string(f->alias) + ")") +
-                   ": " + std::string(f->description);
+                   ": " + std::string(f->description) + (f->render_monthly ? "" : " (not with --month)");
   }
   report->add_option("--format", format, format_help)->capture_default_str();
   report->add_option("--out", out, "Output file (default: stdout)");
@@ -267,6 +297,6 @@ int main(int argc, char** argv) {
   if (*check) return CheckConfig(check_path);
   if (*replay) return Replay(config, events);
   if (*dump) return DumpEvents(config, out);
-  if (*report) return WriteReport(config, quarter, from, to, format, out);
+  if (*report) return WriteReport(config, quarter, from, to, month, format, out);
   return 1;
 }

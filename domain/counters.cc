@@ -61,11 +61,17 @@ GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& i
     }
     if (CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) ++g.checkpoints_overdue[key];
     g.action_items_open[{inc.service, true}] += 0;
+    g.action_items_open[{inc.service, false}] += 0;
     g.action_items_overdue[inc.service] += 0;
   }
   for (const auto& [id, item] : action_items) {
     if (item.open()) ++g.action_items_open[{item.service, item.linked()}];
-    g.action_items_overdue[item.service] += 0;
+    for (const std::string* svc : {&item.service, &item.source_service}) {
+      if (svc->empty()) continue;
+      g.action_items_open[{*svc, true}] += 0;
+      g.action_items_open[{*svc, false}] += 0;
+      g.action_items_overdue[*svc] += 0;
+    }
     if (item.OverdueAt(now)) ++g.action_items_overdue[item.service];
   }
   return g;

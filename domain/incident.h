@@ -56,6 +56,9 @@ struct ActionItem {
   std::string url;
   std::vector<std::string> labels;
   std::string source;  // "events" for native items, else the tracker's source ("jira", ...)
+  // The service the source's mapping gives a tracker issue: it counts there
+  // while unlinked, and its series stay (at zero) once it is linked.
+  std::string source_service;
   Time opened_at{};    // the latest opening (a withdrawn item labelled again opens anew)
   Time due_at{};
   std::optional<Time> closed_at;  // set while closed

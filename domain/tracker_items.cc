@@ -133,6 +133,7 @@ void IncidentTracker::On(const TrackerIssue& b, const Event& e, std::string* inc
   item.title = b.title;
   item.url = b.url;
   item.labels = b.labels;
+  item.source_service = b.service;
   if (!item.linked()) item.service = b.service;
   LinkItem(item, IncidentNamedBy(b), b.time);
   if (incident_id) *incident_id = item.incident_id;

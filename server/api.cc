@@ -81,6 +81,7 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
   if (path == "/api/v1/incidents") return read([&] { return ListIncidents(query); });
   if (path == "/api/v1/action-items") return read([&] { return ListActionItems(query); });
   if (path == "/api/v1/reports/quarterly") return read([&] { return QuarterlyReport(query); });
+  if (path == "/api/v1/reports/monthly") return read([&] { return MonthlyReview(query); });
   constexpr std::string_view kIncidentPrefix = "/api/v1/incidents/";
   if (path.size() > kIncidentPrefix.size() && path.compare(0, kIncidentPrefix.size(), kIncidentPrefix) == 0) {
     std::string id = path.substr(kIncidentPrefix.size());
@@ -234,6 +235,22 @@ HttpResponse Api::QuarterlyReport(const std::map<std::string, std::string>& quer
   Report report = ingest_.Read(
       [&](const IncidentTracker& t, Time now) { return BuildReport(t, now, req->range, format.contents); });
   r.body = RenderReport(report, format);
+  return r;
+}
+
+HttpResponse Api::MonthlyReview(const std::map<std::string, std::string>& query) {
+  // The clock, not the tracker, says which month has begun (a future one is a 400).
+  Result<MonthlyReportRequest> req = ParseMonthlyReportQuery(query, ingest_.now());
+  if (!req.ok()) return ErrorResponse(req.status());
+  const ReportFormat& format = *req->format;
+  HttpResponse r;
+  r.content_type = std::string(format.content_type);
+  r.headers["Content-Disposition"] = "attachment; filename=\"" + ReportFileName(req->month, format) + "\"";
+  // As for the quarterly report: the model under the state lock, the
+  // rendering outside it.
+  MonthlyReport report = ingest_.Read(
+      [&](const IncidentTracker& t, Time now) { return BuildMonthlyReport(t, now, req->month); });
+  r.body = RenderMonthlyReport(report, format);
   return r;
 }
 

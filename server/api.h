@@ -46,6 +46,8 @@ class Api {
   HttpResponse ListActionItems(const Query& query);
   HttpResponse Metrics();
   HttpResponse QuarterlyReport(const Query& query);
+  // GET /api/v1/reports/monthly: the monthly review of action items.
+  HttpResponse MonthlyReview(const Query& query);
   Status Authorize(const std::string& token, const HttpRequest& req) const;
 
   IngestService& ingest_;

@@ -82,9 +82,8 @@ Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string
 Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(const SourceRequest& request) {
   const std::string_view body = request.body;
   const Time received_at = request.received_at;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(body, ec);
-  if (ec) return Invalid("", "malformed JSON: " + ec.message());
+  boost::json::value v;
+  if (Status parsed = json_reader::ParseBody(body, v); !parsed.ok()) return parsed;
   if (!v.is_object()) return Invalid("", "the body must be a JSON object");
   ObjectReader r(v.get_object(), "");
   const boost::json::array* alerts = r.Array("alerts", true);

@@ -174,9 +174,8 @@ Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std:
 Result<std::vector<ParsedEvent>> ParseNativeEvents(const SourceRequest& request) {
   const std::string_view body = request.body;
   const Time received_at = request.received_at;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(body, ec);
-  if (ec) return Invalid("", "malformed JSON: " + ec.message());
+  boost::json::value v;
+  if (Status parsed = json_reader::ParseBody(body, v); !parsed.ok()) return parsed;
   std::vector<ParsedEvent> out;
   if (v.is_object()) {
     Result<ParsedEvent> e = ParseNativeObject(v.get_object(), "", received_at);

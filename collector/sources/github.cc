@@ -1,6 +1,14 @@
-// GitHub: `deployment_status` webhooks with state success become deploys.
-// Verified by X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the
-// webhook's secret); deduplicated by X-GitHub-Delivery.
+// GitHub: `deployment_status` webhooks with state success become deploys;
+// `issues` webhooks, whatever their action (opened, edited, labeled,
+// unlabeled, closed, reopened, deleted, ...), become one TrackerIssue each,
+// the issue as that delivery saw it. Whether an issue is an action item (its
+// labels) is the tracker's question: the parser never filters by label.
+// Pull requests (their own events, or an `issues` delivery about one) and
+// every other event are answered 200 and ignored. Verified by
+// X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the webhook's
+// secret); deduplicated by X-GitHub-Delivery.
+#include <cmath>
+
 #include "collector/sources/json_reader.h"
 #include "collector/sources/signature.h"
 
@@ -10,15 +18,21 @@ namespace {
 using json_reader::Invalid;
 using json_reader::ObjectReader;
 
-Result<std::vector<ParsedEvent>> ParseGitHub(const SourceRequest& request) {
-  const std::string_view event = request.header("x-github-event");
-  if (event.empty()) return Invalid("X-GitHub-Event", "missing header");
-  boost::json::value v;
-  Result<const boost::json::object*> body = json_reader::ParseBodyObject(request.body, v);
-  if (!body.ok()) return body.status();
-  if (event != "deployment_status") return std::vector<ParsedEvent>{};  // ping and the rest: nothing to record
+// Issue bodies are only searched for incident ids: any length the body limit
+// lets through is read rather than rejecting the issue.
+constexpr size_t kMaxDescription = size_t{1} << 30;
+// 2^53: issue numbers above it cannot be told apart as JSON numbers.
+constexpr double kMaxIssueNumber = 9007199254740992.0;
 
-  ObjectReader r(**body, "");
+// X-GitHub-Delivery names one delivery and stays the same when GitHub
+// redelivers it; `fallback` stands in for requests sent without it.
+std::string DeliveryKey(const SourceRequest& request, const std::string& fallback) {
+  const std::string_view delivery = request.header("x-github-delivery");
+  return "github:" + (delivery.empty() ? fallback : std::string(delivery));
+}
+
+Result<std::vector<ParsedEvent>> ParseDeploymentStatus(const SourceRequest& request, const boost::json::object& body) {
+  ObjectReader r(body, "");
   const boost::json::object* status_obj = r.Object("deployment_status", true);
   const boost::json::object* deployment_obj = r.Object("deployment", true);
   const boost::json::object* repository_obj = r.Object("repository", true);
@@ -54,9 +68,77 @@ Result<std::vector<ParsedEvent>> ParseGitHub(const SourceRequest& request) {
   c.description = description && !description->empty() ? *description : "deploy of " + *repo;
   c.url = log_url && !log_url->empty() ? *log_url : target_url.value_or("");
 
-  const std::string_view delivery = request.header("x-github-delivery");
-  std::string dedup_key = "github:" + (delivery.empty() ? c.id : std::string(delivery));
-  return json_reader::OneEvent(request, "github", std::move(dedup_key), std::move(c));
+  return json_reader::OneEvent(request, "github", DeliveryKey(request, c.id), std::move(c));
+}
+
+Result<std::vector<ParsedEvent>> ParseIssues(const SourceRequest& request, const boost::json::object& body) {
+  ObjectReader r(body, "");
+  auto action = r.String("action", true, 64);
+  const boost::json::object* issue_obj = r.Object("issue", true);
+  const boost::json::object* repository_obj = r.Object("repository", true);
+  if (!r.ok()) return r.status();
+  if (const boost::json::value* pr = issue_obj->if_contains("pull_request"); pr != nullptr && !pr->is_null()) {
+    return std::vector<ParsedEvent>{};  // a pull request, which GitHub's API also calls an issue
+  }
+  ObjectReader issue(*issue_obj, "issue");
+  ObjectReader repository(*repository_obj, "repository");
+  auto number = issue.Number("number", true);
+  auto title = issue.String("title", true);
+  auto description = issue.String("body", false, kMaxDescription);
+  auto html_url = issue.String("html_url", false);
+  auto state = issue.String("state", true, 32);
+  auto labels = issue.Names("labels", "name");
+  auto created_at = issue.Timestamp("created_at", false);
+  auto updated_at = issue.Timestamp("updated_at", true);
+  auto closed_at = issue.Timestamp("closed_at", false);
+  const boost::json::object* milestone_obj = issue.Object("milestone", false);
+  auto repo = repository.String("full_name", true, 256);
+  for (const ObjectReader* part : {&issue, &repository}) {
+    if (!part->ok()) return part->status();
+  }
+  if (*number < 1 || *number > kMaxIssueNumber || *number != std::floor(*number)) {
+    return Invalid("issue.number", "not a positive integer");
+  }
+  std::optional<Time> due;
+  if (milestone_obj != nullptr) {
+    ObjectReader milestone(*milestone_obj, "issue.milestone");
+    due = milestone.Timestamp("due_on", false);
+    if (!milestone.ok()) return milestone.status();
+  }
+
+  TrackerIssue t;
+  t.id = *repo;
+  t.id += '#';
+  t.id += std::to_string(static_cast<uint64_t>(*number));
+  t.time = *updated_at;
+  t.title = *title;
+  t.description = description.value_or("");
+  t.url = html_url.value_or("");
+  t.service = request.settings.ServiceFor(*repo);
+  t.labels = labels.value_or(std::vector<std::string>{});
+  t.done = *state == "closed";
+  t.closed_at = closed_at;
+  t.due = due;
+  t.created_at = created_at;
+  t.deleted = *action == "deleted";
+
+  std::string fallback = t.id;
+  fallback += ':';
+  fallback += *action;
+  fallback += ':';
+  fallback += FormatRfc3339(*updated_at);
+  return json_reader::OneEvent(request, "github", DeliveryKey(request, fallback), std::move(t));
+}
+
+Result<std::vector<ParsedEvent>> ParseGitHub(const SourceRequest& request) {
+  const std::string_view event = request.header("x-github-event");
+  if (event.empty()) return Invalid("X-GitHub-Event", "missing header");
+  boost::json::value v;
+  Result<const boost::json::object*> body = json_reader::ParseBodyObject(request.body, v);
+  if (!body.ok()) return body.status();
+  if (event == "deployment_status") return ParseDeploymentStatus(request, **body);
+  if (event == "issues") return ParseIssues(request, **body);
+  return std::vector<ParsedEvent>{};  // ping, pull requests and the rest: nothing to record
 }
 
 Status VerifyGitHub(const SourceRequest& request) {

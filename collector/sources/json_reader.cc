@@ -1,15 +1,57 @@
 #include "collector/sources/json_reader.h"
 
+#include <cmath>
+
 namespace debriefd::json_reader {
 
 Status Invalid(const std::string& field, const std::string& reason) {
   return Status::InvalidArgument(field, reason);
 }
 
-Result<const boost::json::object*> ParseBodyObject(std::string_view body, boost::json::value& value) {
+namespace {
+
+// The path of the first number that is not finite, or nullopt.
+std::optional<std::string> NonFinite(const boost::json::value& v, const std::string& path) {
+  switch (v.kind()) {
+    case boost::json::kind::double_:
+      if (!std::isfinite(v.get_double())) return path;
+      return std::nullopt;
+    case boost::json::kind::object:
+      for (const auto& kv : v.get_object()) {
+        std::string child = path;
+        if (!child.empty()) child += '.';
+        child += kv.key();
+        if (auto found = NonFinite(kv.value(), child)) return found;
+      }
+      return std::nullopt;
+    case boost::json::kind::array: {
+      const boost::json::array& a = v.get_array();
+      for (size_t i = 0; i < a.size(); ++i) {
+        std::string child = path;
+        child += '[';
+        child += std::to_string(i);
+        child += ']';
+        if (auto found = NonFinite(a[i], child)) return found;
+      }
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Status ParseBody(std::string_view body, boost::json::value& value) {
   boost::system::error_code ec;
   value = boost::json::parse(body, ec);
   if (ec) return Invalid("", "malformed JSON: " + ec.message());
+  if (auto path = NonFinite(value, "")) return Invalid(*path, "a number too large for JSON");
+  return Status::Ok();
+}
+
+Result<const boost::json::object*> ParseBodyObject(std::string_view body, boost::json::value& value) {
+  if (Status s = ParseBody(body, value); !s.ok()) return s;
   if (!value.is_object()) return Invalid("", "the body must be a JSON object");
   return &value.get_object();
 }
@@ -100,6 +142,62 @@ const boost::json::object* ObjectReader::Object(const char* key, bool required) 
 const boost::json::array* ObjectReader::Array(const char* key, bool required) {
   const boost::json::value* v = Get(key, required, boost::json::kind::array, "an array");
   return v == nullptr ? nullptr : &v->get_array();
+}
+
+std::optional<Time> ObjectReader::EndOfDate(const char* key, bool required) {
+  const boost::json::value* v = Get(key, required, boost::json::kind::string, "a date like 2026-12-01");
+  if (v == nullptr) return std::nullopt;
+  const boost::json::string& s = v->get_string();
+  std::optional<Time> midnight;
+  if (s.size() == 10) {
+    std::string text(s);
+    text += "T00:00:00Z";
+    midnight = ParseRfc3339(text);
+  }
+  if (!midnight) {
+    Fail(key, "not a date like 2026-12-01");
+    return std::nullopt;
+  }
+  return *midnight + std::chrono::hours(24);
+}
+
+std::optional<std::vector<std::string>> ObjectReader::Names(const char* key, const char* member, size_t max_len) {
+  const boost::json::array* a = Array(key, false);
+  if (a == nullptr) return std::nullopt;
+  std::vector<std::string> out;
+  out.reserve(a->size());
+  for (size_t i = 0; i < a->size(); ++i) {
+    // The element's path, appended piece by piece (GCC 12 warns falsely on
+    // a chain of string concatenations here).
+    std::string element(key);
+    element += '[';
+    element += std::to_string(i);
+    element += ']';
+    const boost::json::value* name = &(*a)[i];
+    if (member != nullptr) {
+      if (!name->is_object()) {
+        Fail(element, "not an object");
+        return std::nullopt;
+      }
+      element += '.';
+      element += member;
+      name = name->get_object().if_contains(member);
+      if (name == nullptr || name->is_null()) {
+        Fail(element, "missing");
+        return std::nullopt;
+      }
+    }
+    if (!name->is_string()) {
+      Fail(element, "not a string");
+      return std::nullopt;
+    }
+    if (name->get_string().size() > max_len) {
+      Fail(element, "longer than " + std::to_string(max_len) + " bytes");
+      return std::nullopt;
+    }
+    out.emplace_back(name->get_string());
+  }
+  return out;
 }
 
 }  // namespace debriefd::json_reader

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "collector/sources/source.h"
 #include "domain/status.h"
@@ -24,6 +25,16 @@ class ObjectReader {
   std::optional<std::string> Id(const char* key, bool required);
   const boost::json::object* Object(const char* key, bool required);
   const boost::json::array* Array(const char* key, bool required);
+  // A calendar date "YYYY-MM-DD" (a due date in Jira and GitLab), read as the
+  // end of that day: the next midnight UTC, so that an item due on a day is
+  // on time all of that day.
+  std::optional<Time> EndOfDate(const char* key, bool required);
+  // An array of strings (`member` nullptr: Jira's labels) or of objects whose
+  // `member` is a string (GitHub's labels[].name, GitLab's labels[].title),
+  // in order. Absent or null: nullopt. Errors name the element
+  // (`labels[2].name: not a string`).
+  std::optional<std::vector<std::string>> Names(const char* key, const char* member = nullptr,
+                                                size_t max_len = 4096);
 
   void Fail(const std::string& key, const std::string& reason);
   std::string FieldPath(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
@@ -40,6 +51,12 @@ class ObjectReader {
 
 // InvalidArgument naming the field path and the reason; the registry adds the source.
 Status Invalid(const std::string& field, const std::string& reason);
+
+// Parses a request body. Numbers too large for a double (1e999) are
+// rejected, naming their path: Boost.JSON reads them as infinity and would
+// write them back as `Infinity`, which no JSON reader (debriefd's store
+// included) accepts.
+Status ParseBody(std::string_view body, boost::json::value& value);
 
 // A webhook body that must be one JSON object: the object (kept alive by
 // `value`), or Invalid naming why not.

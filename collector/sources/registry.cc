@@ -17,6 +17,7 @@ namespace debriefd {
   X(github)                \
   X(gitlab)                \
   X(grafana)               \
+  X(jira)                  \
   X(pagerduty)
 
 #define DEBRIEFD_DECLARE_SOURCE(name) extern const Source kSource_##name;

@@ -1,4 +1,5 @@
-// CSV (RFC 4180): a header and one record per incident, CRLF line breaks.
+// CSV (RFC 4180): a header and one record per incident (the monthly review:
+// per open action item), CRLF line breaks.
 #include "exporters/report/format.h"
 #include "exporters/report/text.h"
 
@@ -40,6 +41,39 @@ std::string Render(const Report& r) {
   return out;
 }
 
+// The monthly review's columns, in docs/reports.md's order.
+constexpr const char* kMonthlyColumns[] = {"id",        "title",  "url",      "service", "incident_id",
+                                           "opened_at", "due_at", "age_days", "overdue", "repeated"};
+
+std::string RenderMonthly(const MonthlyReport& r) {
+  std::string out;
+  out.reserve(200 * (r.items.size() + 1));
+  for (size_t i = 0; i < std::size(kMonthlyColumns); ++i) {
+    if (i) out += ',';
+    out += kMonthlyColumns[i];
+  }
+  out += "\r\n";
+  for (const MonthlyItem& item : r.items) {
+    for (std::string_view field : {std::string_view(item.id), std::string_view(item.title),
+                                   std::string_view(item.url), std::string_view(item.service),
+                                   std::string_view(item.incident_id)}) {
+      CsvField(out, field);
+      out += ',';
+    }
+    out += FormatRfc3339(item.opened_at);
+    out += ',';
+    out += FormatRfc3339(item.due_at);
+    out += ',';
+    out += std::to_string(item.age_days);
+    out += ',';
+    out += report::Bool(item.overdue);
+    out += ',';
+    out += report::Bool(item.repeated);
+    out += "\r\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 extern const ReportFormat kFormat_csv;
@@ -50,6 +84,7 @@ const ReportFormat kFormat_csv{
     .extension = "csv",
     .description = "one row per incident, for spreadsheets",
     .render = Render,
+    .render_monthly = RenderMonthly,
 };
 
 }  // namespace debriefd

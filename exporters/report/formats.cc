@@ -43,9 +43,12 @@ Result<const ReportFormat*> ParseReportFormat(std::string_view name) {
                                           ReportFormatNames());
 }
 
-std::string ReportFileName(const ReportRange& range, const ReportFormat& format) {
+namespace {
+
+// "debriefd-<label>.<ext>"; only [A-Za-z0-9._-] survive from the label.
+std::string FileName(std::string_view label, const ReportFormat& format) {
   std::string name = "debriefd-";
-  for (char c : range.label) {
+  for (char c : label) {
     bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                 c == '-' || c == '_';
     name += keep ? c : '-';
@@ -53,6 +56,16 @@ std::string ReportFileName(const ReportRange& range, const ReportFormat& format)
   name += '.';
   name += format.extension;
   return name;
+}
+
+}  // namespace
+
+std::string ReportFileName(const ReportRange& range, const ReportFormat& format) {
+  return FileName(range.label, format);
+}
+
+std::string ReportFileName(const ReportMonth& month, const ReportFormat& format) {
+  return FileName(month.label, format);
 }
 
 Result<ReportRequest> ParseReportQuery(const std::map<std::string, std::string>& query) {
@@ -86,5 +99,56 @@ std::string RenderReport(const IncidentTracker& tracker, Time now, const ReportR
 }
 
 std::string RenderReport(const Report& report, const ReportFormat& format) { return format.render(report); }
+
+std::string MonthlyReportFormatNames() {
+  std::string out;
+  for (const ReportFormat* f : ReportFormats()) {
+    if (f->render_monthly == nullptr) continue;
+    if (!out.empty()) out += ", ";
+    out += f->name;
+  }
+  return out;
+}
+
+Result<const ReportFormat*> ParseMonthlyReportFormat(std::string_view name) {
+  const ReportFormat* f = FindReportFormat(name);
+  if (f != nullptr && f->render_monthly != nullptr) return f;
+  std::string reason = "\"";
+  reason += name.substr(0, 32);
+  reason += f == nullptr ? "\" is not one of " : "\" has no monthly review; use one of ";
+  reason += MonthlyReportFormatNames();
+  return BadReportParameter("format", std::move(reason));
+}
+
+Result<MonthlyReportRequest> ParseMonthlyReportQuery(const std::map<std::string, std::string>& query, Time now) {
+  for (const auto& [key, value] : query) {
+    if (key.empty()) continue;  // "?" or "&&"
+    if (key != "month" && key != "format") {
+      return BadReportParameter(key.substr(0, 64), "unknown query parameter (known: month, format)");
+    }
+  }
+  MonthlyReportRequest req;
+  req.format = FindReportFormat("json");
+  if (auto it = query.find("format"); it != query.end()) {
+    Result<const ReportFormat*> format = ParseMonthlyReportFormat(it->second);
+    if (!format.ok()) return format.status();
+    req.format = *format;
+  }
+  auto it = query.find("month");
+  if (it == query.end()) return BadReportParameter("month", "missing; give a month like 2026-11");
+  Result<ReportMonth> month = ParseMonth(it->second, now);
+  if (!month.ok()) return month.status();
+  req.month = std::move(month.value());
+  return req;
+}
+
+std::string RenderMonthlyReport(const IncidentTracker& tracker, Time now, const ReportMonth& month,
+                                const ReportFormat& format) {
+  return format.render_monthly(BuildMonthlyReport(tracker, now, month));
+}
+
+std::string RenderMonthlyReport(const MonthlyReport& report, const ReportFormat& format) {
+  return format.render_monthly(report);
+}
 
 }  // namespace debriefd

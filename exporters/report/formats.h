@@ -2,7 +2,9 @@
 // The table of report formats, and the one call that renders a report in any
 // of them: RenderReport(tracker, now, range, format). Callers that must not
 // hold the state lock while rendering split it in two: BuildReport (under the
-// lock) and RenderReport(report, format) (outside it).
+// lock) and RenderReport(report, format) (outside it). The monthly review of
+// action items goes the same way: BuildMonthlyReport (monthly.h) under the
+// lock, RenderMonthlyReport(report, format) outside it.
 
 #include <map>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include "domain/status.h"
 #include "exporters/report/format.h"
+#include "exporters/report/monthly.h"
 #include "exporters/report/range.h"
 
 namespace debriefd {
@@ -41,5 +44,31 @@ std::string RenderReport(const IncidentTracker& tracker, Time now, const ReportR
                          const ReportFormat& format);
 // Renders a report built with format.contents.
 std::string RenderReport(const Report& report, const ReportFormat& format);
+
+// --- The monthly review of action items (monthly.h) ---
+
+// The formats with a render_monthly, in table order: "csv, json, md, html".
+std::string MonthlyReportFormatNames();
+// By name or alias; InvalidArgument on "format" when unknown or when the
+// format has no monthly review, naming the formats that have one.
+Result<const ReportFormat*> ParseMonthlyReportFormat(std::string_view name);
+
+// "debriefd-2026-11.md".
+std::string ReportFileName(const ReportMonth& month, const ReportFormat& format);
+
+// A monthly review request from query parameters (GET
+// /api/v1/reports/monthly): `month` as for ParseMonth (judged at `now`), and
+// `format` (default json). Unknown parameters are rejected, naming the
+// parameter; then the format, then the month.
+struct MonthlyReportRequest {
+  ReportMonth month;
+  const ReportFormat* format = nullptr;
+};
+Result<MonthlyReportRequest> ParseMonthlyReportQuery(const std::map<std::string, std::string>& query, Time now);
+
+// Builds the monthly review and renders it; `format` must have a render_monthly.
+std::string RenderMonthlyReport(const IncidentTracker& tracker, Time now, const ReportMonth& month,
+                                const ReportFormat& format);
+std::string RenderMonthlyReport(const MonthlyReport& report, const ReportFormat& format);
 
 }  // namespace debriefd

@@ -175,6 +175,79 @@ std::string Render(const Report& r) {
   return out;
 }
 
+// The monthly review (docs/reports.md, "Monthly review"). The names of the
+// month, summary and item members are a contract: add, never rename.
+json::value OptionalTime(const std::optional<Time>& t) {
+  if (!t) return nullptr;
+  return json::string(FormatRfc3339(*t));
+}
+json::value OptionalString(const std::string& s) {
+  if (s.empty()) return nullptr;
+  return json::string(s);
+}
+
+json::object OpenItem(const MonthlyItem& item) {
+  return {{"id", item.id},
+          {"title", item.title},
+          {"url", item.url},
+          {"service", item.service},
+          {"incident_id", OptionalString(item.incident_id)},
+          {"opened_at", FormatRfc3339(item.opened_at)},
+          {"due_at", FormatRfc3339(item.due_at)},
+          {"age_days", item.age_days},
+          {"overdue", item.overdue},
+          {"repeated", item.repeated},
+          {"repeated_by", OptionalString(item.repeated_by)},
+          {"source", item.source}};
+}
+
+json::object MonthlyDocument(const MonthlyReport& r) {
+  json::object doc;
+  doc["month"] = r.month.label;
+  doc["from"] = FormatRfc3339(r.month.from);
+  doc["to"] = FormatRfc3339(r.month.to);
+  doc["end"] = FormatRfc3339(r.end);
+  doc["generated_at"] = FormatRfc3339(r.generated_at);
+  const MonthlySummary& s = r.summary;
+  // Signed, like every count of the quarterly report.
+  auto count = [](uint64_t n) { return static_cast<int64_t>(n); };
+  doc["summary"] = json::object{{"opened", count(s.opened)},
+                                {"closed", count(s.closed)},
+                                {"open", count(s.open)},
+                                {"overdue", count(s.overdue)},
+                                {"unlinked", count(s.unlinked)},
+                                {"repeated", count(s.repeated)},
+                                {"closed_then_repeated", count(s.closed_then_repeated)}};
+  json::array& items = doc["items"].emplace_array();
+  items.reserve(r.items.size());
+  for (const MonthlyItem& item : r.items) items.push_back(OpenItem(item));
+  // The two subsets of the items name them by id; `items` has the rest.
+  json::array& unlinked = doc["unlinked"].emplace_array();
+  for (size_t i : r.unlinked) unlinked.push_back(json::string(r.items[i].id));
+  json::array& repeated = doc["repeated"].emplace_array();
+  for (size_t i : r.repeated) repeated.push_back(json::string(r.items[i].id));
+  json::array& closed = doc["closed_then_repeated"].emplace_array();
+  for (const MonthlyItem& item : r.closed_then_repeated) {
+    closed.push_back(json::object{{"id", item.id},
+                                  {"title", item.title},
+                                  {"url", item.url},
+                                  {"service", item.service},
+                                  {"incident_id", OptionalString(item.incident_id)},
+                                  {"closed_at", OptionalTime(item.closed_at)},
+                                  {"repeated_by", OptionalString(item.repeated_by)},
+                                  {"repeated_at", OptionalTime(item.repeated_at)}});
+  }
+  return doc;
+}
+
+std::string RenderMonthly(const MonthlyReport& r) {
+  std::string out;
+  out.reserve(400 * (r.items.size() + 4));
+  Write(out, MonthlyDocument(r), 0, false);
+  out += '\n';
+  return out;
+}
+
 }  // namespace
 
 extern const ReportFormat kFormat_json;
@@ -185,6 +258,7 @@ const ReportFormat kFormat_json{
     .extension = "json",
     .description = "everything, typed, for scripts (the default)",
     .render = Render,
+    .render_monthly = RenderMonthly,
 };
 
 }  // namespace debriefd

@@ -7,6 +7,13 @@
         csv and json modules, and the HTML in headless Chromium (its DOM, and a
         screenshot that must show more than a blank page).
 
+    report_test.py monthly  DEBRIEFD SOURCE_DIR
+        Replays tests/fixtures/report/monthly.jsonl (action items) into a fresh
+        store, writes the monthly review of 2026-11 (`--month`) as JSON, CSV and
+        Markdown and checks every figure, then opens the HTML in headless Chromium
+        and checks the summary figures it shows; an empty month renders too.
+        The figures hold on any day from 2026-12-01.
+
     report_test.py backfill DEBRIEFD SOURCE_DIR
         Backfills a real Prometheus from `--format openmetrics` with
         `promtool tsdb create-blocks-from openmetrics`, starts it on the blocks and
@@ -19,6 +26,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -201,6 +209,102 @@ def test_formats(debriefd, source_dir, work):
     return 0
 
 
+# --- monthly --------------------------------------------------------------------------------
+
+MONTHLY_COLUMNS = ["id", "title", "url", "service", "incident_id", "opened_at", "due_at", "age_days", "overdue",
+                   "repeated"]
+MONTHLY_FIGURES = ["opened", "closed", "open", "overdue", "unlinked", "repeated"]
+
+
+def tiles(dom):
+    """The summary figures as the HTML page shows them, from Chromium's DOM."""
+    found = re.findall(r'<div class="tile" id="figure-(\w+)"><div class="label">[^<]*</div>'
+                       r'<div class="value">(\d+)</div>', dom)
+    return {name: int(value) for name, value in found}
+
+
+def test_monthly(debriefd, source_dir, work):
+    shutil.copy(os.path.join(source_dir, "tests/fixtures/report/debriefd.yaml"), os.path.join(work, "debriefd.yaml"))
+    history = os.path.join(source_dir, "tests/fixtures/report/monthly.jsonl")
+    out = run([debriefd, "replay", "--config", "debriefd.yaml", history], work).stdout.decode()
+    check("16 events accepted" in out, "replay: " + out)
+
+    # JSON: every figure of the hand-computed month (see monthly_report_api_test.cc).
+    doc = json.loads(report(debriefd, work, "json", "monthly.json", "--month", "2026-11"))
+    check(doc["month"] == "2026-11" and doc["end"] == "2026-12-01T00:00:00Z", "month: %r" % doc["month"])
+    expected = {"opened": 3, "closed": 2, "open": 2, "overdue": 1, "unlinked": 0, "repeated": 1,
+                "closed_then_repeated": 1}
+    check(doc["summary"] == expected, "summary %r, expected %r" % (doc["summary"], expected))
+    items = doc["items"]
+    check([i["id"] for i in items] == ["AI-M1", "AI-M2"], "items: %r" % items)
+    check(all(set(MONTHLY_COLUMNS) <= set(i) for i in items), "item keys: %r" % items)
+    m1, m2 = items
+    check((m1["age_days"], m1["overdue"], m1["repeated"], m1["incident_id"], m1["due_at"]) ==
+          (40, True, True, "INC-M1", "2026-11-20T09:00:00Z"), "AI-M1: %r" % m1)
+    check((m2["age_days"], m2["overdue"], m2["repeated"], m2["service"]) == (27, False, False, "search"),
+          "AI-M2: %r" % m2)
+    check(doc["unlinked"] == [] and doc["repeated"] == ["AI-M1"], "lists: %r %r" % (doc["unlinked"], doc["repeated"]))
+    check([(c["id"], c["repeated_by"]) for c in doc["closed_then_repeated"]] == [("AI-M4", "INC-M4")],
+          "closed_then_repeated: %r" % doc["closed_then_repeated"])
+
+    # CSV, by Python's RFC 4180 reader: the title with a comma and quotes reads back whole.
+    rows = list(csv.reader(io.StringIO(report(debriefd, work, "csv", "monthly.csv", "--month", "2026-11").decode(),
+                                       newline="")))
+    check(rows[0] == MONTHLY_COLUMNS, "CSV header: %r" % rows[0])
+    check([r[0] for r in rows[1:]] == ["AI-M1", "AI-M2"], "CSV rows: %r" % rows)
+    check(rows[2][1] == 'Alert on <script>alert(1)</script> & "slow" queries, p99', "CSV title: %r" % rows[2][1])
+    check(rows[1][7:] == ["40", "true", "true"], "CSV AI-M1: %r" % rows[1])
+
+    md = report(debriefd, work, "md", "monthly.md", "--month", "2026-11").decode()
+    check(md.startswith("# Action items: monthly review 2026-11\n"), "Markdown title")
+    for heading in ("### checkout (1)", "### search (1)", "## Unlinked items", "## Items whose incident repeated",
+                    "## Closed this month, then repeated"):
+        check(heading in md, "Markdown lacks " + heading)
+    check("[AI-M1](https://issues.example.internal/AI-M1)" in md, "Markdown ids link to their urls")
+
+    # An empty month, a future one, and options that do not go together.
+    empty = json.loads(report(debriefd, work, "json", "empty.json", "--month", "2026-01"))
+    check(empty["summary"] == dict.fromkeys(expected, 0) and empty["items"] == [], "empty month: %r" % empty)
+    for bad, needle in ((["--month", "2026-13"], "month"), (["--month", "2099-01"], "has not begun"),
+                        (["--month", "2026-11", "--quarter", "2026-Q4"], "month"),
+                        (["--month", "2026-11", "--format", "openmetrics"], "csv, json, md, html")):
+        p = run([debriefd, "report", "--config", "debriefd.yaml"] + bad, work, expect=1)
+        check(needle in p.stderr.decode(), "%r: %s" % (bad, p.stderr.decode()))
+
+    html_path = os.path.join(work, "monthly.html")
+    report(debriefd, work, "html", "monthly.html", "--month", "2026-11")
+    empty_path = os.path.join(work, "empty.html")
+    report(debriefd, work, "html", "empty.html", "--month", "2026-01")
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        print("SKIP: chromium not installed (scripts/install-deps.sh installs it)")
+        return SKIP
+    dom = chromium(browser, work, "file://" + html_path, "--dump-dom").stdout.decode()
+    check("Action items: monthly review" in dom and "2026-11" in dom, "DOM lacks the title")
+    shown = tiles(dom)
+    check(shown == {k: expected[k] for k in MONTHLY_FIGURES}, "tiles show %r, expected %r" % (shown, expected))
+    check("&lt;script&gt;alert(1)&lt;/script&gt;" in dom and "<script>alert" not in dom, "user text not escaped")
+    check('<a href="https://issues.example.internal/AI-M1">AI-M1</a>' in dom, "ids link to their urls")
+    for heading in ("Unlinked items (0)", "Items whose incident repeated (1)", "Closed this month, then repeated (1)"):
+        check(heading in dom, "DOM lacks " + heading)
+    shot = os.path.join(work, "m.png")
+    chromium(browser, work, "file://" + html_path, "--screenshot=" + shot, "--window-size=1280,1200")
+    check(os.path.exists(shot), "no screenshot")
+    width, height, size, busy_rows = png_summary(shot)
+    check((width, height) == (1280, 1200), "screenshot is %dx%d" % (width, height))
+    check(busy_rows > height // 3, "screenshot looks blank: %d of %d rows have content" % (busy_rows, height))
+    if os.environ.get("DEBRIEFD_KEEP_SCREENSHOT"):
+        shutil.copy(shot, os.environ["DEBRIEFD_KEEP_SCREENSHOT"])
+
+    dom = chromium(browser, work, "file://" + empty_path, "--dump-dom").stdout.decode()
+    check(tiles(dom) == dict.fromkeys(MONTHLY_FIGURES, 0), "empty month tiles: %r" % tiles(dom))
+    check("Nothing to review" in dom and "</footer>" in dom, "the empty month renders, saying there is nothing")
+    print("ok: monthly json, csv, md; html in chromium (%d bytes, %d/%d rows with content); empty month" %
+          (size, busy_rows, height))
+    return 0
+
+
 # --- backfill -------------------------------------------------------------------------------
 
 def free_port():
@@ -278,13 +382,14 @@ def test_backfill(debriefd, source_dir, work):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("formats", "backfill"):
+    tests = {"formats": test_formats, "monthly": test_monthly, "backfill": test_backfill}
+    if len(sys.argv) != 4 or sys.argv[1] not in tests:
         print(__doc__, file=sys.stderr)
         return 2
     mode, debriefd, source_dir = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
     work = tempfile.mkdtemp(prefix="debriefd-report-")
     try:
-        return (test_formats if mode == "formats" else test_backfill)(debriefd, source_dir, work)
+        return tests[mode](debriefd, source_dir, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -18,6 +18,18 @@ struct Rejected {
   const char* field;
 };
 
+TEST(AlertmanagerParser, ANumberTooLargeForJsonIsRejectedNamingIt) {
+  // Read as infinity, it would be stored as `Infinity` and never read back.
+  const std::string body =
+      R"({"alerts":[{"status":"firing","labels":{"alertname":"A"},"startsAt":"2026-11-21T20:35:23Z","values":{"B":1e999}}]})";
+  auto r = ParseRequestBody("alertmanager", body, kNow);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().field(), "alerts[0].values.B");
+  auto native = ParseRequestBody("events", R"({"type":"change","time":"2026-11-21T20:35:23Z","service":"a","kind":"deploy","cost":-1e999})", kNow);
+  ASSERT_FALSE(native.ok());
+  EXPECT_EQ(native.status().field(), "cost");
+}
+
 TEST(AlertmanagerParser, ParsesTheCapturedFiringNotification) {
   auto r = ParseRequestBody("alertmanager", ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json")), kNow);
   ASSERT_TRUE(r.ok()) << r.status().message();

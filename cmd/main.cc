@@ -186,8 +186,18 @@ int DumpEvents(const std::string& config_path, const std::string& out_path) {
 // thread: the quarterly (or any range) review, or with `month` the monthly
 // review of action items.
 int WriteReport(const std::string& config_path, std::optional<std::string> quarter, std::optional<std::string> from,
-                std::optional<std::string> to, std::optional<std::string> month, const std::string& format_name,
-                const std::string& out_path) {
+                std::optional<std::string> to, std::optional<std::string> month, std::optional<std::string> at,
+                const std::string& format_name, const std::string& out_path) {
+  // --now: the time the report is judged at (overdue items, the current
+  // month), so that a report can be reproduced; the clock's time otherwise.
+  std::optional<Time> judged_at;
+  if (at) {
+    judged_at = ParseRfc3339(*at);
+    if (!judged_at) {
+      std::cerr << BadReportParameter("now", "not an RFC 3339 time like 2026-12-01T00:00:00Z").message() << "\n";
+      return 1;
+    }
+  }
   if (month && (quarter || from || to)) {
     std::string reason = "give either --month or ";
     reason += quarter ? "--quarter" : "--from and --to";
@@ -203,7 +213,7 @@ int WriteReport(const std::string& config_path, std::optional<std::string> quart
   std::optional<ReportRange> range;
   std::optional<ReportMonth> report_month;
   if (month) {
-    Result<ReportMonth> parsed = ParseMonth(*month, SystemClock().Now());
+    Result<ReportMonth> parsed = ParseMonth(*month, judged_at.value_or(SystemClock().Now()));
     if (!parsed.ok()) {
       std::cerr << parsed.status().message() << "\n";
       return 1;
@@ -227,7 +237,8 @@ int WriteReport(const std::string& config_path, std::optional<std::string> quart
   std::unique_ptr<LoadedStore> loaded = LoadStore(*config);
   if (!loaded) return 1;
   IngestService& ingest = *loaded->ingest;
-  std::string text = ingest.Read([&](const IncidentTracker& t, Time now) {
+  std::string text = ingest.Read([&](const IncidentTracker& t, Time clock_now) {
+    const Time now = judged_at.value_or(clock_now);
     return report_month ? RenderMonthlyReport(t, now, *report_month, **format)
                         : RenderReport(t, now, *range, **format);
   });
@@ -271,7 +282,7 @@ int main(int argc, char** argv) {
   dump->add_option("--config", config, "Config file")->required();
   dump->add_option("--out", out, "Output file (default: stdout)");
 
-  std::optional<std::string> quarter, from, to, month;
+  std::optional<std::string> quarter, from, to, month, at;
   std::string format = "json";
   auto* report = app.add_subcommand("report",
                                     "Write the quarterly (or any range) review: " + ReportFormatNames() +
@@ -284,6 +295,9 @@ int main(int argc, char** argv) {
   report->add_option("--month", month,
                      "The monthly review of action items of this month, e.g. 2026-11 (UTC; instead of "
                      "--quarter, --from and --to)");
+  report->add_option("--now", at,
+                     "Judge the report at this time (RFC 3339; default: now): due dates and the current month. "
+                     "Every stored event counts.");
   std::string format_help = "One of:";
   for (const ReportFormat* f : ReportFormats()) {
     format_help += "\n  " + std::string(f->name) + (f->alias.empty() ? "" : " (or " + std::string(f->alias) + ")") +
@@ -297,6 +311,6 @@ int main(int argc, char** argv) {
   if (*check) return CheckConfig(check_path);
   if (*replay) return Replay(config, events);
   if (*dump) return DumpEvents(config, out);
-  if (*report) return WriteReport(config, quarter, from, to, month, format, out);
+  if (*report) return WriteReport(config, quarter, from, to, month, at, format, out);
   return 1;
 }

@@ -12,7 +12,8 @@
         store, writes the monthly review of 2026-11 (`--month`) as JSON, CSV and
         Markdown and checks every figure, then opens the HTML in headless Chromium
         and checks the summary figures it shows; an empty month renders too.
-        The figures hold on any day from 2026-12-01.
+        Judged at `--now 2026-12-03T00:00:00Z`, so the figures do not depend on
+        the machine's clock.
 
     report_test.py backfill DEBRIEFD SOURCE_DIR
         Backfills a real Prometheus from `--format openmetrics` with
@@ -171,7 +172,7 @@ def test_formats(debriefd, source_dir, work):
     check(sept["range"]["label"] == "2026-09-01..2026-09-30" and sept["summary"]["incidents"] == 3, "from/to")
     for bad, needle in ((["--quarter", "2026-Q9"], "quarter"), (["--quarter", "2026-Q3", "--format", "xlsx"], "format"),
                         (["--from", "2026-07-01"], "to"), ([], "quarter")):
-        p = run([debriefd, "report", "--config", "debriefd.yaml"] + bad, work, expect=1)
+        p = run([debriefd, "report", "--config", "debriefd.yaml", "--now", NOW] + bad, work, expect=1)
         check(needle in p.stderr.decode(), "%r: %s" % (bad, p.stderr.decode()))
 
     elsewhere = os.path.join(work, "elsewhere")
@@ -223,6 +224,10 @@ def tiles(dom):
     return {name: int(value) for name, value in found}
 
 
+# The monthly review is judged at this time, not the machine's clock.
+NOW = "2026-12-03T00:00:00Z"
+
+
 def test_monthly(debriefd, source_dir, work):
     shutil.copy(os.path.join(source_dir, "tests/fixtures/report/debriefd.yaml"), os.path.join(work, "debriefd.yaml"))
     history = os.path.join(source_dir, "tests/fixtures/report/monthly.jsonl")
@@ -230,7 +235,7 @@ def test_monthly(debriefd, source_dir, work):
     check("16 events accepted" in out, "replay: " + out)
 
     # JSON: every figure of the hand-computed month (see monthly_report_api_test.cc).
-    doc = json.loads(report(debriefd, work, "json", "monthly.json", "--month", "2026-11"))
+    doc = json.loads(report(debriefd, work, "json", "monthly.json", "--month", "2026-11", "--now", NOW))
     check(doc["month"] == "2026-11" and doc["end"] == "2026-12-01T00:00:00Z", "month: %r" % doc["month"])
     expected = {"opened": 3, "closed": 2, "open": 2, "overdue": 1, "unlinked": 0, "repeated": 1,
                 "closed_then_repeated": 1}
@@ -248,14 +253,14 @@ def test_monthly(debriefd, source_dir, work):
           "closed_then_repeated: %r" % doc["closed_then_repeated"])
 
     # CSV, by Python's RFC 4180 reader: the title with a comma and quotes reads back whole.
-    rows = list(csv.reader(io.StringIO(report(debriefd, work, "csv", "monthly.csv", "--month", "2026-11").decode(),
+    rows = list(csv.reader(io.StringIO(report(debriefd, work, "csv", "monthly.csv", "--month", "2026-11", "--now", NOW).decode(),
                                        newline="")))
     check(rows[0] == MONTHLY_COLUMNS, "CSV header: %r" % rows[0])
     check([r[0] for r in rows[1:]] == ["AI-M1", "AI-M2"], "CSV rows: %r" % rows)
     check(rows[2][1] == 'Alert on <script>alert(1)</script> & "slow" queries, p99', "CSV title: %r" % rows[2][1])
     check(rows[1][7:] == ["40", "true", "true"], "CSV AI-M1: %r" % rows[1])
 
-    md = report(debriefd, work, "md", "monthly.md", "--month", "2026-11").decode()
+    md = report(debriefd, work, "md", "monthly.md", "--month", "2026-11", "--now", NOW).decode()
     check(md.startswith("# Action items: monthly review 2026-11\n"), "Markdown title")
     for heading in ("### checkout (1)", "### search (1)", "## Unlinked items", "## Items whose incident repeated",
                     "## Closed this month, then repeated"):
@@ -263,18 +268,18 @@ def test_monthly(debriefd, source_dir, work):
     check("[AI-M1](https://issues.example.internal/AI-M1)" in md, "Markdown ids link to their urls")
 
     # An empty month, a future one, and options that do not go together.
-    empty = json.loads(report(debriefd, work, "json", "empty.json", "--month", "2026-01"))
+    empty = json.loads(report(debriefd, work, "json", "empty.json", "--month", "2026-01", "--now", NOW))
     check(empty["summary"] == dict.fromkeys(expected, 0) and empty["items"] == [], "empty month: %r" % empty)
     for bad, needle in ((["--month", "2026-13"], "month"), (["--month", "2099-01"], "has not begun"),
                         (["--month", "2026-11", "--quarter", "2026-Q4"], "month"),
                         (["--month", "2026-11", "--format", "openmetrics"], "csv, json, md, html")):
-        p = run([debriefd, "report", "--config", "debriefd.yaml"] + bad, work, expect=1)
+        p = run([debriefd, "report", "--config", "debriefd.yaml", "--now", NOW] + bad, work, expect=1)
         check(needle in p.stderr.decode(), "%r: %s" % (bad, p.stderr.decode()))
 
     html_path = os.path.join(work, "monthly.html")
-    report(debriefd, work, "html", "monthly.html", "--month", "2026-11")
+    report(debriefd, work, "html", "monthly.html", "--month", "2026-11", "--now", NOW)
     empty_path = os.path.join(work, "empty.html")
-    report(debriefd, work, "html", "empty.html", "--month", "2026-01")
+    report(debriefd, work, "html", "empty.html", "--month", "2026-01", "--now", NOW)
 
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:

@@ -9,12 +9,18 @@ namespace {
 using report::Cells;
 using report::kColumns;
 
-void CsvField(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+// A text cell. Text that a spreadsheet would run as a formula (it begins
+// with =, +, -, @, a tab or a carriage return: OWASP's "CSV injection") is
+// prefixed with an apostrophe, which spreadsheets show as text. Titles come
+// from anyone who can edit an issue or an alert rule.
+void CsvField(std::string& out, std::string_view s, bool text = true) {
+  const bool formula = text && !s.empty() && std::string_view("=+-@\t\r").find(s[0]) != std::string_view::npos;
+  if (!formula && s.find_first_of(",\"\r\n") == std::string_view::npos) {
     out += s;
     return;
   }
   out += '"';
+  if (formula) out += '\'';
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;
@@ -34,7 +40,7 @@ std::string Render(const Report& r) {
     auto cells = Cells(row);
     for (size_t i = 0; i < kColumns; ++i) {
       if (i) out += ',';
-      CsvField(out, cells[i].text);
+      CsvField(out, cells[i].text, cells[i].type == report::Cell::kString);
     }
     out += "\r\n";
   }

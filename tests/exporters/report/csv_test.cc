@@ -144,5 +144,33 @@ TEST_F(ReportTest, CsvHasEveryColumnOfEveryIncidentAsComputedByHand) {
   EXPECT_NE(csv.find("\"Checkout \"\"pay\"\" fails, users see 500\nretry storms\""), std::string::npos);
 }
 
+TEST_F(ReportTest, CsvTextThatASpreadsheetWouldRunIsWrittenAsText) {
+  const Time at = T("2026-11-02T10:00:00Z");
+  Event declared = Native(IncidentDeclared{"INC-CSV", at, "checkout", "critical", "=HYPERLINK(\"http://x\",\"y\")"}, at);
+  Status applied = tracker.Apply(declared);
+  ASSERT_TRUE(applied.ok()) << applied.message();
+  TrackerIssue issue;
+  issue.id = "OPS-1";
+  issue.time = at;
+  issue.title = "@SUM(A1:A9)";
+  issue.labels = {"debrief", "incident:INC-CSV"};
+  Event tracked = Native(issue, at);
+  tracked.dedup_key = "jira:1";
+  ASSERT_TRUE(tracker.Apply(tracked).ok());
+
+  std::vector<std::vector<std::string>> rows = ReadCsv(Render("2026-Q4", Fmt("csv")));
+  auto row = std::find_if(rows.begin(), rows.end(), [](const auto& r) { return r[0] == "INC-CSV"; });
+  ASSERT_NE(row, rows.end());
+  EXPECT_EQ((*row)[3], "'=HYPERLINK(\"http://x\",\"y\")") << "title";
+  EXPECT_EQ((*row)[7], "0") << "numbers are not text: written as they are";
+
+  const std::string monthly = RenderMonthlyReport(tracker, T("2026-12-03T00:00:00Z"),
+                                                  ParseMonth("2026-11", T("2026-12-03T00:00:00Z")).value(), Fmt("csv"));
+  rows = ReadCsv(monthly);
+  row = std::find_if(rows.begin(), rows.end(), [](const auto& r) { return r[0] == "OPS-1"; });
+  ASSERT_NE(row, rows.end());
+  EXPECT_EQ((*row)[1], "'@SUM(A1:A9)");
+}
+
 }  // namespace
 }  // namespace debriefd

@@ -90,7 +90,8 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   ingest.Start();
   if (rules) rules->Start();
 
-  ApiOptions options{DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token, config->sources, {}};
+  ApiOptions options{DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token, config->sources, {},
+                     PageOptions{config->external_url}};
   if (rules) options.rules_last_success = [&rules] { return rules->last_success(); };
   Api api(ingest, options);
   Server server(api, config->max_body, config->read_timeout);

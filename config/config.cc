@@ -221,11 +221,15 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   Reader r(file, &out);
   Config& c = out.config;
   Policy& p = c.policy;
-  if (!r.Mapping(root, "", {"listen", "storage", "limits", "auth", "log", "goals", "alerts",
+  if (!r.Mapping(root, "", {"listen", "external_url", "storage", "limits", "auth", "log", "goals", "alerts",
                             "changes", "debrief", "action_items", "repeats", "sources"})) {
     if (!root.IsMap()) return out;
   }
   r.String(root, "", "listen", &c.listen);
+  r.String(root, "", "external_url", &c.external_url);
+  if (!c.external_url.empty() && !c.external_url.starts_with("http://") && !c.external_url.starts_with("https://")) {
+    r.Error(root["external_url"], "external_url", "must be an http:// or https:// URL");
+  }
   if (YAML::Node n = root["storage"]; r.Mapping(n, "storage", {"path"})) {
     r.String(n, "storage", "path", &c.storage_path);
   }

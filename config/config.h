@@ -22,6 +22,11 @@ struct AuthConfig {
 
 struct Config {
   std::string listen = "127.0.0.1:9466";
+  // Where people reach debriefd ("https://debriefd.example.com/ops"): the
+  // base of absolute links in the feed, the debrief document and the alert
+  // rules' annotations, and the path prefix of the pages' links. Empty:
+  // links are relative to the server's root.
+  std::string external_url;
   std::string storage_path = "data/debriefd.db";
   size_t max_body = 1 << 20;
   Duration read_timeout = std::chrono::seconds(30);

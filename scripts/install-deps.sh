@@ -9,7 +9,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev libcli11-dev sqlite3 libssl-dev
+  libsqlite3-dev libcli11-dev sqlite3 libssl-dev libctemplate-dev
 )
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3

@@ -87,6 +87,7 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
     std::string id = path.substr(kIncidentPrefix.size());
     return read([&] { return GetIncident(id); });
   }
+  if (HandlePage(path, query, req, respond)) return;
   respond(ErrorResponse(Status::NotFound("path", "no such endpoint: " + path.substr(0, 200))));
 }
 

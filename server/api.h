@@ -13,6 +13,7 @@
 
 #include "collector/ingest/ingest_service.h"
 #include "collector/sources/source.h"
+#include "exporters/pages/pages.h"
 #include "server/http.h"
 
 namespace debriefd {
@@ -25,6 +26,8 @@ struct ApiOptions {
   SourceSettingsMap sources;
   // With alerts.pending_from: when Prometheus' rules were last read.
   std::function<double()> rules_last_success;
+  // The pages (GET /, /incidents, /feed.atom, ...): external_url.
+  PageOptions pages;
 };
 
 class Api {
@@ -49,6 +52,11 @@ class Api {
   // GET /api/v1/reports/monthly: the monthly review of action items.
   HttpResponse MonthlyReview(const Query& query);
   Status Authorize(const std::string& token, const HttpRequest& req) const;
+  // server/page_routes.cc: the pages for people. False when `path` is not one.
+  bool HandlePage(const std::string& path, const Query& query, const HttpRequest& req, const Respond& respond);
+  // The read token as a bearer token, or as the password of HTTP Basic (any
+  // user name), so that a browser can log in.
+  bool PageAuthorized(const HttpRequest& req) const;
 
   IngestService& ingest_;
   ApiOptions options_;

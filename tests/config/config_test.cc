@@ -80,6 +80,15 @@ repeats: {window: 30d}
   EXPECT_EQ(c.policy.repeat_window, Days(30));
 }
 
+TEST(Config, ExternalUrlIsAWebUrl) {
+  ConfigLoad load = LoadConfig("external_url: https://debriefd.example.com/ops\n", "c.yaml");
+  ASSERT_TRUE(load.ok());
+  EXPECT_EQ(load.config.external_url, "https://debriefd.example.com/ops");
+  ConfigLoad bad = LoadConfig("external_url: debriefd.example.com\n", "c.yaml");
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_EQ(bad.errors[0].ToString(), "c.yaml:1: external_url: must be an http:// or https:// URL");
+}
+
 TEST(Config, ActionItemRulesFromTrackers) {
   ConfigLoad defaults = LoadConfig("", "c.yaml");
   ASSERT_TRUE(defaults.ok());
@@ -118,7 +127,7 @@ TEST(Config, ActionItemRulesFromTrackers) {
 TEST(Config, ReportsEveryErrorWithFileAndLine) {
   ConfigLoad load = LoadConfig("listen: x\nfoo: 1\ngoals:\n  detect: soon\n  fix: 1h\n", "two.yaml");
   ASSERT_EQ(load.errors.size(), 2u);
-  EXPECT_EQ(load.errors[0].ToString(), "two.yaml:2: foo: unknown key (known: action_items, alerts, auth, changes, debrief, goals, limits, listen, log, repeats, sources, storage)");
+  EXPECT_EQ(load.errors[0].ToString(), "two.yaml:2: foo: unknown key (known: action_items, alerts, auth, changes, debrief, external_url, goals, limits, listen, log, repeats, sources, storage)");
   EXPECT_EQ(load.errors[1].line, 4);
 }
 

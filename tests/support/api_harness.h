@@ -91,8 +91,8 @@ class ApiHarness {
     auto loaded = ingest_->Load();
     if (!loaded.ok()) throw std::runtime_error(loaded.status().message());
     ingest_->Start();
-    api_ = std::make_unique<Api>(*ingest_,
-                                 ApiOptions{"test", config_.auth.ingest_token, config_.auth.read_token, config_.sources});
+    api_ = std::make_unique<Api>(*ingest_, ApiOptions{"test", config_.auth.ingest_token, config_.auth.read_token,
+                                                      config_.sources, {}, PageOptions{config_.external_url}});
   }
   void Shutdown() {
     api_.reset();

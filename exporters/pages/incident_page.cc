@@ -1,0 +1,204 @@
+// GET /incidents/{id}: the page to share (docs/pages.md, "The incident page").
+#include <algorithm>
+#include <cstdio>
+
+#include "exporters/pages/common.h"
+
+namespace debriefd {
+namespace {
+
+using pages::Step;
+using ctemplate::TemplateDictionary;
+
+const char* AnswerClass(std::optional<bool> yes) {
+  if (!yes) return "unknown";
+  return *yes ? "yes" : "no";
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+// The inline time axis of the incident's life: from the first step (the
+// cause, or the start) to its resolution or the fix goal, whichever is later.
+// Steps after that (the debrief, items) are in the list below it. Only the
+// moments the questions are about carry a label; every mark has a tooltip.
+void SetAxis(TemplateDictionary& d, const std::vector<Step>& steps, const IncidentView& v, Time now) {
+  constexpr double kLeft = 40, kRight = 960;
+  const Incident& inc = *v.incident;
+  const Time start = v.clocking.started_at;
+  Time first = start;
+  for (const Step& s : steps) first = std::min(first, s.time);
+  Time last = std::max(start + v.goals.fix, inc.resolved_at.value_or(now));
+  last = last + (last - first) / 20;  // room for the last label
+  const double span = std::max<double>(1, static_cast<double>((last - first).count()));
+  auto pos = [&](Time t) { return kLeft + (kRight - kLeft) * static_cast<double>((t - first).count()) / span; };
+  for (const auto& [offset, label, color] :
+       {std::tuple{v.goals.detect, "detect goal", "#9a6700"}, std::tuple{v.goals.fix, "fix goal", "#cf222e"}}) {
+    TemplateDictionary* m = d.AddSectionDictionary("GOAL_MARK");
+    m->SetValue("X", Number(pos(start + offset)));
+    m->SetValue("LABEL", std::string(label) + " (" + pages::GoalText(offset) + ")");
+    m->SetValue("COLOR", color);
+  }
+  int row = 0;
+  for (const Step& s : steps) {
+    if (s.time > last) continue;
+    const bool labelled = s.kind == "cause" || s.kind == "detect" || s.kind == "ack" || s.kind == "mitigate" ||
+                          s.kind == "resolve" || s.kind == "reopen";
+    TemplateDictionary* m = d.AddSectionDictionary("AXIS_MARK");
+    const double x = pos(s.time);
+    m->SetValue("X", Number(x));
+    m->SetValue("LABEL", s.what + " at " + pages::DisplayTime(s.time));
+    const bool bad = s.kind == "cause" || s.kind == "alert" || s.kind == "reopen";
+    m->SetValue("COLOR", bad ? "#cf222e" : s.kind == "resolve" ? "#1a7f37" : "#0550ae");
+    if (!labelled) continue;
+    // Three rows of labels, in turn, so that neighbours stay legible.
+    TemplateDictionary* text = m->AddSectionDictionary("AXIS_LABEL");
+    text->SetIntValue("Y", 80 + 18 * (row++ % 3));
+    text->SetValue("ANCHOR", x < 140 ? "start" : x > 860 ? "end" : "middle");
+    std::string word = s.what.substr(0, s.what.find(' '));
+    if (s.kind == "cause") word = "cause";
+    text->SetValue("SHORT", word + " " + pages::Offset(s.time - start));
+  }
+  d.SetIntValue("AXIS_HEIGHT", 130);
+}
+
+void SetUrl(TemplateDictionary& d, const std::string& url) {
+  if (url.empty()) {
+    d.ShowSection("NO_URL");
+  } else {
+    pages::SetLink(d, "URL", url);
+  }
+}
+
+}  // namespace
+
+std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Time now, const PageOptions& options) {
+  const IncidentView v = ViewOf(t, inc, now);
+  const pages::Answers answers = pages::AnswersOf(v, now);
+  pages::Page page(inc.title + " (" + inc.id + ")", options, now);
+  TemplateDictionary& d = page.content("incident.tpl");
+  d.SetValue("TITLE", inc.title);
+  d.SetValue("ID", inc.id);
+  d.SetValue("SERVICE", inc.service);
+  d.SetValue("SEVERITY", inc.severity);
+  d.SetValue("KEY", inc.key);
+  d.SetValue("STATE", inc.open ? "open" : "resolved");
+  if (inc.repeat_of) {
+    d.ShowSection("REPEAT");
+    d.SetValue("REPEAT_OF", *inc.repeat_of);
+  }
+  d.SetValue("DETECT_QUESTION", answers.detect_question);
+  d.SetValue("DETECT_ANSWER", answers.detect);
+  d.SetValue("DETECT_CLASS", AnswerClass(answers.detect_met));
+  d.SetValue("FIX_QUESTION", answers.fix_question);
+  d.SetValue("FIX_ANSWER", answers.fix);
+  d.SetValue("FIX_CLASS", AnswerClass(answers.fix_met));
+  d.SetValue("ACT_ANSWER", answers.act);
+  // "Yes, we acted" is neither good nor bad: only "it resolved by itself" is
+  // the signal (a noisy alert), so it alone is marked.
+  d.SetValue("ACT_CLASS", answers.acted ? (*answers.acted ? "acted" : "no") : "unknown");
+  d.SetValue("GOAL_DETECT", pages::GoalText(v.goals.detect));
+  d.SetValue("GOAL_FIX", pages::GoalText(v.goals.fix));
+  d.SetValue("STARTED_AT", pages::DisplayTime(v.clocking.started_at));
+
+  const std::vector<Step> steps = pages::TimelineOf(t, v);
+  SetAxis(d, steps, v, now);
+  for (const Step& s : steps) {
+    TemplateDictionary* row = d.AddSectionDictionary("STEP");
+    row->SetValue("TIME", pages::DisplayTime(s.time));
+    row->SetValue("OFFSET", pages::Offset(s.time - v.clocking.started_at));
+    row->SetValue("WHAT", s.what);
+    row->SetValue("KIND", s.kind);
+    if (!s.detail.empty()) {
+      row->ShowSection("HAS_DETAIL");
+      row->SetValue("DETAIL", s.detail);
+    }
+    SetUrl(*row, s.url);
+  }
+
+  if (inc.impact) {
+    TemplateDictionary* impact = d.AddSectionDictionary("IMPACT");
+    if (inc.impact->customers_affected) {
+      impact->SetValueAndShowSection("VALUE", Number(*inc.impact->customers_affected), "CUSTOMERS");
+    }
+    if (inc.impact->cost) impact->SetValueAndShowSection("VALUE", Number(*inc.impact->cost), "COST");
+    if (!inc.impact->summary.empty()) impact->SetValueAndShowSection("VALUE", inc.impact->summary, "SUMMARY");
+  } else {
+    d.ShowSection("NO_IMPACT");
+  }
+
+  const ChangeEvent* cause = v.confirmed_cause ? v.confirmed_cause : v.suspected_cause;
+  if (cause != nullptr) {
+    TemplateDictionary* c = d.AddSectionDictionary("CAUSE");
+    c->SetValue("CAUSE_STATE", v.confirmed_cause ? "Confirmed by the debrief" : "Suspected");
+    std::string text = cause->kind + " " + cause->id + " of " + cause->service;
+    if (!cause->version.empty()) text += " (" + cause->version + ")";
+    c->SetValue("CAUSE_TEXT", text);
+    if (cause->url.empty()) {
+      c->ShowSection("CAUSE_NO_URL");
+    } else {
+      pages::SetLink(*c, "CAUSE_URL", cause->url);
+    }
+    c->SetValue("CAUSE_TIME", pages::DisplayTime(cause->time));
+    c->SetValue("CAUSE_OFFSET", pages::Offset(cause->time - v.clocking.started_at));
+    if (!cause->description.empty()) c->SetValueAndShowSection("VALUE", cause->description, "CAUSE_DESCRIPTION");
+  } else {
+    d.ShowSection("NO_CAUSE");
+  }
+
+  // "Never twice": every earlier incident with the same key, newest first.
+  std::vector<const Incident*> earlier;
+  for (const Incident& other : t.incidents()) {
+    if (&other != &inc && other.key == inc.key && other.detected_at < inc.detected_at) earlier.push_back(&other);
+  }
+  if (earlier.empty()) {
+    d.ShowSection("NO_EARLIER");
+  } else {
+    TemplateDictionary* e = d.AddSectionDictionary("EARLIER");
+    for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {
+      TemplateDictionary* row = e->AddSectionDictionary("EARLIER_ROW");
+      row->SetValue("ID", (*it)->id);
+      row->SetValue("TITLE", (*it)->title);
+      row->SetValue("STARTED", pages::DisplayTime((*it)->started_at));
+      row->SetValue("DEBRIEF", ToString(t.DebriefOf(**it, now).status));
+    }
+  }
+
+  d.SetValue("DEBRIEF_STATUS", ToString(v.debrief.status));
+  if (v.debrief.due_at && !v.debrief.completed_at) {
+    d.SetValueAndShowSection("VALUE", pages::DisplayTime(*v.debrief.due_at), "DEBRIEF_DUE");
+  }
+  if (v.debrief.completed_at) {
+    d.SetValueAndShowSection("VALUE", pages::DisplayTime(*v.debrief.completed_at), "DEBRIEF_DONE");
+  }
+  pages::SetLink(d, "DEBRIEF_URL", inc.debrief_url);
+  if (inc.debrief_waived_at) d.SetValueAndShowSection("VALUE", inc.debrief_waive_reason, "WAIVED");
+  d.SetValue("CHECKPOINT_STATUS", ToString(v.checkpoint.status));
+  if (v.checkpoint.due_at && !v.checkpoint.completed_at) {
+    d.SetValueAndShowSection("VALUE", pages::DisplayTime(*v.checkpoint.due_at), "CHECKPOINT_DUE");
+  }
+  if (v.checkpoint.completed_at) {
+    d.SetValueAndShowSection("VALUE", pages::DisplayTime(*v.checkpoint.completed_at), "CHECKPOINT_DONE");
+  }
+  if (!inc.checkpoint_notes.empty()) d.SetValueAndShowSection("VALUE", inc.checkpoint_notes, "CHECKPOINT_NOTES");
+
+  if (v.action_items.empty()) {
+    d.ShowSection("NO_ITEMS");
+  } else {
+    TemplateDictionary* items = d.AddSectionDictionary("ITEMS");
+    for (const ActionItem* item : v.action_items) {
+      TemplateDictionary* row = items->AddSectionDictionary("ITEM");
+      row->SetValue("ID", item->id);
+      row->SetValue("TITLE", item->title);
+      row->SetValue("STATE", item->OverdueAt(now) ? "overdue" : ToString(item->state()));
+      row->SetValue("DUE", item->open() ? pages::DisplayTime(item->due_at) : "");
+      SetUrl(*row, item->url);
+    }
+  }
+  return page.Render();
+}
+
+}  // namespace debriefd

@@ -1,5 +1,6 @@
-// Quarterly report generation: how long each format takes for a quarter of
-// 10,000 incidents (and 10,000 more in the quarter before, for the comparison).
+// Reports and pages: how long each quarterly report format takes for a
+// quarter of 10,000 incidents (and 10,000 more in the quarter before, for the
+// comparison), and each page (docs/pages.md) over the same 20,000 incidents.
 //
 //   make bench
 //   build/bench/debriefd_report_bench [--benchmark_filter=html]
@@ -11,6 +12,7 @@
 
 #include <random>
 
+#include "exporters/pages/pages.h"
 #include "exporters/report.h"
 
 namespace debriefd {
@@ -121,6 +123,39 @@ BENCHMARK_CAPTURE(BM_RenderReport, json, "json")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RenderReport, md, "md")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RenderReport, html, "html")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_RenderReport, openmetrics, "openmetrics")->Unit(benchmark::kMillisecond);
+
+// The pages render under the state lock: their time is how long a page view
+// holds the writer off.
+void BM_Page(benchmark::State& state, const char* which) {
+  const IncidentTracker& t = History();
+  const PageOptions options;
+  const Incident& incident = *t.Find("INC-" + std::to_string(kIncidentsPerQuarter + 42));
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string out;
+    const std::string_view page = which;
+    if (page == "home") out = RenderHomePage(t, kNow, options);
+    if (page == "incident") out = RenderIncidentPage(t, incident, kNow, options);
+    if (page == "list") out = RenderIncidentListPage(t, kNow, IncidentFilter{}, options);
+    if (page == "list_filtered") {
+      IncidentFilter f;
+      f.service = "service-3";
+      f.debrief = "overdue";
+      out = RenderIncidentListPage(t, kNow, f, options);
+    }
+    if (page == "debrief_md") out = RenderDebriefMarkdown(t, incident, kNow, options);
+    if (page == "feed") out = RenderAtomFeed(t, kNow, true, options);
+    bytes = out.size();
+    benchmark::DoNotOptimize(out);
+  }
+  state.counters["KB"] = static_cast<double>(bytes) / 1e3;
+}
+BENCHMARK_CAPTURE(BM_Page, home, "home")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Page, incident, "incident")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Page, list, "list")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Page, list_filtered, "list_filtered")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Page, debrief_md, "debrief_md")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Page, feed, "feed")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace debriefd

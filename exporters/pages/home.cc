@@ -1,5 +1,6 @@
 // GET /: where the team stands (docs/pages.md, "The home page").
 #include <algorithm>
+#include <span>
 
 #include "exporters/pages/common.h"
 #include "exporters/report/model.h"
@@ -12,6 +13,15 @@ using ctemplate::TemplateDictionary;
 
 // Debriefs due within this long are "due soon".
 constexpr Duration kDueSoon = std::chrono::hours(48);
+// Rows per list: the page stays a glance (and fast) at any history size; the
+// rest is counted, and the list page or the API has them all.
+constexpr size_t kRows = 25;
+
+// Shows "and N more" under a list of `total` rows cut at kRows.
+void More(TemplateDictionary& d, const char* section, size_t total) {
+  if (total <= kRows) return;
+  d.AddSectionDictionary(section)->SetIntValue("COUNT", static_cast<long>(total - kRows));
+}
 
 std::string Share(const std::optional<double>& ratio) { return ratio ? report::Percent(*ratio) : "–"; }
 
@@ -71,7 +81,7 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
   if (open.empty()) d.ShowSection("NO_OPEN");
   if (!open.empty()) {
     TemplateDictionary* s = d.AddSectionDictionary("OPEN");
-    for (const Incident* inc : open) {
+    for (const Incident* inc : std::span(open).first(std::min(open.size(), kRows))) {
       TemplateDictionary* row = s->AddSectionDictionary("ROW");
       row->SetValue("ID", inc->id);
       row->SetValue("TITLE", inc->title);
@@ -84,7 +94,7 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
   if (debriefs.empty()) d.ShowSection("NO_DEBRIEFS");
   if (!debriefs.empty()) {
     TemplateDictionary* s = d.AddSectionDictionary("DEBRIEFS");
-    for (const Due& due : debriefs) {
+    for (const Due& due : std::span(debriefs).first(std::min(debriefs.size(), kRows))) {
       TemplateDictionary* row = s->AddSectionDictionary("ROW");
       row->SetValue("ID", due.inc->id);
       row->SetValue("TITLE", due.inc->title);
@@ -98,7 +108,7 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
   if (checkpoints.empty()) d.ShowSection("NO_CHECKPOINTS");
   if (!checkpoints.empty()) {
     TemplateDictionary* s = d.AddSectionDictionary("CHECKPOINTS");
-    for (const Due& due : checkpoints) {
+    for (const Due& due : std::span(checkpoints).first(std::min(checkpoints.size(), kRows))) {
       TemplateDictionary* row = s->AddSectionDictionary("ROW");
       row->SetValue("ID", due.inc->id);
       row->SetValue("TITLE", due.inc->title);
@@ -119,7 +129,7 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
   if (items.empty()) d.ShowSection("NO_ITEMS");
   if (!items.empty()) {
     TemplateDictionary* s = d.AddSectionDictionary("ITEMS");
-    for (const ActionItem* item : items) {
+    for (const ActionItem* item : std::span(items).first(std::min(items.size(), kRows))) {
       TemplateDictionary* row = s->AddSectionDictionary("ROW");
       row->SetValue("ID", item->id);
       row->SetValue("TITLE", item->title);
@@ -137,9 +147,12 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
   }
 
   bool any_repeat = false;
+  size_t repeat_count = 0;
   TemplateDictionary* repeats = nullptr;
-  for (const Incident& inc : t.incidents()) {
+  for (auto it = t.incidents().rbegin(); it != t.incidents().rend(); ++it) {
+    const Incident& inc = *it;
     if (!inc.repeat_of || inc.started_at < quarter.from || inc.started_at >= quarter.to) continue;
+    if (++repeat_count > kRows) continue;
     if (!any_repeat) repeats = d.AddSectionDictionary("REPEAT_LIST");
     any_repeat = true;
     TemplateDictionary* row = repeats->AddSectionDictionary("ROW");
@@ -149,6 +162,11 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
     row->SetValue("STARTED", pages::DisplayTime(inc.started_at));
   }
   if (!any_repeat) d.ShowSection("NO_REPEATS");
+  More(d, "MORE_OPEN", open.size());
+  More(d, "MORE_DEBRIEFS", debriefs.size());
+  More(d, "MORE_CHECKPOINTS", checkpoints.size());
+  More(d, "MORE_ITEMS", items.size());
+  More(d, "MORE_REPEATS", repeat_count);
   return page.Render();
 }
 

@@ -158,7 +158,14 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
     d.ShowSection("NO_EARLIER");
   } else {
     TemplateDictionary* e = d.AddSectionDictionary("EARLIER");
-    for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {
+    e->SetIntValue("EARLIER_COUNT", static_cast<long>(earlier.size()));
+    // The latest ones: a service with hundreds of incidents keeps a short page.
+    constexpr size_t kShown = 20;
+    if (earlier.size() > kShown) {
+      e->AddSectionDictionary("EARLIER_MORE")->SetIntValue("COUNT", static_cast<long>(earlier.size() - kShown));
+    }
+    size_t shown = 0;
+    for (auto it = earlier.rbegin(); it != earlier.rend() && shown < kShown; ++it, ++shown) {
       TemplateDictionary* row = e->AddSectionDictionary("EARLIER_ROW");
       row->SetValue("ID", (*it)->id);
       row->SetValue("TITLE", (*it)->title);

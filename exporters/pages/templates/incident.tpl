@@ -29,10 +29,10 @@
 {{/CAUSE}}{{#NO_CAUSE}}<p class="empty">No change to {{SERVICE}} in the window before the start.</p>{{/NO_CAUSE}}
 
 <h2 id="repeats">Never twice</h2>
-{{#EARLIER}}<p>Earlier incidents with the same key ({{KEY}}):</p>
+{{#EARLIER}}<p>{{EARLIER_COUNT}} earlier incidents with the same key ({{KEY}}), the latest first:</p>
 <table><thead><tr><th>Incident</th><th>Title</th><th>Started</th><th>Debrief</th></tr></thead><tbody>
 {{#EARLIER_ROW}}<tr><td><a href="{{BASE}}/incidents/{{ID}}">{{ID}}</a></td><td>{{TITLE}}</td><td>{{STARTED}}</td><td>{{DEBRIEF}}</td></tr>
-{{/EARLIER_ROW}}</tbody></table>{{/EARLIER}}
+{{/EARLIER_ROW}}</tbody></table>{{#EARLIER_MORE}}<p class="more">And {{COUNT}} older: <a href="{{BASE}}/incidents?service={{SERVICE}}">the list</a>.</p>{{/EARLIER_MORE}}{{/EARLIER}}
 {{#NO_EARLIER}}<p class="empty">No earlier incident with the same key ({{KEY}}).</p>{{/NO_EARLIER}}
 
 <h2 id="debrief">Debrief</h2>

@@ -74,7 +74,8 @@ inline constexpr Def kStoreCommits{"debriefd_store_commits_total",
                                    "Group commits written to the store since this process started."};
 inline constexpr Def kStoreUnreadable{"debriefd_store_unreadable_events",
                                       "Stored events that could not be re-read when the store was loaded (logged)."};
-inline constexpr Def kBuildInfo{"debriefd_build_info", "debriefd's version; always 1."};
+inline constexpr Def kBuildInfo{"debriefd_build_info",
+                                   "debriefd's version and external_url (when set); always 1."};
 
 // The OpenMetrics family name of a counter: its name without `_total`.
 constexpr std::string_view FamilyName(const Def& counter) {

@@ -176,7 +176,9 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
   auto unreadable = Family(metric::kStoreUnreadable, kGauge);
   unreadable.metric.push_back(Sample({}, static_cast<double>(info.unreadable_events), kGauge));
   auto build = Family(metric::kBuildInfo, kGauge);
-  build.metric.push_back(Sample({{"version", info.version}}, 1, kGauge));
+  std::vector<ClientMetric::Label> build_labels = {{"version", info.version}};
+  if (!info.external_url.empty()) build_labels.push_back({"external_url", info.external_url});
+  build.metric.push_back(Sample(build_labels, 1, kGauge));
 
   for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,
                   &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &items_closed, &items_reopened,

@@ -27,6 +27,9 @@ struct ProcessInfo {
   // With alerts.pending_from: unix seconds of the last successful read of
   // Prometheus' rules (0 before the first).
   std::optional<double> rules_last_success;
+  // external_url from the config: a label of debriefd_build_info, so that alert
+  // rules can link people to the incident pages.
+  std::string external_url;
 };
 
 // The text exposition format (version 0.0.4) for one scrape at `now`.

@@ -211,7 +211,7 @@ HttpResponse Api::ListActionItems(const std::map<std::string, std::string>& quer
 HttpResponse Api::Metrics() {
   EventCounts counts = ingest_.event_counts();
   ProcessInfo info{options_.version, ingest_.commits(), ActiveSourceNames(options_.sources),
-                   ingest_.unreadable_events(), {}, std::nullopt};
+                   ingest_.unreadable_events(), {}, std::nullopt, options_.pages.external_url};
   for (const std::string& name : info.sources) {
     if (FindSource(name)->needs_config) info.webhook_sources.push_back(name);
   }

@@ -144,6 +144,9 @@ TEST_F(PagesWithToken, LinksStartWithTheExternalUrlsPath) {
   ASSERT_EQ(r.status, 200);
   EXPECT_TRUE(Has(r, "<link rel=\"stylesheet\" href=\"/ops/static/style.css\">"));
   EXPECT_TRUE(Has(r, "<a href=\"/ops/incidents/inc-000001\">inc-000001</a>"));
+  // The alert rules link to the pages through debriefd_build_info's label.
+  HttpResponse metrics = h.Call("GET", "/metrics", "", "Bearer s3cret");
+  EXPECT_TRUE(Has(metrics, "debriefd_build_info{version=\"test\",external_url=\"https://debriefd.example.com/ops/\"} 1"));
 }
 
 }  // namespace

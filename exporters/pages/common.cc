@@ -84,6 +84,27 @@ void SetLink(ctemplate::TemplateDictionary& dict, const std::string& name, const
   dict.ShowSection(IsWebUrl(url) ? name + "_LINK" : name + "_TEXT");
 }
 
+std::string UrlPathSegment(std::string_view id) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    }
+  }
+  return out;
+}
+
+void SetId(ctemplate::TemplateDictionary& dict, const std::string& name, const std::string& id) {
+  dict.SetValue(name, id);
+  dict.SetValue(name + "_PATH", UrlPathSegment(id));
+}
+
 std::string DisplayTime(Time t) {
   std::string s = FormatRfc3339(t);  // 2026-11-02T10:00:05Z or with .123Z
   return s.substr(0, 10) + " " + s.substr(11, 8) + " UTC";

@@ -46,6 +46,12 @@ bool IsWebUrl(std::string_view url);
 // else `name`_TEXT (the url shown as text), in `dict`.
 void SetLink(ctemplate::TemplateDictionary& dict, const std::string& name, const std::string& url);
 
+// An id as one segment of a url path: every byte but [A-Za-z0-9._~-]
+// percent-encoded, so that an id with '/', '?' or '#' still names itself.
+std::string UrlPathSegment(std::string_view id);
+// Sets `name` to the id and `name`_PATH to UrlPathSegment(id), for links.
+void SetId(ctemplate::TemplateDictionary& dict, const std::string& name, const std::string& id);
+
 // "2026-11-02 10:00:05 UTC"
 std::string DisplayTime(Time t);
 // "12 min 10 s", "53 min", "2 h 5 min", "3 d 4 h"

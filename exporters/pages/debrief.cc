@@ -81,22 +81,6 @@ std::string MarkdownDestination(std::string_view url) {
   return out;
 }
 
-// An incident id as one path segment of a link (ids come from events: a
-// "/", "?" or space must not change which page the link names). The server
-// decodes the path before it looks the id up.
-std::string PathSegment(std::string_view id) {
-  std::string out;
-  for (char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      PercentEncode(out, u);
-    }
-  }
-  return out;
-}
-
 std::string Number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.15g", v);
@@ -159,7 +143,7 @@ class Doc {
   // Markdown document links only when external_url says where debriefd is.
   void IncidentLink(const std::string& name, const std::string& id) {
     std::string path = "/incidents/";
-    path += PathSegment(id);
+    path += pages::UrlPathSegment(id);
     if (!markdown_) {
       dict_->SetValue(name, pages::BasePath(*options_) + path);
       return Show(name + "_LINK");
@@ -356,7 +340,7 @@ std::string RenderDebriefHtml(const IncidentTracker& t, const Incident& inc, Tim
   // The same document as Markdown, to copy into the wiki.
   std::string markdown = pages::BasePath(options);
   markdown += "/incidents/";
-  markdown += PathSegment(inc.id);
+  markdown += pages::UrlPathSegment(inc.id);
   markdown += "/debrief.md";
   content.SetValue("MARKDOWN_URL", markdown);
   return page.Render();

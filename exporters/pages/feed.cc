@@ -13,24 +13,6 @@ using ctemplate::TemplateDictionary;
 // Feed readers show the newest entries; older ones are on the pages.
 constexpr size_t kMaxEntries = 100;
 
-// An incident id as one path segment of a url or an URN (ids come from
-// events: a "/", "?" or space must not change what the link or id names).
-std::string PathSegment(std::string_view id) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    }
-  }
-  return out;
-}
-
 // XML 1.0 has no way to write most control characters, not even escaped
 // (ElementTree and every conforming parser reject "&#1;"), nor U+FFFE and
 // U+FFFF. Titles come from JSON, where "\u0001" is valid: such characters
@@ -72,7 +54,7 @@ std::string LinkBase(const PageOptions& options) {
 std::string IncidentUrl(const PageOptions& options, const Incident& inc) {
   std::string url = LinkBase(options);
   url += "/incidents/";
-  url += PathSegment(inc.id);
+  url += pages::UrlPathSegment(inc.id);
   return url;
 }
 
@@ -141,12 +123,12 @@ std::string RenderAtomFeed(const IncidentTracker& t, Time now, bool include_inci
   for (const Incident& inc : t.incidents()) {
     if (inc.debrief_completed_at) {
       std::string id = "urn:debriefd:debrief:";
-      id += PathSegment(inc.id);
+      id += pages::UrlPathSegment(inc.id);
       entries.push_back({*inc.debrief_completed_at, std::move(id), &inc, true});
     }
     if (include_incidents && !inc.open && inc.resolved_at) {
       std::string id = "urn:debriefd:incident:";
-      id += PathSegment(inc.id);
+      id += pages::UrlPathSegment(inc.id);
       entries.push_back({*inc.resolved_at, std::move(id), &inc, false});
     }
   }

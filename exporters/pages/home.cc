@@ -83,7 +83,7 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
     TemplateDictionary* s = d.AddSectionDictionary("OPEN");
     for (const Incident* inc : std::span(open).first(std::min(open.size(), kRows))) {
       TemplateDictionary* row = s->AddSectionDictionary("ROW");
-      row->SetValue("ID", inc->id);
+      pages::SetId(*row, "ID", inc->id);
       row->SetValue("TITLE", inc->title);
       row->SetValue("SERVICE", inc->service);
       row->SetValue("SEVERITY", inc->severity);
@@ -96,7 +96,7 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
     TemplateDictionary* s = d.AddSectionDictionary("DEBRIEFS");
     for (const Due& due : std::span(debriefs).first(std::min(debriefs.size(), kRows))) {
       TemplateDictionary* row = s->AddSectionDictionary("ROW");
-      row->SetValue("ID", due.inc->id);
+      pages::SetId(*row, "ID", due.inc->id);
       row->SetValue("TITLE", due.inc->title);
       row->SetValue("SERVICE", due.inc->service);
       row->SetValue("STATUS", due.status);
@@ -110,7 +110,7 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
     TemplateDictionary* s = d.AddSectionDictionary("CHECKPOINTS");
     for (const Due& due : std::span(checkpoints).first(std::min(checkpoints.size(), kRows))) {
       TemplateDictionary* row = s->AddSectionDictionary("ROW");
-      row->SetValue("ID", due.inc->id);
+      pages::SetId(*row, "ID", due.inc->id);
       row->SetValue("TITLE", due.inc->title);
       row->SetValue("STATUS", due.status);
       row->SetValue("DUE", pages::DisplayTime(due.due));
@@ -131,14 +131,14 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
     TemplateDictionary* s = d.AddSectionDictionary("ITEMS");
     for (const ActionItem* item : std::span(items).first(std::min(items.size(), kRows))) {
       TemplateDictionary* row = s->AddSectionDictionary("ROW");
-      row->SetValue("ID", item->id);
+      pages::SetId(*row, "ID", item->id);
       row->SetValue("TITLE", item->title);
       row->SetValue("SERVICE", item->service);
       row->SetValue("DUE", pages::DisplayTime(item->due_at));
       row->SetValue("STATE", item->OverdueAt(now) ? "overdue" : "open");
       if (item->OverdueAt(now)) row->ShowSection("OVERDUE");
       if (item->linked()) {
-        row->SetValueAndShowSection("INCIDENT", item->incident_id, "LINKED");
+        pages::SetId(*row->AddSectionDictionary("LINKED"), "INCIDENT", item->incident_id);
       } else {
         row->ShowSection("UNLINKED");
       }
@@ -156,9 +156,9 @@ std::string RenderHomePage(const IncidentTracker& t, Time now, const PageOptions
     if (!any_repeat) repeats = d.AddSectionDictionary("REPEAT_LIST");
     any_repeat = true;
     TemplateDictionary* row = repeats->AddSectionDictionary("ROW");
-    row->SetValue("ID", inc.id);
+    pages::SetId(*row, "ID", inc.id);
     row->SetValue("TITLE", inc.title);
-    row->SetValue("REPEAT_OF", *inc.repeat_of);
+    pages::SetId(*row, "REPEAT_OF", *inc.repeat_of);
     row->SetValue("STARTED", pages::DisplayTime(inc.started_at));
   }
   if (!any_repeat) d.ShowSection("NO_REPEATS");

@@ -119,7 +119,7 @@ std::string RenderIncidentListPage(const IncidentTracker& t, Time now, const Inc
       const Incident& inc = *matching[i];
       const Clocking clk = t.ClockOf(inc);
       TemplateDictionary* row = rows->AddSectionDictionary("ROW");
-      row->SetValue("ID", inc.id);
+      pages::SetId(*row, "ID", inc.id);
       row->SetValue("TITLE", inc.title);
       row->SetValue("SERVICE", inc.service);
       row->SetValue("SEVERITY", inc.severity);

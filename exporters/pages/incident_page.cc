@@ -81,14 +81,14 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
   pages::Page page(inc.title + " (" + inc.id + ")", options, now);
   TemplateDictionary& d = page.content("incident.tpl");
   d.SetValue("TITLE", inc.title);
-  d.SetValue("ID", inc.id);
+  pages::SetId(d, "ID", inc.id);
   d.SetValue("SERVICE", inc.service);
   d.SetValue("SEVERITY", inc.severity);
   d.SetValue("KEY", inc.key);
   d.SetValue("STATE", inc.open ? "open" : "resolved");
   if (inc.repeat_of) {
     d.ShowSection("REPEAT");
-    d.SetValue("REPEAT_OF", *inc.repeat_of);
+    pages::SetId(d, "REPEAT_OF", *inc.repeat_of);
   }
   d.SetValue("DETECT_QUESTION", answers.detect_question);
   d.SetValue("DETECT_ANSWER", answers.detect);
@@ -167,7 +167,7 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
     size_t shown = 0;
     for (auto it = earlier.rbegin(); it != earlier.rend() && shown < kShown; ++it, ++shown) {
       TemplateDictionary* row = e->AddSectionDictionary("EARLIER_ROW");
-      row->SetValue("ID", (*it)->id);
+      pages::SetId(*row, "ID", (*it)->id);
       row->SetValue("TITLE", (*it)->title);
       row->SetValue("STARTED", pages::DisplayTime((*it)->started_at));
       row->SetValue("DEBRIEF", ToString(t.DebriefOf(**it, now).status));
@@ -198,7 +198,7 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
     TemplateDictionary* items = d.AddSectionDictionary("ITEMS");
     for (const ActionItem* item : v.action_items) {
       TemplateDictionary* row = items->AddSectionDictionary("ITEM");
-      row->SetValue("ID", item->id);
+      pages::SetId(*row, "ID", item->id);
       row->SetValue("TITLE", item->title);
       row->SetValue("STATE", item->OverdueAt(now) ? "overdue" : ToString(item->state()));
       row->SetValue("DUE", item->open() ? pages::DisplayTime(item->due_at) : "");

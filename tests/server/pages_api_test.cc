@@ -107,6 +107,17 @@ TEST_F(PagesApi, TheListFiltersAndPaginates) {
   EXPECT_EQ(h.Call("POST", "/incidents").status, 405);
 }
 
+TEST_F(PagesApi, AnIdWithASlashStillLinksToItsPage) {
+  ASSERT_EQ(h.Post("/api/v1/events",
+                   R"({"type":"incident.declared","incident_id":"ops/1:x","time":"2026-11-20T11:00:00Z","service":"search","severity":"warning","title":"t"})")
+                .status,
+            200);
+  HttpResponse list = Page("/incidents?service=search");
+  EXPECT_TRUE(Has(list, "<a href=\"/incidents/ops%2F1%3Ax\">ops/1:x</a>")) << list.body;
+  HttpResponse page = Page("/incidents/ops%2F1%3Ax");
+  EXPECT_TRUE(Has(page, "ops/1:x · service <strong>search</strong>"));
+}
+
 TEST_F(PagesApi, TheStylesheetIsServed) {
   HttpResponse r = Page("/static/style.css");
   EXPECT_EQ(r.content_type, "text/css; charset=utf-8");

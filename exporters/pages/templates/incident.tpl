@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}<article class="incident">
 <h1>{{TITLE}}</h1>
-<p class="sub">{{ID}} · service <strong>{{SERVICE}}</strong> · severity <strong>{{SEVERITY}}</strong> · <span class="badge {{STATE}}">{{STATE}}</span>{{#REPEAT}} · repeat of <a href="{{BASE}}/incidents/{{REPEAT_OF}}">{{REPEAT_OF}}</a>{{/REPEAT}} · <a href="{{BASE}}/incidents/{{ID}}/debrief.md">debrief document</a></p>
+<p class="sub">{{ID}} · service <strong>{{SERVICE}}</strong> · severity <strong>{{SEVERITY}}</strong> · <span class="badge {{STATE}}">{{STATE}}</span>{{#REPEAT}} · repeat of <a href="{{BASE}}/incidents/{{REPEAT_OF_PATH}}">{{REPEAT_OF}}</a>{{/REPEAT}} · <a href="{{BASE}}/incidents/{{ID_PATH}}/debrief.md">debrief document</a></p>
 
 <section class="answers" aria-label="The three questions of every debrief">
 <div class="answer {{DETECT_CLASS}}" id="answer-detect"><span class="q">{{DETECT_QUESTION}}</span><span class="a">{{DETECT_ANSWER}}</span></div>
@@ -31,7 +31,7 @@
 <h2 id="repeats">Never twice</h2>
 {{#EARLIER}}<p>{{EARLIER_COUNT}} earlier incidents with the same key ({{KEY}}), the latest first:</p>
 <table><thead><tr><th>Incident</th><th>Title</th><th>Started</th><th>Debrief</th></tr></thead><tbody>
-{{#EARLIER_ROW}}<tr><td><a href="{{BASE}}/incidents/{{ID}}">{{ID}}</a></td><td>{{TITLE}}</td><td>{{STARTED}}</td><td>{{DEBRIEF}}</td></tr>
+{{#EARLIER_ROW}}<tr><td><a href="{{BASE}}/incidents/{{ID_PATH}}">{{ID}}</a></td><td>{{TITLE}}</td><td>{{STARTED}}</td><td>{{DEBRIEF}}</td></tr>
 {{/EARLIER_ROW}}</tbody></table>{{#EARLIER_MORE}}<p class="more">And {{COUNT}} older: <a href="{{BASE}}/incidents?service={{SERVICE}}">the list</a>.</p>{{/EARLIER_MORE}}{{/EARLIER}}
 {{#NO_EARLIER}}<p class="empty">No earlier incident with the same key ({{KEY}}).</p>{{/NO_EARLIER}}
 

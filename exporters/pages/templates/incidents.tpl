@@ -10,7 +10,7 @@
 </form>
 <p class="sub" id="count">{{TOTAL}} incidents, newest first{{#PAGED}}; page {{PAGE}} of {{PAGES}}{{/PAGED}}.</p>
 {{#ROWS}}<table><thead><tr><th>Incident</th><th>Title</th><th>Service</th><th>Severity</th><th>Started</th><th>Detect</th><th>Fix</th><th>Debrief</th></tr></thead><tbody>
-{{#ROW}}<tr><td><a href="{{BASE}}/incidents/{{ID}}">{{ID}}</a></td><td>{{TITLE}}</td><td>{{SERVICE}}</td><td>{{SEVERITY}}</td><td>{{STARTED}}</td><td class="num"><span class="badge {{DETECT_CLASS}}">{{DETECT}}</span></td><td class="num"><span class="badge {{FIX_CLASS}}">{{FIX}}</span></td><td><span class="badge {{DEBRIEF}}">{{DEBRIEF}}</span></td></tr>
+{{#ROW}}<tr><td><a href="{{BASE}}/incidents/{{ID_PATH}}">{{ID}}</a></td><td>{{TITLE}}</td><td>{{SERVICE}}</td><td>{{SEVERITY}}</td><td>{{STARTED}}</td><td class="num"><span class="badge {{DETECT_CLASS}}">{{DETECT}}</span></td><td class="num"><span class="badge {{FIX_CLASS}}">{{FIX}}</span></td><td><span class="badge {{DEBRIEF}}">{{DEBRIEF}}</span></td></tr>
 {{/ROW}}</tbody></table>{{/ROWS}}
 {{#NO_ROWS}}<p class="empty">No incident matches.</p>{{/NO_ROWS}}
 <nav class="pages" aria-label="Pages">{{#PREV}}<a rel="prev" href="{{BASE}}/incidents?state={{STATE}}&amp;service={{SERVICE}}&amp;severity={{SEVERITY}}&amp;debrief={{DEBRIEF}}&amp;quarter={{QUARTER}}&amp;page={{TO_PAGE}}">Newer</a>{{/PREV}}{{#NEXT}}<a rel="next" href="{{BASE}}/incidents?state={{STATE}}&amp;service={{SERVICE}}&amp;severity={{SEVERITY}}&amp;debrief={{DEBRIEF}}&amp;quarter={{QUARTER}}&amp;page={{TO_PAGE}}">Older</a>{{/NEXT}}</nav>

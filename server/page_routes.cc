@@ -67,6 +67,7 @@ HttpResponse Unauthorized() {
   HttpResponse r = ErrorResponse(
       Status::Unauthenticated("Authorization", "log in with the read token as the password (any user name)"));
   r.headers["WWW-Authenticate"] = "Basic realm=\"debriefd\", charset=\"UTF-8\"";
+  Harden(r);
   return r;
 }
 

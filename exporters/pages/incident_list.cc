@@ -101,7 +101,7 @@ std::string RenderIncidentListPage(const IncidentTracker& t, Time now, const Inc
 
   const size_t pages = std::max<size_t>(1, (matching.size() + kIncidentsPerPage - 1) / kIncidentsPerPage);
   const size_t current = std::min(f.page, pages);
-  d.SetIntValue("TOTAL", static_cast<long>(matching.size()));
+  d.SetValue("TOTAL", matching.size() == 1 ? "1 incident" : std::to_string(matching.size()) + " incidents");
   if (pages > 1) {
     TemplateDictionary* paged = d.AddSectionDictionary("PAGED");
     paged->SetIntValue("PAGE", static_cast<long>(current));
@@ -127,7 +127,7 @@ std::string RenderIncidentListPage(const IncidentTracker& t, Time now, const Inc
       row->SetValue("DETECT", pages::DisplayDuration(clk.time_to_detect));
       row->SetValue("DETECT_CLASS", clk.detect_goal_met ? "met" : "missed");
       row->SetValue("FIX", clk.time_to_fix ? pages::DisplayDuration(*clk.time_to_fix) : "open");
-      row->SetValue("FIX_CLASS", !clk.fix_goal_met ? "" : *clk.fix_goal_met ? "met" : "missed");
+      row->SetValue("FIX_CLASS", !clk.fix_goal_met ? "open" : *clk.fix_goal_met ? "met" : "missed");
       row->SetValue("DEBRIEF", ToString(t.DebriefOf(inc, now).status));
     }
   }

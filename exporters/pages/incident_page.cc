@@ -29,9 +29,18 @@ void SetAxis(TemplateDictionary& d, const std::vector<Step>& steps, const Incide
   constexpr double kLeft = 40, kRight = 960;
   const Incident& inc = *v.incident;
   const Time start = v.clocking.started_at;
-  Time first = start;
-  for (const Step& s : steps) first = std::min(first, s.time);
-  Time last = std::max(start + v.goals.fix, inc.resolved_at.value_or(now));
+  // The incident's life: the steps up to its resolution (the debrief and the
+  // items come later); an open incident's axis ends at its latest step or the
+  // fix goal, not at now, so that days of waiting do not squash its first hour.
+  auto life = [&](const Step& s) {
+    return s.kind != "debrief" && s.kind != "checkpoint" && s.kind != "item" &&
+           (!inc.resolved_at || s.time <= *inc.resolved_at);
+  };
+  Time first = start, last = start + v.goals.fix;
+  for (const Step& s : steps) {
+    first = std::min(first, s.time);
+    if (life(s)) last = std::max(last, s.time);
+  }
   last = last + (last - first) / 20;  // room for the last label
   const double span = std::max<double>(1, static_cast<double>((last - first).count()));
   auto pos = [&](Time t) { return kLeft + (kRight - kLeft) * static_cast<double>((t - first).count()) / span; };
@@ -44,7 +53,9 @@ void SetAxis(TemplateDictionary& d, const std::vector<Step>& steps, const Incide
   }
   int row = 0;
   for (const Step& s : steps) {
-    if (s.time > last) continue;
+    if (s.time > last || !life(s)) continue;
+    // The onset coincides with a confirmed cause: the cause's mark says it.
+    if (s.kind == "onset" && !steps.empty() && steps.front().kind == "cause" && steps.front().time == s.time) continue;
     const bool labelled = s.kind == "cause" || s.kind == "detect" || s.kind == "ack" || s.kind == "mitigate" ||
                           s.kind == "resolve" || s.kind == "reopen";
     TemplateDictionary* m = d.AddSectionDictionary("AXIS_MARK");
@@ -201,7 +212,7 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
       pages::SetId(*row, "ID", item->id);
       row->SetValue("TITLE", item->title);
       row->SetValue("STATE", item->OverdueAt(now) ? "overdue" : ToString(item->state()));
-      row->SetValue("DUE", item->open() ? pages::DisplayTime(item->due_at) : "");
+      row->SetValue("DUE", pages::DisplayTime(item->due_at));
       SetUrl(*row, item->url);
     }
   }

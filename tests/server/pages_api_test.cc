@@ -92,10 +92,10 @@ TEST_F(PagesApi, TheListFiltersAndPaginates) {
   EXPECT_LT(all.body.find("inc-000002"), all.body.find("INC-7"));
   EXPECT_LT(all.body.find(">INC-7<"), all.body.find(">inc-000001<"));
   HttpResponse overdue = Page("/incidents?debrief=overdue");
-  EXPECT_TRUE(Has(overdue, "1 incidents, newest first"));
+  EXPECT_TRUE(Has(overdue, "1 incident, newest first"));
   EXPECT_TRUE(Has(overdue, ">INC-7<"));
   EXPECT_TRUE(Has(overdue, "<option value=\"overdue\" selected>"));
-  EXPECT_TRUE(Has(Page("/incidents?service=checkout&state=resolved"), "1 incidents"));
+  EXPECT_TRUE(Has(Page("/incidents?service=checkout&state=resolved"), "1 incident,"));
   EXPECT_TRUE(Has(Page("/incidents?quarter=2026-Q3"), "No incident matches."));
 
   HttpResponse bad = h.Get("/incidents?debrief=late");

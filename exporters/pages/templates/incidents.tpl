@@ -8,8 +8,8 @@
 <label>Quarter<input name="quarter" value="{{QUARTER}}" placeholder="2026-Q3"></label>
 <button type="submit">Filter</button>
 </form>
-<p class="sub" id="count">{{TOTAL}} incidents, newest first{{#PAGED}}; page {{PAGE}} of {{PAGES}}{{/PAGED}}.</p>
-{{#ROWS}}<table><thead><tr><th>Incident</th><th>Title</th><th>Service</th><th>Severity</th><th>Started</th><th>Detect</th><th>Fix</th><th>Debrief</th></tr></thead><tbody>
+<p class="sub" id="count">{{TOTAL}}, newest first{{#PAGED}}; page {{PAGE}} of {{PAGES}}{{/PAGED}}.</p>
+{{#ROWS}}<table><thead><tr><th>Incident</th><th>Title</th><th>Service</th><th>Severity</th><th>Started</th><th class="num">Detect</th><th class="num">Fix</th><th>Debrief</th></tr></thead><tbody>
 {{#ROW}}<tr><td><a href="{{BASE}}/incidents/{{ID_PATH}}">{{ID}}</a></td><td>{{TITLE}}</td><td>{{SERVICE}}</td><td>{{SEVERITY}}</td><td>{{STARTED}}</td><td class="num"><span class="badge {{DETECT_CLASS}}">{{DETECT}}</span></td><td class="num"><span class="badge {{FIX_CLASS}}">{{FIX}}</span></td><td><span class="badge {{DEBRIEF}}">{{DEBRIEF}}</span></td></tr>
 {{/ROW}}</tbody></table>{{/ROWS}}
 {{#NO_ROWS}}<p class="empty">No incident matches.</p>{{/NO_ROWS}}

@@ -10,7 +10,7 @@ TESTS ?= ON
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DDEBRIEFD_BUILD_TESTS=$(TESTS) \
   $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all deps deps-build configure build run test test-sanitize bench fuzz clean
+.PHONY: all deps deps-build configure build run demo test test-sanitize bench fuzz clean
 
 all: build
 
@@ -31,6 +31,14 @@ run: deps-build
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target debriefd
 	@mkdir -p data
 	./$(BUILD_DIR)/debriefd serve --config $(CONFIG)
+
+# A first look at the whole loop: debriefd with a sample history of this quarter
+# and the last, Prometheus and Alertmanager, on free ports of 127.0.0.1
+# (demo/README.md). Needs the test packages (Prometheus, Alertmanager). Ctrl-C stops it.
+demo: deps
+	@$(MAKE) --no-print-directory configure TESTS=OFF
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target debriefd
+	@bash demo/run.sh --debriefd ./$(BUILD_DIR)/debriefd
 
 test: deps
 	@$(MAKE) --no-print-directory build TESTS=ON

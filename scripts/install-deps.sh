@@ -17,6 +17,8 @@ TEST_PACKAGES=(
   chromium
   # docs/deploy checks: the Kubernetes manifest (PyYAML), the unit (systemd-analyze).
   python3-yaml systemd
+  # demo/run.sh --check (ctest demo.check).
+  curl
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -161,9 +161,18 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
   }
 
   // "Never twice": every earlier incident with the same key, newest first.
-  std::vector<const Incident*> earlier;
+  std::vector<const Incident*> earlier, later;
   for (const Incident& other : t.incidents()) {
-    if (&other != &inc && other.key == inc.key && other.detected_at < inc.detected_at) earlier.push_back(&other);
+    if (&other == &inc || other.key != inc.key) continue;
+    (other.detected_at < inc.detected_at ? earlier : later).push_back(&other);
+  }
+  // And whether it happened again after this one: the fix did not hold, or
+  // was not done yet.
+  if (!later.empty()) {
+    TemplateDictionary* l = d.AddSectionDictionary("LATER");
+    l->SetIntValue("LATER_COUNT", static_cast<long>(later.size()));
+    pages::SetId(*l, "FIRST_LATER", later.front()->id);
+    l->SetValue("FIRST_LATER_STARTED", pages::DisplayTime(later.front()->started_at));
   }
   if (earlier.empty()) {
     d.ShowSection("NO_EARLIER");

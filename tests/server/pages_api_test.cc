@@ -43,6 +43,8 @@ TEST_F(PagesApi, TheIncidentPageAnswersTheThreeQuestionsFromTheRealStart) {
   EXPECT_TRUE(Has(r, "<a href=\"https://wiki.example.com/debriefs/inc-000001\">the debrief</a>"));
   EXPECT_TRUE(Has(r, "<span class=\"badge overdue\">overdue</span>")) << "CHK-1 is past its due date";
   EXPECT_TRUE(Has(r, "No earlier incident with the same key"));
+  EXPECT_TRUE(Has(r, "<strong>It happened again:</strong> 1 later incident(s) with the same key, the first <a href=\"/incidents/inc-000002\">inc-000002</a> from 2026-11-15 12:00:00 UTC."));
+  EXPECT_FALSE(Has(Page("/incidents/INC-7"), "It happened again"));
 }
 
 TEST_F(PagesApi, UntrustedTextIsShownAsTextNeverRun) {

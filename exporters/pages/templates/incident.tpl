@@ -29,7 +29,8 @@
 {{/CAUSE}}{{#NO_CAUSE}}<p class="empty">No change to {{SERVICE}} in the window before the start.</p>{{/NO_CAUSE}}
 
 <h2 id="repeats">Never twice</h2>
-{{#EARLIER}}<p>{{EARLIER_COUNT}} earlier incidents with the same key ({{KEY}}), the latest first:</p>
+{{#LATER}}<p id="repeated-later"><strong>It happened again:</strong> {{LATER_COUNT}} later incident(s) with the same key, the first <a href="{{BASE}}/incidents/{{FIRST_LATER_PATH}}">{{FIRST_LATER}}</a> from {{FIRST_LATER_STARTED}}.</p>
+{{/LATER}}{{#EARLIER}}<p>{{EARLIER_COUNT}} earlier incidents with the same key ({{KEY}}), the latest first:</p>
 <table><thead><tr><th>Incident</th><th>Title</th><th>Started</th><th>Debrief</th></tr></thead><tbody>
 {{#EARLIER_ROW}}<tr><td><a href="{{BASE}}/incidents/{{ID_PATH}}">{{ID}}</a></td><td>{{TITLE}}</td><td>{{STARTED}}</td><td>{{DEBRIEF}}</td></tr>
 {{/EARLIER_ROW}}</tbody></table>{{#EARLIER_MORE}}<p class="more">And {{COUNT}} older: <a href="{{BASE}}/incidents?service={{SERVICE}}">the list</a>.</p>{{/EARLIER_MORE}}{{/EARLIER}}

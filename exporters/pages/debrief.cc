@@ -257,7 +257,8 @@ void FillDocument(Doc d, const IncidentTracker& t, const Incident& inc, Time now
     c.Text("WINDOW", pages::GoalText(t.policy().cause_window));
   }
 
-  // "Never twice": what it repeats, and every earlier incident with its key.
+  // "Never twice": what it repeats, and the earlier incidents with its key
+  // (the latest 20, as on the incident page: a document to paste stays short).
   if (inc.repeat_of) {
     Doc r = d.Add("REPEAT");
     r.Text("REPEAT_OF", *inc.repeat_of);
@@ -271,8 +272,11 @@ void FillDocument(Doc d, const IncidentTracker& t, const Incident& inc, Time now
     d.Show("NO_EARLIER");
   } else {
     Doc e = d.Add("EARLIER");
+    constexpr size_t kShown = 20;
+    if (earlier.size() > kShown) e.Add("EARLIER_MORE").Text("COUNT", std::to_string(earlier.size() - kShown));
     // Newest first: the last time is the one the reader remembers.
-    for (auto it = earlier.rbegin(); it != earlier.rend(); ++it) {
+    size_t shown = 0;
+    for (auto it = earlier.rbegin(); it != earlier.rend() && shown < kShown; ++it, ++shown) {
       Doc row = e.Add("EARLIER_ROW");
       row.Text("ID", (*it)->id);
       row.IncidentLink("URL", (*it)->id);

@@ -120,6 +120,29 @@ TEST_F(PagesApi, AnIdWithASlashStillLinksToItsPage) {
   EXPECT_TRUE(Has(page, "ops/1:x · service <strong>search</strong>"));
 }
 
+TEST_F(PagesApi, NeverTwiceShowsTheLatestTwentyAndCountsTheRest) {
+  for (int i = 0; i < 23; ++i) {
+    const std::string id = "S-" + std::to_string(i);
+    const std::string at = "2026-11-1" + std::to_string(i / 10) + "T0" + std::to_string(i % 10) + ":00:00Z";
+    ASSERT_EQ(h.Post("/api/v1/events", R"({"type":"incident.declared","incident_id":")" + id + R"(","time":")" + at +
+                                           R"(","service":"search","severity":"warning","title":"t"})")
+                  .status,
+              200);
+    ASSERT_EQ(h.Post("/api/v1/events", R"({"type":"incident.resolved","incident_id":")" + id + R"(","time":")" + at + R"("})")
+                  .status,
+              200);
+  }
+  HttpResponse page = Page("/incidents/S-22");
+  EXPECT_TRUE(Has(page, "22 earlier incidents with the same key (service=search), the latest first"));
+  EXPECT_TRUE(Has(page, ">S-2</a>")) << "the 20th latest";
+  EXPECT_FALSE(Has(page, ">S-1</a>"));
+  EXPECT_TRUE(Has(page, "And 2 older"));
+  HttpResponse doc = Page("/incidents/S-22/debrief.md");
+  EXPECT_TRUE(Has(doc, "And 2 older."));
+  EXPECT_TRUE(Has(doc, "| S-2 | t |")) << doc.body;
+  EXPECT_FALSE(Has(doc, "| S-1 | t |"));
+}
+
 TEST_F(PagesApi, TheStylesheetIsServed) {
   HttpResponse r = Page("/static/style.css");
   EXPECT_EQ(r.content_type, "text/css; charset=utf-8");

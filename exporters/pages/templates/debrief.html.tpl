@@ -41,7 +41,7 @@
 <table><thead><tr><th>Incident</th><th>Title</th><th>Started</th><th>Debrief</th><th class="num">Items open</th></tr></thead><tbody>
 {{#EARLIER_ROW}}<tr><td>{{#URL_LINK}}<a href="{{URL}}">{{ID}}</a>{{/URL_LINK}}{{#URL_NONE}}{{ID}}{{/URL_NONE}}</td><td>{{TITLE}}</td><td>{{STARTED}}</td><td>{{DEBRIEF}}</td><td class="num">{{ITEMS_OPEN}}</td></tr>
 {{/EARLIER_ROW}}</tbody></table>
-{{/EARLIER}}{{#NO_EARLIER}}<p class="empty">No earlier incident with the same key ({{KEY}}).</p>
+{{#EARLIER_MORE}}<p class="more">And {{COUNT}} older.</p>{{/EARLIER_MORE}}{{/EARLIER}}{{#NO_EARLIER}}<p class="empty">No earlier incident with the same key ({{KEY}}).</p>
 {{/NO_EARLIER}}
 <h2 id="what-must-change">What must change so that both answers are yes</h2>
 <ul class="to-fill"><li></li><li></li><li></li></ul>

@@ -46,7 +46,9 @@ Goals for {{SEVERITY}} incidents: identified within {{GOAL_DETECT}}, fixed withi
 | Incident | Title | Started | Debrief | Items open |
 | --- | --- | --- | --- | ---: |
 {{#EARLIER_ROW}}| {{#URL_LINK}}[{{ID}}]({{URL}}){{/URL_LINK}}{{#URL_NONE}}{{ID}}{{/URL_NONE}} | {{TITLE}} | {{STARTED}} | {{DEBRIEF}} | {{ITEMS_OPEN}} |
-{{/EARLIER_ROW}}{{/EARLIER}}{{#NO_EARLIER}}No earlier incident with the same key ({{KEY}}).
+{{/EARLIER_ROW}}{{#EARLIER_MORE}}
+And {{COUNT}} older.
+{{/EARLIER_MORE}}{{/EARLIER}}{{#NO_EARLIER}}No earlier incident with the same key ({{KEY}}).
 {{/NO_EARLIER}}
 ## What must change so that both answers are yes
 

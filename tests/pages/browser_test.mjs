@@ -502,7 +502,9 @@ describe('debriefd pages in Chromium', { timeout: 240_000 }, () => {
     assert.match(await page.locator('dl.impact').innerText(), /Customers affected\s+312\s+Summary\s+Carts failed to load/);
     assert.match(await page.locator('#cause + p').innerText(),
       /^Confirmed by the debrief: deploy deploy-checkout-500 of checkout \(v500\) at 2026-11-02 09:50:00 UTC \(0 s from the start\)/);
-    assert.equal(await page.locator('#repeats + p').innerText(), 'No earlier incident with the same key (service=checkout).');
+    assert.equal(await page.locator('#repeated-later').innerText(),
+                 'It happened again: 1 later incident(s) with the same key, the first inc-000002 from 2026-11-15 12:00:00 UTC.');
+    assert.equal(await page.locator('#repeated-later + p').innerText(), 'No earlier incident with the same key (service=checkout).');
     assert.equal(await page.locator('#debrief-status').innerText(), 'done');
     assert.equal(await page.locator('#debrief ~ p').first().getByRole('link', { name: 'the debrief' }).getAttribute('href'),
       'https://wiki.example.com/debriefs/inc-000001');

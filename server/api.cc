@@ -1,5 +1,7 @@
 #include "server/api.h"
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -25,6 +27,13 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
 
 HttpResponse Json(int status, const json::value& v) { return JsonResponse(json::serialize(v), status); }
 
+// A 401 says how to authenticate (RFC 9110, 11.6.1).
+HttpResponse Challenge(const Status& s) {
+  HttpResponse r = ErrorResponse(s);
+  r.headers["WWW-Authenticate"] = "Bearer realm=\"debriefd\"";
+  return r;
+}
+
 HttpResponse MethodNotAllowed(const char* allow) {
   HttpResponse r = ErrorResponse(Status::Unimplemented(std::string("method not allowed; use ") + allow));
   r.headers["Allow"] = allow;
@@ -36,7 +45,11 @@ HttpResponse MethodNotAllowed(const char* allow) {
 Api::Api(IngestService& ingest, ApiOptions options) : ingest_(ingest), options_(std::move(options)) {}
 
 Status Api::Authorize(const std::string& token, const HttpRequest& req) const {
-  if (token.empty() || ConstantTimeEquals(req.authorization, "Bearer " + token)) return Status::Ok();
+  if (token.empty()) return Status::Ok();
+  // The scheme is case-insensitive (RFC 9110, 11.1); the token is not.
+  const std::string& header = req.authorization;
+  const bool bearer = header.size() > 7 && boost::algorithm::iequals(std::string_view(header).substr(0, 7), "Bearer ");
+  if (bearer && ConstantTimeEquals(header.substr(7), token)) return Status::Ok();
   return Status::Unauthenticated("Authorization", "missing or wrong bearer token");
 }
 
@@ -53,8 +66,8 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
   const bool post = req.method == "POST";
 
   auto read = [&](auto&& produce) {
-    if (!get) return respond(MethodNotAllowed("GET"));
-    if (Status s = Authorize(options_.read_token, req); !s.ok()) return respond(ErrorResponse(s));
+    if (!get) return respond(MethodNotAllowed("GET, HEAD"));
+    if (Status s = Authorize(options_.read_token, req); !s.ok()) return respond(Challenge(s));
     respond(produce());
   };
   auto write = [&](const Source& source) {
@@ -62,17 +75,17 @@ void Api::Handle(const HttpRequest& req, Respond respond) {
     // A configured webhook source checks its own signature or token instead:
     // GitHub, GitLab and the others cannot send debriefd's bearer token.
     if (Status s = source.needs_config ? Status::Ok() : Authorize(options_.ingest_token, req); !s.ok()) {
-      return respond(ErrorResponse(s));
+      return respond(Challenge(s));
     }
     Ingest(source, req, std::move(respond));
   };
 
   if (path == "/healthz") {
-    if (!get) return respond(MethodNotAllowed("GET"));
+    if (!get) return respond(MethodNotAllowed("GET, HEAD"));
     return respond(Json(200, json::object{{"status", "ok"}}));
   }
   if (path == "/readyz") {
-    if (!get) return respond(MethodNotAllowed("GET"));
+    if (!get) return respond(MethodNotAllowed("GET, HEAD"));
     bool ready = ingest_.ready();
     return respond(Json(ready ? 200 : 503, json::object{{"status", ready ? "ready" : "loading"}}));
   }

@@ -45,6 +45,36 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(max_body_);
     stream_.expires_after(timeout_);
+    // The header first: what it says decides whether and how the body is read.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnRead(ec, 0);
+    const auto& req = parser_->get();
+    // A Transfer-Encoding whose last coding is not chunked (`identity`,
+    // `gzip`) leaves the body's end undefined (RFC 9112, 6.3): answering
+    // would desynchronise the connection, so the request is refused and the
+    // connection closed.
+    if (req.count(http::field::transfer_encoding) > 0 && !parser_->chunked()) {
+      return Send(ToBeast(ErrorResponse(Status::InvalidArgument(
+                              "Transfer-Encoding", "only chunked is supported as the final transfer coding")),
+                          req.version(), false, false));
+    }
+    // curl and others wait (a second, for curl) for this before sending a body.
+    if (beast::iequals(req[http::field::expect], "100-continue") && !parser_->is_done()) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                               [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                                 if (write_ec) return self->Close();
+                                 self->ReadBody();
+                               });
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 

@@ -152,7 +152,9 @@ TEST(Api, UnknownPathsAre404AndWrongMethods405) {
   HttpResponse r = h.Get("/webhooks/alertmanager");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.headers.at("Allow"), "POST");
-  EXPECT_EQ(h.Post("/metrics", "").status, 405);
+  HttpResponse post = h.Post("/metrics", "");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.headers.at("Allow"), "GET, HEAD");
   EXPECT_EQ(h.Get("/api/v1/incidents/unknown").status, 404);
   EXPECT_EQ(h.Get("/api/v1/incidents?state=sideways").status, 400);
   EXPECT_EQ(h.Get("/api/v1/incidents?since=yesterday").status, 400);
@@ -173,6 +175,13 @@ TEST(Api, BearerTokensGuardTheirGroups) {
   EXPECT_EQ(h.Call("GET", "/api/v1/incidents", "", "Bearer read-secret").status, 200);
   EXPECT_EQ(h.Call("GET", "/healthz").status, 200);
   EXPECT_EQ(h.Call("GET", "/readyz").status, 200);
+  // The scheme is case-insensitive, the token is not; a 401 says how to log in.
+  EXPECT_EQ(h.Call("GET", "/api/v1/incidents", "", "bearer read-secret").status, 200);
+  EXPECT_EQ(h.Call("GET", "/api/v1/incidents", "", "BEARER read-secret").status, 200);
+  EXPECT_EQ(h.Call("GET", "/api/v1/incidents", "", "Bearer READ-SECRET").status, 401);
+  EXPECT_EQ(h.Call("GET", "/api/v1/incidents", "", "Bearer").status, 401);
+  HttpResponse denied = h.Call("POST", "/api/v1/events", change);
+  EXPECT_EQ(denied.headers.at("WWW-Authenticate"), "Bearer realm=\"debriefd\"");
 }
 
 TEST(Api, ListFiltersByStateServiceAndSince) {

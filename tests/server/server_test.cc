@@ -79,6 +79,33 @@ class ServerTest : public ::testing::Test {
   unsigned short port = 0;
 };
 
+TEST_F(ServerTest, ATransferEncodingThatIsNotChunkedIs400AndCloses) {
+  // A body without a defined end, then a second request the server must not
+  // take as part of it (or answer after a 400).
+  std::string resp = Exchange(port,
+                              "POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: identity\r\n\r\n{}"
+                              "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(resp.rfind("HTTP/1.1 400", 0), 0u) << resp;
+  EXPECT_NE(resp.find("Transfer-Encoding"), std::string::npos) << resp;
+  EXPECT_EQ(resp.find("HTTP/1.1 200"), std::string::npos) << "nothing after the refused request is answered";
+  // Chunked still works.
+  std::string body = R"({"type":"change","time":"2026-11-21T20:30:00Z","service":"a","kind":"deploy"})";
+  char size[16];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  std::string chunked = Exchange(port, "POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                                       "Transfer-Encoding: chunked\r\n\r\n" + std::string(size) + "\r\n" + body +
+                                       "\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.rfind("HTTP/1.1 200", 0), 0u) << chunked;
+}
+
+TEST_F(ServerTest, ExpectContinueGetsA100BeforeTheBody) {
+  std::string body = R"({"type":"change","time":"2026-11-21T20:30:00Z","service":"a","kind":"deploy"})";
+  std::string resp = Exchange(port, "POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                                    "Expect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
+                                    "\r\n\r\n" + body);
+  EXPECT_EQ(resp.rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200", 0), 0u) << resp;
+}
+
 TEST_F(ServerTest, AcceptsTheCapturedWebhookAndKeepsItInTheStore) {
   ASSERT_NE(port, 0);
   std::string body = ReadFile(SourcePath("tests/fixtures/alertmanager/firing-0.25.json"));

@@ -6,6 +6,10 @@
 namespace debriefd {
 namespace {
 
+// Only these become links: a `javascript:` or `data:` url in a title's link
+// would run when the rendered Markdown is clicked.
+bool IsWebUrl(std::string_view url) { return url.starts_with("https://") || url.starts_with("http://"); }
+
 using namespace report;
 
 // One table cell: no line breaks, and punctuation that would start markup
@@ -103,7 +107,7 @@ std::string Render(const Report& r) {
     MdHeader(out, {"Item", "Incident", "Service", "Title", "Opened", "Due", "Overdue"}, "lllllll");
     for (const OpenActionItem& item : Head(r.open_action_items)) {
       std::string title = MdCell(item.title);
-      if (!item.url.empty() && item.url.find_first_of(" ()<>") == std::string::npos) {
+      if (IsWebUrl(item.url) && item.url.find_first_of(" ()<>") == std::string::npos) {
         title = "[" + title + "](" + MdCell(item.url) + ")";
       }
       MdRow(out, {MdCell(item.id), MdCell(item.incident_id), MdCell(item.service), title,
@@ -158,8 +162,6 @@ std::string Render(const Report& r) {
 }
 
 // --- The monthly review -------------------------------------------------------
-
-bool IsWebUrl(std::string_view url) { return url.starts_with("https://") || url.starts_with("http://"); }
 
 // An item id as a link to its url (http and https only; anything else, a
 // `javascript:` url say, stays plain text). In the destination, what would end

@@ -48,3 +48,24 @@ TEST_F(ReportTest, MarkdownTablesKeepTheirShapeAndEscapeUserText) {
 
 }  // namespace
 }  // namespace debriefd
+
+namespace debriefd::testing {
+namespace {
+
+TEST_F(ReportTest, MarkdownLinksOnlyHttpAndHttpsUrls) {
+  const Time at = T("2026-09-20T10:00:00Z");
+  ASSERT_TRUE(tracker.Apply(Native(IncidentDeclared{"INC-MDURL", at, "checkout", "critical", "t"}, at)).ok());
+  Event ok = Native(ActionItemOpened{"INC-MDURL", at, ActionItemSpec{"AI-OK", "Web", "https://tracker.example.com/1"}}, at);
+  ok.dedup_key = "a";
+  Event js = Native(ActionItemOpened{"INC-MDURL", at, ActionItemSpec{"AI-JS", "Script", "javascript:void%200"}}, at);
+  js.dedup_key = "b";
+  ASSERT_TRUE(tracker.Apply(ok).ok());
+  ASSERT_TRUE(tracker.Apply(js).ok());
+  const std::string md = Render("2026-Q3", Fmt("md"));
+  EXPECT_NE(md.find("[Web](https://tracker.example.com/1)"), std::string::npos);
+  EXPECT_EQ(md.find("javascript:"), std::string::npos) << "not linked, and the url not shown as a link target";
+  EXPECT_NE(md.find("| Script |"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace debriefd::testing

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -227,6 +228,16 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   }
   r.String(root, "", "listen", &c.listen);
   r.String(root, "", "external_url", &c.external_url);
+  if (const size_t colon = c.listen.rfind(':'); colon == std::string::npos) {
+    r.Error(root["listen"], "listen", "expected host:port, e.g. 127.0.0.1:9466");
+  } else {
+    const std::string port = c.listen.substr(colon + 1);
+    const bool digits = !port.empty() && port.size() <= 5 &&
+                        std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (!digits || std::stoul(port) > 65535) {
+      r.Error(root["listen"], "listen", "port \"" + port.substr(0, 16) + "\" is not a number from 0 to 65535");
+    }
+  }
   if (!c.external_url.empty() && !c.external_url.starts_with("http://") && !c.external_url.starts_with("https://")) {
     r.Error(root["external_url"], "external_url", "must be an http:// or https:// URL");
   }

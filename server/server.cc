@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -170,6 +171,12 @@ Result<unsigned short> Server::Listen(const std::string& host_port) {
   if (colon == std::string::npos) return Status::InvalidArgument("listen", "expected host:port");
   std::string host = host_port.substr(0, colon);
   std::string port = host_port.substr(colon + 1);
+  // The resolver would read 99999 modulo 65536, binding a port nobody asked for.
+  const bool digits = !port.empty() && port.size() <= 5 &&
+                      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || std::stoul(port) > 65535) {
+    return Status::InvalidArgument("listen", "port \"" + port.substr(0, 16) + "\" is not a number from 0 to 65535");
+  }
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host.empty()) host = "0.0.0.0";
   beast::error_code ec;

@@ -80,6 +80,17 @@ repeats: {window: 30d}
   EXPECT_EQ(c.policy.repeat_window, Days(30));
 }
 
+TEST(Config, ListenNeedsAPortFrom0To65535) {
+  EXPECT_TRUE(LoadConfig("listen: 127.0.0.1:0\n", "c.yaml").ok());
+  EXPECT_TRUE(LoadConfig("listen: '[::1]:65535'\n", "c.yaml").ok());
+  for (const char* bad : {"listen: 127.0.0.1:99999\n", "listen: 127.0.0.1:http\n", "listen: localhost\n",
+                          "listen: '127.0.0.1:'\n"}) {
+    ConfigLoad load = LoadConfig(bad, "c.yaml");
+    ASSERT_EQ(load.errors.size(), 1u) << bad;
+    EXPECT_EQ(load.errors[0].ToString().rfind("c.yaml:1: listen: ", 0), 0u) << load.errors[0].ToString();
+  }
+}
+
 TEST(Config, ExternalUrlIsAWebUrl) {
   ConfigLoad load = LoadConfig("external_url: https://debriefd.example.com/ops\n", "c.yaml");
   ASSERT_TRUE(load.ok());
@@ -125,7 +136,7 @@ TEST(Config, ActionItemRulesFromTrackers) {
 }
 
 TEST(Config, ReportsEveryErrorWithFileAndLine) {
-  ConfigLoad load = LoadConfig("listen: x\nfoo: 1\ngoals:\n  detect: soon\n  fix: 1h\n", "two.yaml");
+  ConfigLoad load = LoadConfig("listen: x:1\nfoo: 1\ngoals:\n  detect: soon\n  fix: 1h\n", "two.yaml");
   ASSERT_EQ(load.errors.size(), 2u);
   EXPECT_EQ(load.errors[0].ToString(), "two.yaml:2: foo: unknown key (known: action_items, alerts, auth, changes, debrief, external_url, goals, limits, listen, log, repeats, sources, storage)");
   EXPECT_EQ(load.errors[1].line, 4);

@@ -79,6 +79,16 @@ class ServerTest : public ::testing::Test {
   unsigned short port = 0;
 };
 
+TEST(ServerListen, APortOutOfRangeIsRefusedNotWrapped) {
+  ApiHarness h;
+  Api api(h.ingest(), ApiOptions{"test"});
+  Server server(api, 4096, std::chrono::seconds(5));
+  Result<unsigned short> bound = server.Listen("127.0.0.1:99999");
+  ASSERT_FALSE(bound.ok());
+  EXPECT_EQ(bound.status().field(), "listen");
+  EXPECT_NE(bound.status().message().find("0 to 65535"), std::string::npos) << bound.status().message();
+}
+
 TEST_F(ServerTest, ATransferEncodingThatIsNotChunkedIs400AndCloses) {
   // A body without a defined end, then a second request the server must not
   // take as part of it (or answer after a 400).

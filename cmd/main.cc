@@ -16,6 +16,7 @@
 #include "collector/prometheus_rules.h"
 #include "collector/replay.h"
 #include "collector/store/sqlite_store.h"
+#include "collector/store/store_lock.h"
 #include "config/config.h"
 #include "exporters/report.h"
 
@@ -44,6 +45,19 @@ std::optional<Config> LoadOrPrint(const std::string& path) {
   return load.config;
 }
 
+// Writers (serve, replay) own the store while they run: see store_lock.h.
+std::optional<StoreLock> LockStore(const Config& config) {
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::path(config.storage_path).parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  Result<StoreLock> lock = StoreLock::Acquire(config.storage_path);
+  if (!lock.ok()) {
+    std::cerr << lock.status().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(lock.value());
+}
+
 std::unique_ptr<SqliteStore> OpenStore(const Config& config) {
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(config.storage_path);
   if (!store.ok()) {
@@ -66,6 +80,8 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  std::optional<StoreLock> lock = LockStore(*config);
+  if (!lock) return 1;
   std::unique_ptr<SqliteStore> store = OpenStore(*config);
   if (!store) return 1;
   SystemClock clock;
@@ -154,6 +170,8 @@ int Replay(const std::string& config_path, const std::string& events_path) {
     std::cerr << events_path << ": cannot read\n";
     return 1;
   }
+  std::optional<StoreLock> lock = LockStore(*config);
+  if (!lock) return 1;
   std::unique_ptr<LoadedStore> loaded = LoadStore(*config);
   if (!loaded) return 1;
   ReplaySummary summary = Replay(in, *loaded->ingest, [&](size_t line, const Status& why) {

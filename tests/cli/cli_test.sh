@@ -80,4 +80,26 @@ rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "a rejected line should exit 2, got $rc"
 grep -q 'bad.jsonl:1: events: time: missing' "$tmp/err" || fail "replay error: $(cat "$tmp/err")"
+# One owner per store: while `serve` runs, a second serve and a replay into its
+# store are refused, naming the holder's pid; `report` still reads it.
+"$bin" serve --config "$a" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/serve.log" &
+serve_pid=$!
+for _ in $(seq 1 100); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
+[[ -s "$tmp/port" ]] || { kill "$serve_pid"; fail "serve did not start: $(cat "$tmp/serve.log")"; }
+set +e
+"$bin" serve --config "$a" --listen 127.0.0.1:0 2>"$tmp/err" >/dev/null
+rc_serve=$?
+"$bin" replay --config "$a" "$src/tests/fixtures/history/small.jsonl" 2>"$tmp/err2" >/dev/null
+rc_replay=$?
+"$bin" report --config "$a" --quarter 2026-Q4 --format csv >/dev/null 2>"$tmp/err3"
+rc_report=$?
+set -e
+kill "$serve_pid"; wait "$serve_pid" || true
+[[ $rc_serve -eq 1 ]] || fail "a second serve on one store should exit 1, got $rc_serve"
+grep -q "is in use by another debriefd (pid $serve_pid)" "$tmp/err" || fail "second serve: $(cat "$tmp/err")"
+[[ $rc_replay -eq 1 ]] && grep -q "(pid $serve_pid)" "$tmp/err2" || fail "replay into a served store: $rc_replay $(cat "$tmp/err2")"
+[[ $rc_report -eq 0 ]] || fail "report while serving: $(cat "$tmp/err3")"
+# Once it stopped, the store is free again.
+"$bin" replay --config "$a" "$src/tests/fixtures/history/small.jsonl" >/dev/null || fail "the lock outlived serve"
+
 echo "cli: all checks passed"

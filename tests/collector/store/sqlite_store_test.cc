@@ -1,5 +1,8 @@
 // SqliteStore on real files in a temporary directory.
 #include "collector/store/sqlite_store.h"
+#include "collector/store/store_lock.h"
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -72,6 +75,30 @@ TEST(SqliteStore, RefusesAFileThatIsNotADatabase) {
   auto store = SqliteStore::Open(dir.File("junk.db"));
   EXPECT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace debriefd
+
+namespace debriefd {
+namespace {
+
+TEST(StoreLock, ASecondWriterIsRefusedNamingTheHolder) {
+  testing::TempDir dir;
+  const std::string store = dir.File("debriefd.db");
+  Result<StoreLock> first = StoreLock::Acquire(store);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  Result<StoreLock> second = StoreLock::Acquire(store);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find(store + " is in use by another debriefd (pid " + std::to_string(::getpid()) + ")"),
+            std::string::npos)
+      << second.status().message();
+  {
+    StoreLock moved = std::move(first.value());  // the lock moves with its owner
+    EXPECT_FALSE(StoreLock::Acquire(store).ok());
+  }
+  EXPECT_TRUE(StoreLock::Acquire(store).ok()) << "released with its owner";
 }
 
 }  // namespace

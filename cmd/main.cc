@@ -78,6 +78,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::optional<StoreLock> lock = LockStore(*config);
@@ -121,10 +122,26 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
     std::ofstream(port_file) << *port << "\n";
   }
   std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    spdlog::info("signal {}: shutting down", sig);
-    server.Stop();
+    for (;;) {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      if (sig == SIGHUP) {
+        // Prometheus' tools reload on SIGHUP; debriefd does not apply a new
+        // config while running yet, but it must not die of the signal (the
+        // default action), and it says whether the file on disk would load.
+        ConfigLoad next = LoadConfigFile(config_path);
+        if (next.ok()) {
+          spdlog::warn("SIGHUP: {} is valid; restart debriefd to apply it (the running config is kept)", config_path);
+        } else {
+          for (const ConfigError& e : next.errors) spdlog::error("SIGHUP: {}", e.ToString());
+          spdlog::error("SIGHUP: {} does not load; the running config is kept", config_path);
+        }
+        continue;
+      }
+      spdlog::info("signal {}: shutting down", sig);
+      server.Stop();
+      return;
+    }
   });
   server.Run(2);
   if (rules) rules->Stop();

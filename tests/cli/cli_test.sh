@@ -82,8 +82,9 @@ set -e
 grep -q 'bad.jsonl:1: events: time: missing' "$tmp/err" || fail "replay error: $(cat "$tmp/err")"
 # One owner per store: while `serve` runs, a second serve and a replay into its
 # store are refused, naming the holder's pid; `report` still reads it.
-"$bin" serve --config "$a" --listen 127.0.0.1:0 --port-file "$tmp/port" 2>"$tmp/serve.log" &
+"$bin" serve --config "$a" --listen 127.0.0.1:0 --port-file "$tmp/port" >"$tmp/serve.log" 2>&1 &
 serve_pid=$!
+trap 'kill "$serve_pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 100); do [[ -s "$tmp/port" ]] && break; sleep 0.1; done
 [[ -s "$tmp/port" ]] || { kill "$serve_pid"; fail "serve did not start: $(cat "$tmp/serve.log")"; }
 set +e
@@ -94,6 +95,11 @@ rc_replay=$?
 "$bin" report --config "$a" --quarter 2026-Q4 --format csv >/dev/null 2>"$tmp/err3"
 rc_report=$?
 set -e
+# SIGHUP does not kill it: it says whether the config on disk would load.
+kill -HUP "$serve_pid"
+for _ in $(seq 1 50); do grep -q 'SIGHUP' "$tmp/serve.log" && break; sleep 0.1; done
+kill -0 "$serve_pid" 2>/dev/null || fail "SIGHUP killed serve: $(cat "$tmp/serve.log")"
+grep -q "SIGHUP: $a is valid; restart debriefd to apply it" "$tmp/serve.log" || fail "SIGHUP log: $(cat "$tmp/serve.log")"
 kill "$serve_pid"; wait "$serve_pid" || true
 [[ $rc_serve -eq 1 ]] || fail "a second serve on one store should exit 1, got $rc_serve"
 grep -q "is in use by another debriefd (pid $serve_pid)" "$tmp/err" || fail "second serve: $(cat "$tmp/err")"

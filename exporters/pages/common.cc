@@ -67,17 +67,6 @@ std::string BasePath(const PageOptions& options) {
   return path == std::string::npos ? "" : base.substr(path);
 }
 
-bool IsWebUrl(std::string_view url) {
-  auto starts = [&](std::string_view prefix) {
-    if (url.size() <= prefix.size()) return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
-    }
-    return true;
-  };
-  return starts("http://") || starts("https://");
-}
-
 void SetLink(ctemplate::TemplateDictionary& dict, const std::string& name, const std::string& url) {
   if (url.empty()) return;
   dict.SetValue(name, url);
@@ -85,16 +74,13 @@ void SetLink(ctemplate::TemplateDictionary& dict, const std::string& name, const
 }
 
 std::string UrlPathSegment(std::string_view id) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (char c : id) {
     const auto u = static_cast<unsigned char>(c);
     if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
       out += c;
     } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
+      report::PercentEncode(out, u);
     }
   }
   return out;

@@ -13,6 +13,7 @@
 
 #include "domain/incident_view.h"
 #include "exporters/pages/pages.h"
+#include "exporters/report/text.h"
 
 namespace debriefd::pages {
 
@@ -40,8 +41,8 @@ class Page {
 std::string BasePath(const PageOptions& options);
 // external_url without a trailing slash ("" when unset).
 std::string AbsoluteBase(const PageOptions& options);
-// True for http:// and https:// urls: the only ones the pages link.
-bool IsWebUrl(std::string_view url);
+// http:// and https:// urls are the only ones linked (exporters/report/text.h).
+using report::IsWebUrl;
 // Sets `name` to the url and shows section `name`_LINK when it may be linked,
 // else `name`_TEXT (the url shown as text), in `dict`.
 void SetLink(ctemplate::TemplateDictionary& dict, const std::string& name, const std::string& url);

@@ -8,78 +8,14 @@
 #include <cstdio>
 
 #include "exporters/pages/common.h"
+#include "exporters/report/text.h"
 
 namespace debriefd {
 namespace {
 
 using ctemplate::TemplateDictionary;
-
-// Inline Markdown text, safe in a paragraph, a list item, a heading or a
-// table cell: no line breaks (a newline would end the cell or start a block),
-// and every character that could open markup escaped with a backslash, so
-// that a title like `[x](javascript:alert(1))` or `<script>` stays text.
-// `<` matters twice: it starts raw HTML and autolinks (`<javascript:...>`).
-// `&` stops entity references; `|` would end a table cell.
-std::string MarkdownText(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (char c : s) {
-    switch (c) {
-      case '\r':
-        break;
-      case '\n':
-      case '\t':
-        out += ' ';
-        break;
-      case '\\':
-      case '`':
-      case '*':
-      case '_':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '#':
-      case '|':
-      case '~':
-      case '&':
-        out += '\\';
-        out += c;
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-void PercentEncode(std::string& out, unsigned char u) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  out += '%';
-  out += kHex[u >> 4];
-  out += kHex[u & 0xf];
-}
-
-// A link destination `[text](here)`. Only http and https urls are ever linked:
-// anything else gives an empty destination, an inert link. What would end the
-// destination (space, parentheses) or the table cell (`|`), and what a
-// renderer might read as markup, is percent-encoded: the url stays the same
-// resource.
-std::string MarkdownDestination(std::string_view url) {
-  if (!pages::IsWebUrl(url)) return "";
-  std::string out;
-  out.reserve(url.size() + 8);
-  for (char c : url) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '(' || c == ')' || c == '<' || c == '>' || c == '|' || c == '\\' ||
-        c == '`' || c == '[' || c == ']' || c == '"' || c == '\'') {
-      PercentEncode(out, u);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using report::MarkdownDestination;
+using report::MarkdownText;
 
 std::string Number(double v) {
   char buf[32];
@@ -129,7 +65,7 @@ class Doc {
   // `name`_TEXT (the url as text); `name`_NONE when there is none.
   void Url(const std::string& name, const std::string& url) {
     if (url.empty()) return Show(name + "_NONE");
-    const bool link = pages::IsWebUrl(url);
+    const bool link = report::IsWebUrl(url);
     if (markdown_) {
       dict_->SetValue(name, link ? MarkdownDestination(url) : MarkdownText(url));
     } else {
@@ -149,7 +85,7 @@ class Doc {
       return Show(name + "_LINK");
     }
     const std::string base = pages::AbsoluteBase(*options_);
-    if (!pages::IsWebUrl(base)) return Show(name + "_NONE");
+    if (!report::IsWebUrl(base)) return Show(name + "_NONE");
     dict_->SetValue(name, MarkdownDestination(base + path));
     Show(name + "_LINK");
   }

@@ -233,7 +233,7 @@ void AttentionSection(std::string& out, const Report& r) {
     for (const OpenActionItem& item : Head(r.open_action_items)) {
       out += "<tr><td class=\"id\">" + Esc(item.id) + "</td><td class=\"id\">" + Esc(item.incident_id) +
              "</td><td>" + Esc(item.service) + "</td><td>";
-      if (!item.url.empty() && (item.url.rfind("https://", 0) == 0 || item.url.rfind("http://", 0) == 0)) {
+      if (IsWebUrl(item.url)) {
         out += "<a href=\"" + Esc(item.url) + "\">" + Esc(item.title) + "</a>";
       } else {
         Esc(out, item.title);
@@ -437,7 +437,7 @@ void CountedHeading(std::string& out, std::string_view tag, std::string_view tex
 // `javascript:` url from a tracker must not become a link.
 void ItemIdTd(std::string& out, const MonthlyItem& item) {
   out += "<td class=\"id\">";
-  if (item.url.starts_with("https://") || item.url.starts_with("http://")) {
+  if (IsWebUrl(item.url)) {
     out += "<a href=\"";
     Esc(out, item.url);
     out += "\">";

@@ -6,45 +6,10 @@
 namespace debriefd {
 namespace {
 
-// Only these become links: a `javascript:` or `data:` url in a title's link
-// would run when the rendered Markdown is clicked.
-bool IsWebUrl(std::string_view url) { return url.starts_with("https://") || url.starts_with("http://"); }
-
 using namespace report;
 
-// One table cell: no line breaks, and punctuation that would start markup
-// (or end the cell) escaped.
-std::string MdCell(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '\r':
-        break;
-      case '\n':
-        out += ' ';
-        break;
-      case '|':
-      case '\\':
-      case '*':
-      case '_':
-      case '`':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '#':
-      case '~':
-      case '&':
-        out += '\\';
-        out += c;
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// One table cell.
+std::string MdCell(std::string_view s) { return MarkdownText(s); }
 
 void MdRow(std::string& out, const std::vector<std::string>& cells) {
   out += '|';
@@ -107,9 +72,7 @@ std::string Render(const Report& r) {
     MdHeader(out, {"Item", "Incident", "Service", "Title", "Opened", "Due", "Overdue"}, "lllllll");
     for (const OpenActionItem& item : Head(r.open_action_items)) {
       std::string title = MdCell(item.title);
-      if (IsWebUrl(item.url) && item.url.find_first_of(" ()<>") == std::string::npos) {
-        title = "[" + title + "](" + MdCell(item.url) + ")";
-      }
+      if (IsWebUrl(item.url)) title = "[" + title + "](" + MarkdownDestination(item.url) + ")";
       MdRow(out, {MdCell(item.id), MdCell(item.incident_id), MdCell(item.service), title,
                   ShortTime(item.opened_at), ShortTime(item.due_at), item.overdue ? "**yes**" : "no"});
     }
@@ -163,30 +126,11 @@ std::string Render(const Report& r) {
 
 // --- The monthly review -------------------------------------------------------
 
-// An item id as a link to its url (http and https only; anything else, a
-// `javascript:` url say, stays plain text). In the destination, what would end
-// it or the table cell is percent-encoded and other punctuation escaped.
+// An item id as a link to its url (http and https only).
 std::string MdItemLink(const MonthlyItem& item) {
   std::string id = MdCell(item.id);
   if (!IsWebUrl(item.url)) return id;
-  std::string url;
-  for (char c : item.url) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '(' || c == ')' || c == '<' || c == '>' || c == '|' || c == '\\') {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      url += '%';
-      url += kHex[u >> 4];
-      url += kHex[u & 0xf];
-    } else {
-      url += c;
-    }
-  }
-  std::string out = "[";
-  out += id;
-  out += "](";
-  out += MdCell(url);
-  out += ')';
-  return out;
+  return "[" + id + "](" + MarkdownDestination(item.url) + ")";
 }
 
 std::string ServiceName(const std::string& service) { return service.empty() ? "(no service)" : MdCell(service); }

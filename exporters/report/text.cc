@@ -2,6 +2,8 @@
 // for people, the typed cells of one row, the figure table and list limits.
 #include "exporters/report/text.h"
 
+#include <cctype>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -263,6 +265,75 @@ std::string MoreText(size_t total, std::string_view before, std::string_view aft
   if (total <= kListLimit) return "";
   return std::string(before) + "… and " + std::to_string(total - kListLimit) +
          " more; the JSON export lists them all." + std::string(after);
+}
+
+bool IsWebUrl(std::string_view url) {
+  auto starts = [&](std::string_view prefix) {
+    if (url.size() <= prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    }
+    return true;
+  };
+  return starts("http://") || starts("https://");
+}
+
+// `<` matters twice: it starts raw HTML and autolinks (`<javascript:...>`);
+// `&` stops entity references; `|` would end a table cell.
+std::string MarkdownText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (char c : s) {
+    switch (c) {
+      case '\r':
+        break;
+      case '\n':
+      case '\t':
+        out += ' ';
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '#':
+      case '|':
+      case '~':
+      case '&':
+        out += '\\';
+        out += c;
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+void PercentEncode(std::string& out, unsigned char u) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += '%';
+  out += kHex[u >> 4];
+  out += kHex[u & 0xf];
+}
+
+std::string MarkdownDestination(std::string_view url) {
+  if (!IsWebUrl(url)) return "";
+  std::string out;
+  out.reserve(url.size() + 8);
+  for (char c : url) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '(' || c == ')' || c == '<' || c == '>' || c == '|' || c == '\\' ||
+        c == '`' || c == '[' || c == ']' || c == '"' || c == '\'') {
+      PercentEncode(out, u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace debriefd::report

@@ -29,6 +29,23 @@ std::string Percent(double ratio);
 std::string ShortTime(Time t);
 inline const char* Bool(bool b) { return b ? "true" : "false"; }
 
+// Links. Only http and https urls are ever linked, in any format: a
+// `javascript:` or `data:` url would run when clicked. The scheme is matched
+// in any case.
+bool IsWebUrl(std::string_view url);
+// Appends "%XX" for one byte.
+void PercentEncode(std::string& out, unsigned char byte);
+// Inline Markdown text, safe in a paragraph, a list item, a heading or a
+// table cell: no line breaks (a newline would end the cell or start a block),
+// and every character that could open markup escaped with a backslash, so
+// that a title like `[x](javascript:alert(1))` or `<script>` stays text.
+std::string MarkdownText(std::string_view s);
+// A link destination `[text](here)`: empty (an inert link) unless the url is
+// http or https; what would end the destination or a table cell (space,
+// parentheses, `|`), or could be read as markup, is percent-encoded, so the
+// url still names the same resource.
+std::string MarkdownDestination(std::string_view url);
+
 // One summary figure, for the tables that compare ranges.
 enum class FigureKind { kCount, kRatio, kSeconds };
 enum class Better { kHigher, kLower, kNeither };

@@ -223,6 +223,18 @@ std::vector<Step> TimelineOf(const IncidentTracker& t, const IncidentView& v) {
   return steps;
 }
 
+SameKey SameKeyOf(const IncidentTracker& t, const Incident& inc) {
+  SameKey k;
+  for (const Incident& other : t.incidents()) {
+    if (&other == &inc || other.key != inc.key) continue;
+    (other.detected_at < inc.detected_at ? k.earlier : k.later).push_back(&other);
+  }
+  k.earlier_total = k.earlier.size();
+  std::reverse(k.earlier.begin(), k.earlier.end());
+  if (k.earlier.size() > kEarlierShown) k.earlier.resize(kEarlierShown);
+  return k;
+}
+
 std::string QuarterLabelOf(Time t) {
   const std::string s = FormatRfc3339(t);
   const int month = std::stoi(s.substr(5, 2));

@@ -86,6 +86,16 @@ struct Step {
 // Every step, by time (the cause first when it came before the onset).
 std::vector<Step> TimelineOf(const IncidentTracker& tracker, const IncidentView& view);
 
+// "Never twice": the other incidents with the same key as `inc`.
+struct SameKey {
+  std::vector<const Incident*> earlier;  // detected before it, the latest first, at most kEarlierShown
+  size_t earlier_total = 0;              // all of them
+  std::vector<const Incident*> later;    // detected after it, oldest first
+};
+// A service with hundreds of incidents keeps a short page and document.
+inline constexpr size_t kEarlierShown = 20;
+SameKey SameKeyOf(const IncidentTracker& tracker, const Incident& inc);
+
 // "2026-Q4": the quarter `t` falls in (UTC).
 std::string QuarterLabelOf(Time t);
 

@@ -200,26 +200,23 @@ void FillDocument(Doc d, const IncidentTracker& t, const Incident& inc, Time now
     r.Text("REPEAT_OF", *inc.repeat_of);
     r.IncidentLink("REPEAT_OF_URL", *inc.repeat_of);
   }
-  std::vector<const Incident*> earlier;
-  for (const Incident& other : t.incidents()) {
-    if (&other != &inc && other.key == inc.key && other.detected_at < inc.detected_at) earlier.push_back(&other);
-  }
-  if (earlier.empty()) {
+  const pages::SameKey same = pages::SameKeyOf(t, inc);
+  if (same.earlier.empty()) {
     d.Show("NO_EARLIER");
   } else {
     Doc e = d.Add("EARLIER");
-    constexpr size_t kShown = 20;
-    if (earlier.size() > kShown) e.Add("EARLIER_MORE").Text("COUNT", std::to_string(earlier.size() - kShown));
+    if (same.earlier_total > same.earlier.size()) {
+      e.Add("EARLIER_MORE").Text("COUNT", std::to_string(same.earlier_total - same.earlier.size()));
+    }
     // Newest first: the last time is the one the reader remembers.
-    size_t shown = 0;
-    for (auto it = earlier.rbegin(); it != earlier.rend() && shown < kShown; ++it, ++shown) {
+    for (const Incident* other : same.earlier) {
       Doc row = e.Add("EARLIER_ROW");
-      row.Text("ID", (*it)->id);
-      row.IncidentLink("URL", (*it)->id);
-      row.Text("TITLE", (*it)->title);
-      row.Text("STARTED", pages::DisplayTime(t.ClockOf(**it).started_at));
-      row.Text("DEBRIEF", ToString(t.DebriefOf(**it, now).status));
-      row.Text("ITEMS_OPEN", std::to_string(ViewOf(t, **it, now).action_items_open));
+      row.Text("ID", other->id);
+      row.IncidentLink("URL", other->id);
+      row.Text("TITLE", other->title);
+      row.Text("STARTED", pages::DisplayTime(t.ClockOf(*other).started_at));
+      row.Text("DEBRIEF", ToString(t.DebriefOf(*other, now).status));
+      row.Text("ITEMS_OPEN", std::to_string(ViewOf(t, *other, now).action_items_open));
     }
   }
 

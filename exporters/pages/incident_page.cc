@@ -160,37 +160,30 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
     d.ShowSection("NO_CAUSE");
   }
 
-  // "Never twice": every earlier incident with the same key, newest first.
-  std::vector<const Incident*> earlier, later;
-  for (const Incident& other : t.incidents()) {
-    if (&other == &inc || other.key != inc.key) continue;
-    (other.detected_at < inc.detected_at ? earlier : later).push_back(&other);
-  }
-  // And whether it happened again after this one: the fix did not hold, or
-  // was not done yet.
-  if (!later.empty()) {
+  // "Never twice": the earlier incidents with the same key, and whether it
+  // happened again after this one (the fix did not hold, or was not done yet).
+  const pages::SameKey same = pages::SameKeyOf(t, inc);
+  if (!same.later.empty()) {
     TemplateDictionary* l = d.AddSectionDictionary("LATER");
-    l->SetIntValue("LATER_COUNT", static_cast<long>(later.size()));
-    pages::SetId(*l, "FIRST_LATER", later.front()->id);
-    l->SetValue("FIRST_LATER_STARTED", pages::DisplayTime(later.front()->started_at));
+    l->SetIntValue("LATER_COUNT", static_cast<long>(same.later.size()));
+    pages::SetId(*l, "FIRST_LATER", same.later.front()->id);
+    l->SetValue("FIRST_LATER_STARTED", pages::DisplayTime(same.later.front()->started_at));
   }
-  if (earlier.empty()) {
+  if (same.earlier.empty()) {
     d.ShowSection("NO_EARLIER");
   } else {
     TemplateDictionary* e = d.AddSectionDictionary("EARLIER");
-    e->SetIntValue("EARLIER_COUNT", static_cast<long>(earlier.size()));
-    // The latest ones: a service with hundreds of incidents keeps a short page.
-    constexpr size_t kShown = 20;
-    if (earlier.size() > kShown) {
-      e->AddSectionDictionary("EARLIER_MORE")->SetIntValue("COUNT", static_cast<long>(earlier.size() - kShown));
+    e->SetIntValue("EARLIER_COUNT", static_cast<long>(same.earlier_total));
+    if (same.earlier_total > same.earlier.size()) {
+      e->AddSectionDictionary("EARLIER_MORE")
+          ->SetIntValue("COUNT", static_cast<long>(same.earlier_total - same.earlier.size()));
     }
-    size_t shown = 0;
-    for (auto it = earlier.rbegin(); it != earlier.rend() && shown < kShown; ++it, ++shown) {
+    for (const Incident* other : same.earlier) {
       TemplateDictionary* row = e->AddSectionDictionary("EARLIER_ROW");
-      pages::SetId(*row, "ID", (*it)->id);
-      row->SetValue("TITLE", (*it)->title);
-      row->SetValue("STARTED", pages::DisplayTime((*it)->started_at));
-      row->SetValue("DEBRIEF", ToString(t.DebriefOf(**it, now).status));
+      pages::SetId(*row, "ID", other->id);
+      row->SetValue("TITLE", other->title);
+      row->SetValue("STARTED", pages::DisplayTime(other->started_at));
+      row->SetValue("DEBRIEF", ToString(t.DebriefOf(*other, now).status));
     }
   }
 

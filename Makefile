@@ -45,14 +45,15 @@ test: deps
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-sanitize
 
-# The unit tests (GoogleTest, fuzz smoke test included) once more, built with
-# AddressSanitizer and UndefinedBehaviorSanitizer: any finding fails the run.
+# The unit and server tests (GoogleTest, fuzz smoke test included) once more,
+# built by clang with AddressSanitizer and UndefinedBehaviorSanitizer: any
+# finding fails the run.
 SAN_DIR ?= build-sanitize
 # Build type "Sanitize" adds no flags of its own: -O1 without debug info (the
 # build is the slow part on a small machine; the reports still name functions).
 SAN_FLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 test-sanitize:
-	@cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DDEBRIEFD_BUILD_TESTS=ON \
+	@cmake -S . -B $(SAN_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Sanitize -DDEBRIEFD_BUILD_TESTS=ON \
 	  -DCMAKE_CXX_FLAGS="$(SAN_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SAN_FLAGS)" \
 	  $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
 	@cmake --build $(SAN_DIR) -j $(JOBS) --target debriefd_tests

@@ -124,7 +124,10 @@ bool PostAll(unsigned short port, const std::vector<std::string>& bodies, std::a
 double OverHttp(int requests, int per_request, int clients) {
   Fixture f("http");
   Api api(*f.ingest, ApiOptions{"bench", "", "", {}, {}, {}});
-  Server server(api, 1 << 20, std::chrono::seconds(30));
+  ServerOptions server_options;
+  server_options.max_body = 1 << 20;
+  server_options.read_timeout = std::chrono::seconds(30);
+  Server server(api, server_options);
   unsigned short port = server.Listen("127.0.0.1:0").value();
   std::thread runner([&] { server.Run(2); });
   std::vector<std::string> bodies;

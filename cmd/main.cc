@@ -7,11 +7,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <optional>
+#include <sstream>
 #include <thread>
 
+#include "cmd/log_format.h"
 #include "server/api.h"
 #include "server/server.h"
+#include "server/web_config.h"
 #include "collector/ingest/ingest_service.h"
 #include "collector/prometheus_rules.h"
 #include "collector/replay.h"
@@ -22,6 +26,12 @@
 
 #ifndef DEBRIEFD_VERSION
 #define DEBRIEFD_VERSION "dev"
+#endif
+#ifndef DEBRIEFD_REVISION
+#define DEBRIEFD_REVISION "unknown"
+#endif
+#ifndef DEBRIEFD_BRANCH
+#define DEBRIEFD_BRANCH "unknown"
 #endif
 
 namespace debriefd {
@@ -59,7 +69,9 @@ std::optional<StoreLock> LockStore(const Config& config) {
 }
 
 std::unique_ptr<SqliteStore> OpenStore(const Config& config) {
-  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(config.storage_path);
+  SqliteStore::Options options;
+  options.full_integrity_check = config.storage_integrity_check;
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(config.storage_path, options);
   if (!store.ok()) {
     std::cerr << store.status().message() << "\n";
     return nullptr;
@@ -67,11 +79,140 @@ std::unique_ptr<SqliteStore> OpenStore(const Config& config) {
   return std::move(store.value());
 }
 
-int Serve(const std::string& config_path, const std::string& listen_override, const std::string& port_file) {
+// --log.level and --log.format, when given, win over the config's log.*.
+struct LogFlags {
+  std::string level;
+  std::string format;
+};
+
+void ApplyLogging(const Config& config, const LogFlags& flags) {
+  ConfigureLogging(flags.format.empty() ? config.log_format : flags.format,
+                   flags.level.empty() ? config.log_level : flags.level);
+}
+
+double UnixSeconds(Time t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// What a running serve was started with, and what a reload may change.
+struct Running {
+  const std::string config_path;
+  const std::string listen_override;
+  const LogFlags log_flags;
+  ApiOptions base;  // what does not come from the config file (version, callbacks)
+  std::mutex mu;    // guards config and config_text; one reload at a time
+  Config config;
+  std::string config_text;
+  ReloadState reload_state;
+};
+
+ApiOptions ApiOptionsFor(const Config& config, const ApiOptions& base) {
+  ApiOptions o = base;
+  o.ingest_token = config.auth.ingest_token;
+  o.read_token = config.auth.read_token;
+  o.sources = config.sources;
+  o.pages = PageOptions{config.external_url};
+  o.max_services = config.max_services;
+  return o;
+}
+
+bool SameSources(const SourceSettingsMap& a, const SourceSettingsMap& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [name, s] : a) {
+    auto it = b.find(name);
+    if (it == b.end()) return false;
+    const SourceSettings& t = it->second;
+    if (s.configured != t.configured || s.secret != t.secret || s.environments != t.environments ||
+        s.services.size() != t.services.size() || s.options.size() != t.options.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < s.services.size(); ++i) {
+      if (s.services[i].match != t.services[i].match || s.services[i].service != t.services[i].service) return false;
+    }
+    for (const auto& [key, option] : s.options) {
+      auto o = t.options.find(key);
+      if (o == t.options.end() || o->second.value != option.value || o->second.map != option.map) return false;
+    }
+  }
+  return true;
+}
+
+// SIGHUP and POST /-/reload: the config file is loaded and checked in full
+// first; a config that does not load changes nothing. Settings that only a
+// restart can apply are named in a warning and keep their running values.
+Status Reload(Running& running, IngestService& ingest, Api& api, const Clock& clock) {
+  std::lock_guard<std::mutex> lock(running.mu);
+  ConfigLoad load = LoadConfigFile(running.config_path);
+  for (const SettingsProblem& p : CheckSourceSettings(load.config.sources)) {
+    load.errors.push_back({running.config_path, p.line, p.message});
+  }
+  if (!load.ok()) {
+    for (const ConfigError& e : load.errors) spdlog::error("reload: {}", e.ToString());
+    spdlog::error("reload: {} does not load; the running config is kept", running.config_path);
+    running.reload_state.RecordFailure();
+    return Status::InvalidArgument("config", load.errors.front().ToString());
+  }
+  Config next = std::move(load.config);
+  Config& now = running.config;
+  if (!running.listen_override.empty()) next.listen = running.listen_override;
+  std::vector<std::string> restart;
+  auto keep = [&restart](const char* key, auto& next_value, const auto& running_value) {
+    if (next_value != running_value) restart.push_back(key);
+    next_value = running_value;
+  };
+  keep("listen", next.listen, now.listen);
+  keep("storage.path", next.storage_path, now.storage_path);
+  keep("storage.integrity_check", next.storage_integrity_check, now.storage_integrity_check);
+  keep("limits.max_body", next.max_body, now.max_body);
+  keep("limits.read_timeout", next.read_timeout, now.read_timeout);
+  keep("limits.max_inflight_bytes", next.max_inflight_bytes, now.max_inflight_bytes);
+  keep("limits.max_connections", next.max_connections, now.max_connections);
+  keep("alerts.pending_from", next.pending_from.url, now.pending_from.url);
+  next.policy.max_clock_skew = next.max_clock_skew;
+  if (!(next.policy == now.policy) || !SameSources(next.sources, now.sources)) {
+    // The state is derived from the events under the policy: rebuilt with the
+    // new one (the running state stays if that fails).
+    if (Status s = ingest.Reconfigure(next.policy, next.sources); !s.ok()) {
+      spdlog::error("reload: {}; the running config is kept", s.message());
+      running.reload_state.RecordFailure();
+      return s;
+    }
+  }
+  api.Reconfigure(ApiOptionsFor(next, running.base));
+  ApplyLogging(next, running.log_flags);
+  now = std::move(next);
+  running.config_text = ReadText(running.config_path);
+  running.reload_state.RecordSuccess(UnixSeconds(clock.Now()));
+  if (!restart.empty()) {
+    std::string keys;
+    for (const std::string& k : restart) keys += (keys.empty() ? "" : ", ") + k;
+    spdlog::warn("reload: {} changed; restart debriefd to apply (the running values are kept)", keys);
+  }
+  spdlog::info("reload: {} applied", running.config_path);
+  return Status::Ok();
+}
+
+int Serve(const std::string& config_path, const std::string& listen_override, const std::string& port_file,
+          const std::string& web_config_path, const LogFlags& log_flags) {
   std::optional<Config> config = LoadOrPrint(config_path);
   if (!config) return 1;
   if (!listen_override.empty()) config->listen = listen_override;
-  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  config->policy.max_clock_skew = config->max_clock_skew;
+  ApplyLogging(*config, log_flags);
+  std::shared_ptr<const WebConfig> web_config;
+  if (!web_config_path.empty()) {
+    Result<WebConfig> web = LoadWebConfig(web_config_path);
+    if (!web.ok()) {
+      spdlog::error("--web.config.file: {}", web.status().message());
+      return 1;
+    }
+    web_config = std::make_shared<const WebConfig>(std::move(web.value()));
+  }
 
   // Signals are taken by one thread with sigwait; block them everywhere else.
   sigset_t signals;
@@ -107,17 +248,45 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   ingest.Start();
   if (rules) rules->Start();
 
-  ApiOptions options{DEBRIEFD_VERSION, config->auth.ingest_token, config->auth.read_token, config->sources, {},
-                     PageOptions{config->external_url}};
-  if (rules) options.rules_last_success = [&rules] { return rules->last_success(); };
-  Api api(ingest, options);
-  Server server(api, config->max_body, config->read_timeout);
+  Running running{config_path, listen_override, log_flags, {}, {}, *config, ReadText(config_path), {}};
+  running.reload_state.RecordSuccess(UnixSeconds(clock.Now()));
+  std::unique_ptr<Server> server_holder;
+  std::unique_ptr<Api> api_holder;
+  ApiOptions& base = running.base;
+  base.version = DEBRIEFD_VERSION;
+  base.revision = DEBRIEFD_REVISION;
+  base.branch = DEBRIEFD_BRANCH;
+  base.build_date = __DATE__;
+  if (rules) base.rules_last_success = [&rules] { return rules->last_success(); };
+  base.config_yaml = [&running] {
+    std::lock_guard<std::mutex> l(running.mu);
+    return RedactSecrets(running.config_text);
+  };
+  base.reload = [&] { return Reload(running, ingest, *api_holder, clock); };
+  base.reload_state = &running.reload_state;
+  base.server_stats = [&server_holder] {
+    ServerStats s = server_holder->stats();
+    return ServerFigures{s.connections_open, s.connections_refused_total, s.inflight_bytes};
+  };
+  api_holder = std::make_unique<Api>(ingest, ApiOptionsFor(*config, base));
+  Api& api = *api_holder;
+
+  ServerOptions server_options;
+  server_options.max_body = config->max_body;
+  server_options.read_timeout = config->read_timeout;
+  server_options.max_inflight_bytes = config->max_inflight_bytes;
+  server_options.max_connections = config->max_connections;
+  server_options.before_body = [&api](const HttpRequest& req) { return api.BeforeBody(req); };
+  server_options.web_config = web_config;
+  server_holder = std::make_unique<Server>(api, server_options);
+  Server& server = *server_holder;
   Result<unsigned short> port = server.Listen(config->listen);
   if (!port.ok()) {
     spdlog::error("{}", port.status().message());
     return 1;
   }
-  spdlog::info("debriefd {} listening on {} (port {})", DEBRIEFD_VERSION, config->listen, *port);
+  spdlog::info("debriefd {} (revision {}) listening on {} (port {}{})", DEBRIEFD_VERSION, DEBRIEFD_REVISION,
+               config->listen, *port, web_config && web_config->tls ? ", TLS" : "");
   if (!port_file.empty()) {
     std::ofstream(port_file) << *port << "\n";
   }
@@ -126,36 +295,43 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
       int sig = 0;
       sigwait(&signals, &sig);
       if (sig == SIGHUP) {
-        // Prometheus' tools reload on SIGHUP; debriefd does not apply a new
-        // config while running yet, but it must not die of the signal (the
-        // default action), and it says whether the file on disk would load.
-        ConfigLoad next = LoadConfigFile(config_path);
-        if (next.ok()) {
-          spdlog::warn("SIGHUP: {} is valid; restart debriefd to apply it (the running config is kept)", config_path);
-        } else {
-          for (const ConfigError& e : next.errors) spdlog::error("SIGHUP: {}", e.ToString());
-          spdlog::error("SIGHUP: {} does not load; the running config is kept", config_path);
-        }
+        (void)Reload(running, ingest, api, clock);
         continue;
       }
-      spdlog::info("signal {}: shutting down", sig);
-      server.Stop();
+      Duration timeout;
+      {
+        std::lock_guard<std::mutex> l(running.mu);
+        timeout = running.config.shutdown_timeout;
+      }
+      spdlog::info("signal {}: stopping: answering the requests in flight (at most {}s)", sig,
+                   std::chrono::duration_cast<std::chrono::seconds>(timeout).count());
+      server.Shutdown(timeout);
       return;
     }
   });
   server.Run(2);
   if (rules) rules->Stop();
+  // Every request answered or given up: commit what is queued.
   ingest.Stop();
+  spdlog::info("stopped");
   // Wake the waiter if Run returned for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   return 0;
 }
 
-int CheckConfig(const std::string& path) {
+int CheckConfig(const std::string& path, const std::string& web_config_path) {
   std::optional<Config> config = LoadOrPrint(path);
+  if (!web_config_path.empty()) {
+    Result<WebConfig> web = LoadWebConfig(web_config_path);
+    if (!web.ok()) {
+      std::cerr << web.status().message() << "\n";
+      return 1;
+    }
+  }
   if (!config) return 1;
   std::cout << path << ": ok\n";
+  if (!web_config_path.empty()) std::cout << web_config_path << ": ok\n";
   return 0;
 }
 
@@ -299,16 +475,27 @@ int main(int argc, char** argv) {
   CLI::App app{"debriefd: incident clock and debrief tracker for Prometheus and Alertmanager"};
   app.set_version_flag("--version", std::string("debriefd ") + DEBRIEFD_VERSION);
   app.require_subcommand(1);
+  // --log.* may follow the subcommand, as in `debriefd serve --log.level=debug`.
+  app.fallthrough();
 
-  std::string config, listen, port_file, events, out;
+  std::string config, listen, port_file, events, out, web_config;
+  LogFlags log_flags;
+  app.add_option("--log.level", log_flags.level, "Log level, instead of log.level: trace, debug, info, warn, error, off")
+      ->check([](const std::string& v) { return ValidLogLevel(v) ? "" : "must be trace, debug, info, warn, error or off"; });
+  app.add_option("--log.format", log_flags.format, "Log format, instead of log.format: logfmt or json")
+      ->check([](const std::string& v) { return ValidLogFormat(v) ? "" : "must be logfmt or json"; });
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API and /metrics");
   serve->add_option("--config", config, "Config file")->required();
   serve->add_option("--listen", listen, "Override `listen` (host:port; port 0 picks a free one)");
   serve->add_option("--port-file", port_file, "Write the bound port to this file once listening");
+  serve->add_option("--web.config.file", web_config,
+                    "TLS, basic auth and response headers, in the Prometheus exporter-toolkit format "
+                    "(docs/operations.md)");
 
   std::string check_path;
   auto* check = app.add_subcommand("check-config", "Check a config file; print every error with file and line");
   check->add_option("file", check_path, "Config file")->required();
+  check->add_option("--web.config.file", web_config, "Also check this web config (TLS, basic auth)");
 
   auto* replay = app.add_subcommand("replay", "Import recorded events (JSON lines) into the store, idempotently");
   replay->add_option("--config", config, "Config file")->required();
@@ -343,8 +530,8 @@ int main(int argc, char** argv) {
   report->add_option("--out", out, "Output file (default: stdout)");
 
   CLI11_PARSE(app, argc, argv);
-  if (*serve) return Serve(config, listen, port_file);
-  if (*check) return CheckConfig(check_path);
+  if (*serve) return Serve(config, listen, port_file, web_config, log_flags);
+  if (*check) return CheckConfig(check_path, web_config);
   if (*replay) return Replay(config, events);
   if (*dump) return DumpEvents(config, out);
   if (*report) return WriteReport(config, quarter, from, to, month, at, format, out);

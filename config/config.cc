@@ -222,7 +222,7 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   Reader r(file, &out);
   Config& c = out.config;
   Policy& p = c.policy;
-  if (!r.Mapping(root, "", {"listen", "external_url", "storage", "limits", "auth", "log", "goals", "alerts",
+  if (!r.Mapping(root, "", {"listen", "external_url", "storage", "limits", "shutdown_timeout", "auth", "log", "goals", "alerts",
                             "changes", "debrief", "action_items", "repeats", "sources"})) {
     if (!root.IsMap()) return out;
   }
@@ -241,17 +241,43 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   if (!c.external_url.empty() && !c.external_url.starts_with("http://") && !c.external_url.starts_with("https://")) {
     r.Error(root["external_url"], "external_url", "must be an http:// or https:// URL");
   }
-  if (YAML::Node n = root["storage"]; r.Mapping(n, "storage", {"path"})) {
+  if (YAML::Node n = root["storage"]; r.Mapping(n, "storage", {"path", "integrity_check"})) {
     r.String(n, "storage", "path", &c.storage_path);
+    r.Bool(n, "storage", "integrity_check", &c.storage_integrity_check);
   }
-  if (YAML::Node n = root["limits"]; r.Mapping(n, "limits", {"max_body", "read_timeout"})) {
-    if (YAML::Node mb = n["max_body"]; mb.IsDefined() && !mb.IsNull()) {
-      if (!mb.IsScalar() || !ParseByteSize(mb.Scalar(), &c.max_body) || c.max_body == 0) {
-        r.Error(mb, "limits.max_body", "not a byte size (use 1048576, 512KiB, 1MiB)");
+  if (YAML::Node n = root["limits"];
+      r.Mapping(n, "limits", {"max_body", "read_timeout", "max_inflight_bytes", "max_connections", "max_services",
+                              "max_clock_skew"})) {
+    auto bytes = [&](const char* key, size_t* out) {
+      if (YAML::Node v = n[key]; v.IsDefined() && !v.IsNull()) {
+        if (!v.IsScalar() || !ParseByteSize(v.Scalar(), out) || *out == 0) {
+          r.Error(v, std::string("limits.") + key, "not a byte size (use 1048576, 512KiB, 1MiB)");
+        }
       }
-    }
+    };
+    auto count = [&](const char* key, size_t* out) {
+      if (YAML::Node v = n[key]; v.IsDefined() && !v.IsNull()) {
+        unsigned long long parsed = 0;
+        if (!v.IsScalar() || !YAML::convert<unsigned long long>::decode(v, parsed) || parsed == 0 ||
+            v.Scalar().front() == '-') {
+          r.Error(v, std::string("limits.") + key, "must be a positive whole number");
+          return;
+        }
+        *out = static_cast<size_t>(parsed);
+      }
+    };
+    bytes("max_body", &c.max_body);
+    bytes("max_inflight_bytes", &c.max_inflight_bytes);
+    count("max_connections", &c.max_connections);
+    count("max_services", &c.max_services);
     r.Dur(n, "limits", "read_timeout", &c.read_timeout);
+    r.Dur(n, "limits", "max_clock_skew", &c.max_clock_skew);
+    if (c.max_inflight_bytes < c.max_body) {
+      r.Error(n["max_inflight_bytes"], "limits.max_inflight_bytes",
+              "must be at least limits.max_body (" + std::to_string(c.max_body) + " bytes)");
+    }
   }
+  r.Dur(root, "", "shutdown_timeout", &c.shutdown_timeout);
   if (YAML::Node n = root["auth"];
       r.Mapping(n, "auth", {"ingest_token", "ingest_token_file", "read_token", "read_token_file"})) {
     r.String(n, "auth", "ingest_token", &c.auth.ingest_token);
@@ -259,10 +285,11 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
     r.TokenFile(n, "auth", "ingest_token_file", [](Config& c) -> std::string& { return c.auth.ingest_token; });
     r.TokenFile(n, "auth", "read_token_file", [](Config& c) -> std::string& { return c.auth.read_token; });
   }
-  if (YAML::Node n = root["log"]; r.Mapping(n, "log", {"level"})) {
+  if (YAML::Node n = root["log"]; r.Mapping(n, "log", {"level", "format"})) {
     r.String(n, "log", "level", &c.log_level);
-    static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
-    if (kLevels.count(c.log_level) == 0) r.Error(n["level"], "log.level", "must be one of trace, debug, info, warn, error, off");
+    r.String(n, "log", "format", &c.log_format);
+    if (!ValidLogLevel(c.log_level)) r.Error(n["level"], "log.level", "must be one of trace, debug, info, warn, error, off");
+    if (!ValidLogFormat(c.log_format)) r.Error(n["format"], "log.format", "must be logfmt or json");
   }
   if (YAML::Node n = root["goals"]; r.Mapping(n, "goals", {"detect", "fix", "by_severity"})) {
     r.Goals(n, "goals", &p.goals);
@@ -358,6 +385,51 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   return out;
 }
 
+namespace {
+
+bool IsSecretKey(std::string key) {
+  std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (key.ends_with("_file") || key.ends_with("_env")) return false;
+  return key.find("token") != std::string::npos || key.find("secret") != std::string::npos ||
+         key.find("password") != std::string::npos;
+}
+
+void Redact(YAML::Node node) {
+  if (node.IsMap()) {
+    for (auto kv : node) {
+      if (kv.second.IsScalar() && IsSecretKey(kv.first.as<std::string>(""))) {
+        if (!kv.second.Scalar().empty()) kv.second = "<secret>";
+      } else {
+        Redact(kv.second);
+      }
+    }
+  } else if (node.IsSequence()) {
+    for (auto item : node) Redact(item);
+  }
+}
+
+}  // namespace
+
+std::string RedactSecrets(std::string_view yaml) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception&) {
+    return "";
+  }
+  Redact(root);
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+bool ValidLogLevel(std::string_view level) {
+  static const std::set<std::string, std::less<>> kLevels = {"trace", "debug", "info", "warn", "error", "off"};
+  return kLevels.count(level) > 0;
+}
+
+bool ValidLogFormat(std::string_view format) { return format == "logfmt" || format == "json"; }
+
 ConfigLoad LoadConfigFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -370,6 +442,11 @@ ConfigLoad LoadConfigFile(const std::string& path) {
   ConfigLoad load = LoadConfig(ss.str(), path);
   std::string dir = std::filesystem::path(path).parent_path().string();
   ResolveFiles(load, path, dir.empty() ? "." : dir);
+  // Every path the config names is relative to its folder, as Prometheus reads
+  // rule_files: the same config gives the same store from any working directory.
+  if (!dir.empty() && std::filesystem::path(load.config.storage_path).is_relative()) {
+    load.config.storage_path = (std::filesystem::path(dir) / load.config.storage_path).lexically_normal().string();
+  }
   return load;
 }
 

@@ -27,11 +27,31 @@ struct Config {
   // rules' annotations, and the path prefix of the pages' links. Empty:
   // links are relative to the server's root.
   std::string external_url;
+  // storage.path: a relative path is relative to the config file's folder
+  // (LoadConfigFile resolves it, as every path the config names).
   std::string storage_path = "data/debriefd.db";
+  // storage.integrity_check: true runs PRAGMA integrity_check at start (slow,
+  // reads every page); false the quicker quick_check.
+  bool storage_integrity_check = false;
   size_t max_body = 1 << 20;
   Duration read_timeout = std::chrono::seconds(30);
+  // limits.max_inflight_bytes: request bodies buffered at once, all
+  // connections together; beyond it requests get 503 before their body is read.
+  size_t max_inflight_bytes = size_t{64} << 20;
+  // limits.max_connections: open connections; the excess is refused at accept.
+  size_t max_connections = 1024;
+  // limits.max_services: distinct `service` label values in /metrics; the
+  // rest are folded into service="_other".
+  size_t max_services = 1000;
+  // limits.max_clock_skew: how far in the future an event's stated time may
+  // be (a sender's clock ahead of ours); beyond it the event is refused.
+  Duration max_clock_skew = std::chrono::minutes(5);
+  // shutdown_timeout: on SIGTERM, how long requests in flight may take to be
+  // answered before debriefd exits anyway.
+  Duration shutdown_timeout = std::chrono::seconds(30);
   AuthConfig auth;
   std::string log_level = "info";
+  std::string log_format = "logfmt";  // logfmt | json
   Policy policy;
   // sources.<name>: the webhook sources beyond alertmanager and events, which
   // answer 404 until configured here.
@@ -77,6 +97,16 @@ void ResolveFiles(ConfigLoad& load, const std::string& file, const std::string& 
 // Reads a file, parses it and resolves the files it names: the thin layer
 // over LoadConfig that touches the file system.
 ConfigLoad LoadConfigFile(const std::string& path);
+
+// The config text with every secret it holds inline replaced by "<secret>"
+// (for GET /api/v1/status/config): values of keys that name a token, secret
+// or password, except the *_file and *_env keys that only say where one is.
+// Text that does not parse comes back as an empty string.
+std::string RedactSecrets(std::string_view yaml);
+
+// log.level and log.format (and their command-line flags) take these values.
+bool ValidLogLevel(std::string_view level);
+bool ValidLogFormat(std::string_view format);
 
 // Byte sizes: a plain integer or one with a unit (KiB, MiB, GiB, KB, MB, GB, B).
 bool ParseByteSize(std::string_view text, size_t* out);

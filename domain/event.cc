@@ -16,6 +16,7 @@ std::string EventTypeName(const EventBody& body) {
       return "incident";
     }
     std::string operator()(const DebriefCompleted&) const { return "debrief.completed"; }
+    std::string operator()(const DebriefUpdated&) const { return "debrief.updated"; }
     std::string operator()(const DebriefWaived&) const { return "debrief.waived"; }
     std::string operator()(const CheckpointCompleted&) const { return "checkpoint.completed"; }
     std::string operator()(const ActionItemOpened&) const { return "action_item.opened"; }

@@ -75,6 +75,20 @@ struct DebriefCompleted {
   std::vector<ActionItemSpec> action_items;
 };
 
+// Amends a completed debrief: what it found, never when it was held
+// (debrief_completed_at, on time or late, and the checkpoint's due time stay).
+// An absent field keeps its value; `impact` replaces the whole impact;
+// `action_items` opens the items not known yet (at `time`) and amends the
+// title, url, due date and labels of the incident's own items it names again.
+struct DebriefUpdated {
+  std::string incident_id;
+  Time time{};  // when the debrief was amended
+  std::optional<std::string> url;
+  std::optional<std::string> confirmed_cause_id;
+  std::optional<Impact> impact;
+  std::vector<ActionItemSpec> action_items;
+};
+
 struct DebriefWaived {
   std::string incident_id;
   Time time{};
@@ -119,7 +133,7 @@ struct TrackerIssue {
 };
 
 using EventBody = std::variant<AlertNotification, ChangeEvent, IncidentDeclared, IncidentTransition,
-                               DebriefCompleted, DebriefWaived, CheckpointCompleted,
+                               DebriefCompleted, DebriefUpdated, DebriefWaived, CheckpointCompleted,
                                ActionItemOpened, ActionItemClosed, TrackerIssue>;
 
 struct Event {

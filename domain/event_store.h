@@ -31,13 +31,36 @@ struct StoredEvent {
 using EventCounts = std::map<std::pair<std::string, std::string>, uint64_t>;
 inline constexpr const char* kAlertsTruncated = "alerts_truncated";
 
-// Not thread-safe: one owner thread at a time.
+// What the store holds under a dedup key, compared with an event's `raw`.
+enum class KeyMatch {
+  kAbsent,        // no event is stored under the key
+  kSameContent,   // one is, with the same content (or stored before contents were digested)
+  kOtherContent,  // one is, with different content: the key was re-used
+};
+
+// Not thread-safe: one owner thread at a time, except CheckFile.
 class EventStore {
  public:
   virtual ~EventStore() = default;
 
   // True when an event with this dedup key is already stored.
   virtual Result<bool> Contains(std::string_view dedup_key) = 0;
+
+  // Whether an event is stored under `dedup_key`, and whether its content is
+  // `raw`. A store that keeps no content digest answers kSameContent for every
+  // stored key (this default).
+  virtual Result<KeyMatch> Match(std::string_view dedup_key, std::string_view raw) {
+    (void)raw;
+    Result<bool> stored = Contains(dedup_key);
+    if (!stored.ok()) return stored.status();
+    return *stored ? KeyMatch::kSameContent : KeyMatch::kAbsent;
+  }
+
+  // OK while what the store writes is still what a restart reads: for a
+  // file, the path still names the file that was opened. Otherwise
+  // Unavailable naming the file and what happened to it (deleted, replaced).
+  // Cheap (a stat) and thread-safe: callable beside the owner thread.
+  virtual Status CheckFile() const { return Status::Ok(); }
 
   // Appends the events and adds the counter deltas in one transaction. When it
   // returns OK, all of it is on disk (synced); otherwise none of it is.

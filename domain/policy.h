@@ -13,6 +13,7 @@ namespace debriefd {
 struct Goals {
   Duration detect = std::chrono::minutes(5);
   Duration fix = std::chrono::hours(1);
+  bool operator==(const Goals&) const = default;
 };
 
 struct Policy {
@@ -42,6 +43,12 @@ struct Policy {
   // by default debriefd's own reminders (see config/prometheus/debriefd.rules.yml).
   std::map<std::string, std::string> ignore_labels = {{"alert_source", "debriefd"}};
 
+  // How far ahead of its arrival (received_at) a time a sender states may be
+  // (limits.max_clock_skew): later is a wrong clock or a wrong field, rejected
+  // when the event is first accepted (batch_check.h). Times in the past are
+  // always fine: history is replayed.
+  Duration max_clock_skew = std::chrono::minutes(5);
+
   Duration cause_window = std::chrono::hours(2);
   // The environment of an incident whose alerts carry no environment label,
   // and of declared incidents.
@@ -69,6 +76,8 @@ struct Policy {
     return it == goals_by_severity.end() ? goals : it->second;
   }
   bool DebriefRequiredFor(const std::string& severity) const;
+  // A config reload rebuilds the state only when the policy changed.
+  bool operator==(const Policy&) const = default;
 };
 
 // Label value used when an alert lacks the service or severity label.

@@ -31,7 +31,7 @@ Status IncidentTracker::Apply(const Event& e, std::string* incident_id) {
   Advance(e.received_at);
   {
     BatchOverlay overlay;
-    if (Status s = CheckEvent(*this, e, overlay); !s.ok()) return s;
+    if (Status s = CheckEvent(*this, e, overlay, CheckMode::kAccepted); !s.ok()) return s;
   }
   std::visit([&](const auto& body) { On(body, e, incident_id); }, e.body);
   return Status::Ok();

@@ -45,8 +45,10 @@ class IncidentTracker {
   Status Check(const std::vector<const Event*>& batch, BatchOverlay* group = nullptr) const;
 
   // Applies one event. Advance(event.received_at) happens first, so counting
-  // is the same live and on replay. An event that Check would reject is
-  // ignored and its Status returned. `incident_id` (optional) receives the
+  // is the same live and on replay. An event that the rules of state reject
+  // is ignored and its Status returned; the rules of input (clock skew, a
+  // resolution before detection: batch_check.h) are Check's alone, so what was
+  // accepted once re-applies the same at restart. `incident_id` (optional) receives the
   // incident the event opened or touched.
   Status Apply(const Event& event, std::string* incident_id = nullptr);
 
@@ -108,6 +110,7 @@ class IncidentTracker {
   void On(const IncidentDeclared& d, const Event& e, std::string* incident_id);
   void On(const IncidentTransition& t, const Event& e, std::string* incident_id);
   void On(const DebriefCompleted& d, const Event& e, std::string* incident_id);
+  void On(const DebriefUpdated& u, const Event& e, std::string* incident_id);  // tracker_debrief.cc
   void On(const DebriefWaived& w, const Event& e, std::string* incident_id);
   void On(const CheckpointCompleted& c, const Event& e, std::string* incident_id);
   void On(const ActionItemOpened& o, const Event& e, std::string* incident_id);

@@ -75,7 +75,46 @@ inline constexpr Def kStoreCommits{"debriefd_store_commits_total",
 inline constexpr Def kStoreUnreadable{"debriefd_store_unreadable_events",
                                       "Stored events that could not be re-read when the store was loaded (logged)."};
 inline constexpr Def kBuildInfo{"debriefd_build_info",
-                                   "debriefd's version and external_url (when set); always 1."};
+                                "debriefd's version, revision and external_url (when set); always 1."};
+inline constexpr Def kLabelValuesFolded{
+    "debriefd_label_values_folded",
+    "Distinct values of a label exported as \"_other\" because of a cardinality limit (limits.max_services)."};
+
+// HTTP, config and the server.
+inline constexpr Def kHttpRequests{"debriefd_http_requests_total",
+                                   "HTTP requests answered, by handler (route pattern) and status code."};
+inline constexpr Def kHttpDuration{"debriefd_http_request_duration_seconds",
+                                   "Time from a request's arrival at the API to its answer, by handler."};
+inline constexpr Def kHttpConnectionsOpen{"debriefd_http_connections_open", "HTTP connections open now."};
+inline constexpr Def kHttpConnectionsRefused{"debriefd_http_connections_refused_total",
+                                             "HTTP connections refused because limits.max_connections were open."};
+inline constexpr Def kHttpInflightBodyBytes{"debriefd_http_inflight_body_bytes",
+                                            "Bytes of request bodies buffered now (limited by limits.max_inflight_bytes)."};
+inline constexpr Def kHttpAcceptErrors{"debriefd_http_accept_errors_total",
+                                       "Failed accept() calls (out of file descriptors, ...); accepting backs off."};
+inline constexpr Def kHttpInflightRejected{
+    "debriefd_http_inflight_rejected_total",
+    "Requests answered 503 or 413 because their body did not fit in limits.max_inflight_bytes."};
+inline constexpr Def kHttpBasicAuthFailures{"debriefd_http_basic_auth_failures_total",
+                                            "Requests refused (401) by the web config's basic_auth_users."};
+inline constexpr Def kTlsHandshakeErrors{"debriefd_tls_handshake_errors_total", "TLS handshakes that failed."};
+inline constexpr Def kTlsReloads{"debriefd_tls_certificate_reloads_total",
+                                 "Times the TLS certificate and key were re-read after their files changed."};
+inline constexpr Def kTlsReloadErrors{"debriefd_tls_certificate_reload_errors_total",
+                                      "Changed TLS certificate or key files that did not load (the old ones stay in use)."};
+inline constexpr Def kConfigReloadSuccessful{"debriefd_config_last_reload_successful",
+                                             "Whether the last configuration reload attempt succeeded (1) or not (0)."};
+inline constexpr Def kConfigReloadSuccessTime{"debriefd_config_last_reload_success_timestamp_seconds",
+                                              "When the configuration was last loaded successfully, in unix seconds."};
+
+// The standard figures of a process (as every Prometheus client library names them).
+inline constexpr Def kProcessCpu{"process_cpu_seconds_total", "Total user and system CPU time spent in seconds."};
+inline constexpr Def kProcessResident{"process_resident_memory_bytes", "Resident memory size in bytes."};
+inline constexpr Def kProcessVirtual{"process_virtual_memory_bytes", "Virtual memory size in bytes."};
+inline constexpr Def kProcessOpenFds{"process_open_fds", "Number of open file descriptors."};
+inline constexpr Def kProcessMaxFds{"process_max_fds", "Maximum number of open file descriptors."};
+inline constexpr Def kProcessStartTime{"process_start_time_seconds",
+                                       "Start time of the process since unix epoch in seconds."};
 
 // The OpenMetrics family name of a counter: its name without `_total`.
 constexpr std::string_view FamilyName(const Def& counter) {

@@ -1,17 +1,80 @@
 #pragma once
 // The Prometheus exposition of debriefd. Every metric debriefd exports is
-// declared in metrics.cc, built at scrape time from the tracker's state (a
-// prometheus-cpp MetricFamily list) and serialised with prometheus-cpp's
-// TextSerializer.
+// declared in metric_names.h, built at scrape time (a prometheus-cpp
+// MetricFamily list) and serialised with prometheus-cpp's TextSerializer.
+//
+// A scrape has two steps so that the state lock is held only for the first:
+// TakeMetricsSnapshot copies the numbers out of the tracker (under the lock),
+// RenderMetrics turns a snapshot into text (without it).
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "domain/counters.h"
 #include "domain/event_store.h"
 #include "domain/tracker.h"
+#include "exporters/process_metrics.h"
 
 namespace debriefd {
+
+// The numbers of the tracker that /metrics shows, copied at one moment.
+struct MetricsSnapshot {
+  std::map<ServiceSeverity, IncidentCounters> counters;
+  GaugeSnapshot gauges;
+  ActionItemCounters items;
+  std::map<std::pair<std::string, std::string>, uint64_t> changes;          // (service, kind)
+  std::map<std::pair<std::string, std::string>, uint64_t> change_failures;  // (service, kind)
+  // Every service with an incident, in the order of its first incident (the
+  // order incidents were opened, which a restart rebuilds alike).
+  std::vector<std::string> services_by_first_incident;
+};
+
+// Copies what RenderMetrics needs. Call under the state lock; O(incidents).
+MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now);
+
+// The service label value that series beyond limits.max_services share.
+inline constexpr const char* kOtherService = "_other";
+
+// Bounds the distinct `service` label values to `max_services`: when more
+// services than that appear in the snapshot, the first `max_services` of
+// services_by_first_incident keep their name and every other service (later
+// services, and services that have no incident at all) is renamed "_other",
+// its series added to that one's (counters and histograms summed, gauges
+// summed). Because a later service never displaces an earlier one, "_other"
+// series only grow, as counters must. 0 means no bound. Returns the number of
+// distinct values folded (0 when none).
+size_t FoldServices(MetricsSnapshot& snapshot, size_t max_services);
+
+// One HTTP handler's figures (a route pattern such as "/api/v1/incidents/{id}").
+struct HttpHandlerFigures {
+  std::string handler;
+  std::map<int, uint64_t> requests_by_code;
+  Histogram duration;  // seconds
+};
+
+// The HTTP server's figures, when the server provides them (the fields of
+// server/server.h's ServerStats, which exporters/ cannot include). Counters
+// (_total) count since the process started.
+struct ServerFigures {
+  uint64_t connections_open = 0;
+  uint64_t connections_refused_total = 0;   // over limits.max_connections
+  uint64_t inflight_bytes = 0;              // request body bytes buffered now
+  uint64_t accept_errors_total = 0;         // accept() failed (EMFILE, ...)
+  uint64_t inflight_rejected_total = 0;     // 503 or 413 for want of body budget
+  uint64_t tls_handshake_errors_total = 0;
+  uint64_t basic_auth_failures_total = 0;   // 401s for web config basic auth
+  uint64_t tls_reloads_total = 0;           // certificates re-read after a change
+  uint64_t tls_reload_errors_total = 0;     // changed certificates that did not load
+};
+
+// The outcome of configuration (re)loads.
+struct ReloadFigures {
+  bool last_successful = true;
+  double last_success_seconds = 0;  // unix seconds
+};
 
 struct ProcessInfo {
   std::string version;
@@ -30,9 +93,22 @@ struct ProcessInfo {
   // external_url from the config: a label of debriefd_build_info, so that alert
   // rules can link people to the incident pages.
   std::string external_url;
+  // The commit debriefd was built from: a label of debriefd_build_info.
+  std::string revision;
+  // What FoldServices returned: debriefd_label_values_folded{label="service"}.
+  size_t services_folded = 0;
+  // debriefd_http_requests_total and debriefd_http_request_duration_seconds.
+  std::vector<HttpHandlerFigures> http;
+  // Each family below is left out while its figures are absent.
+  std::optional<ProcessStats> process;
+  std::optional<ServerFigures> server;
+  std::optional<ReloadFigures> reload;
 };
 
-// The text exposition format (version 0.0.4) for one scrape at `now`.
+// The text exposition format (version 0.0.4) of a snapshot.
+std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& events, const ProcessInfo& info);
+
+// Both steps at once, for callers that hold no lock (tests, replay).
 std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventCounts& events,
                           const ProcessInfo& info);
 

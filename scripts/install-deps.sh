@@ -13,6 +13,8 @@ BUILD_PACKAGES=(
 )
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3
+  # make test-sanitize and make fuzz: clang with its sanitizer runtimes.
+  clang libclang-rt-14-dev
   prometheus prometheus-alertmanager
   chromium
   # docs/deploy checks: the Kubernetes manifest (PyYAML), the unit (systemd-analyze).

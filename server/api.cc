@@ -2,10 +2,14 @@
 
 #include <boost/algorithm/string/predicate.hpp>
 
+#include <chrono>
+#include <utility>
+
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "collector/sources/registry.h"
@@ -40,11 +44,230 @@ HttpResponse MethodNotAllowed(const char* allow) {
   return r;
 }
 
+HttpResponse NoSuchEndpoint(const std::string& path) {
+  return ErrorResponse(Status::NotFound("path", "no such endpoint: " + path.substr(0, 200)));
+}
+
+// Endpoints that take no query parameters say so rather than ignore them.
+std::optional<HttpResponse> NoQuery(const std::map<std::string, std::string>& query) {
+  for (const auto& [key, value] : query) {
+    if (!key.empty()) return ErrorResponse(Status::InvalidArgument(key.substr(0, 64), "unknown query parameter (none known)"));
+  }
+  return std::nullopt;
+}
+
+// Who may call a route.
+enum class Auth {
+  kNone,    // anyone (health, the stylesheet)
+  kRead,    // the read token as a bearer token
+  kIngest,  // the ingest token as a bearer token
+  kPage,    // the read token, as a bearer token or HTTP Basic password
+  kSource,  // the webhook source's own signature or token, checked with the body
+};
+
+// What a route accepts, known from its handler label alone.
+struct Rule {
+  const char* allow = "GET, HEAD";
+  Auth auth = Auth::kNone;
+};
+
+constexpr std::string_view kIncidentPrefix = "/api/v1/incidents/";
+constexpr std::string_view kPagePrefix = "/incidents/";
+constexpr std::string_view kDebriefDoc = "/debrief.md";
+constexpr const char* kOther = "other";
+
+// The fixed routes (pages included) and what they accept.
+const std::map<std::string, Rule, std::less<>>& FixedRoutes() {
+  static const auto* routes = new std::map<std::string, Rule, std::less<>>{
+      {"/healthz", {}},
+      {"/readyz", {}},
+      {"/-/healthy", {}},
+      {"/-/ready", {}},
+      {"/-/reload", {"POST, PUT", Auth::kIngest}},
+      {"/metrics", {"GET, HEAD", Auth::kRead}},
+      {"/api/v1/incidents", {"GET, HEAD", Auth::kRead}},
+      {"/api/v1/incidents/{id}", {"GET, HEAD", Auth::kRead}},
+      {"/api/v1/action-items", {"GET, HEAD", Auth::kRead}},
+      {"/api/v1/reports/quarterly", {"GET, HEAD", Auth::kRead}},
+      {"/api/v1/reports/monthly", {"GET, HEAD", Auth::kRead}},
+      {"/api/v1/status/buildinfo", {"GET, HEAD", Auth::kRead}},
+      {"/api/v1/status/config", {"GET, HEAD", Auth::kRead}},
+      {"/", {"GET, HEAD", Auth::kPage}},
+      {"/incidents", {"GET, HEAD", Auth::kPage}},
+      {"/incidents/{id}", {"GET, HEAD", Auth::kPage}},
+      {"/incidents/{id}/debrief.md", {"GET, HEAD", Auth::kPage}},
+      {"/feed.atom", {"GET, HEAD", Auth::kPage}},
+      // The stylesheet holds nothing private: a login page could not be styled otherwise.
+      {"/static/style.css", {"GET, HEAD", Auth::kNone}},
+  };
+  return *routes;
+}
+
+bool MethodIn(const std::string& method, std::string_view allow) {
+  size_t at = 0;
+  while (at < allow.size()) {
+    size_t end = allow.find(", ", at);
+    if (end == std::string_view::npos) end = allow.size();
+    if (allow.substr(at, end - at) == method) return true;
+    at = end + 2;
+  }
+  return false;
+}
+
+const char* GroupName(Auth auth) {
+  switch (auth) {
+    case Auth::kRead: return "read token";
+    case Auth::kIngest: return "ingest token";
+    case Auth::kPage: return "read token (page login)";
+    case Auth::kSource: return "source signature";
+    case Auth::kNone: break;
+  }
+  return "none";
+}
+
+// The standard buckets of the Prometheus client libraries, in seconds.
+const std::vector<double>& DurationBounds() {
+  static const std::vector<double> bounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return bounds;
+}
+
+double SteadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// At most one line per interval; the lines held back are counted and named in
+// the next one, so a flood of bad requests costs one log line per interval.
+class LogLimiter {
+ public:
+  explicit LogLimiter(double interval_seconds) : interval_(interval_seconds) {}
+  // The number of lines held back since the last one, when a line may be
+  // written at `now`; nullopt when this one is held back.
+  std::optional<uint64_t> Allow(double now) {
+    if (logged_ && now - last_ < interval_) {
+      ++held_back_;
+      return std::nullopt;
+    }
+    logged_ = true;
+    last_ = now;
+    return std::exchange(held_back_, 0);
+  }
+
+ private:
+  double interval_;
+  bool logged_ = false;
+  double last_ = 0;
+  uint64_t held_back_ = 0;
+};
+
+constexpr double kLogInterval = 10;  // seconds between two lines of one kind
+
+// What a client sent, fit for one log line: at most `max` bytes, control
+// characters (a decoded %0A in a path) replaced so that no client can forge a line.
+std::string Printable(std::string_view s, size_t max = 200) {
+  std::string out(s.substr(0, max));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
+#if defined(__clang__)
+constexpr const char* kCompiler = "clang " __clang_version__;
+#else
+constexpr const char* kCompiler = "gcc " __VERSION__;
+#endif  // seconds between two lines of one kind
+
 }  // namespace
 
-Api::Api(IngestService& ingest, ApiOptions options) : ingest_(ingest), options_(std::move(options)) {}
+// Shared with the response callbacks, which may outlive the Api.
+struct Api::Telemetry {
+  explicit Telemetry(std::function<double()> clock) : now(clock ? std::move(clock) : SteadySeconds) {}
 
-Status Api::Authorize(const std::string& token, const HttpRequest& req) const {
+  void Record(const std::string& handler, int code, double seconds) {
+    std::lock_guard<std::mutex> lock(mu);
+    HttpHandlerFigures& h = Handler(handler);
+    ++h.requests_by_code[code];
+    h.duration.Observe(seconds);
+  }
+  HttpHandlerFigures& Handler(const std::string& handler) {
+    auto [it, fresh] = handlers.try_emplace(handler);
+    if (fresh) {
+      it->second.handler = handler;
+      it->second.duration = Histogram(DurationBounds());
+    }
+    return it->second;
+  }
+  // Every handler seen, plus `ingest_handlers` with their 200 and 401 series at
+  // 0: an alert on the rate of 401s then sees the first one.
+  std::vector<HttpHandlerFigures> Snapshot(const std::vector<std::string>& ingest_handlers) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const std::string& h : ingest_handlers) {
+      HttpHandlerFigures& f = Handler(h);
+      f.requests_by_code.try_emplace(200, 0);
+      f.requests_by_code.try_emplace(401, 0);
+    }
+    std::vector<HttpHandlerFigures> out;
+    out.reserve(handlers.size());
+    for (const auto& [name, figures] : handlers) out.push_back(figures);
+    return out;
+  }
+  // Every 401 is logged, one line per kLogInterval at most.
+  void Unauthorized(const HttpRequest& req, const std::string& path, const std::string& group) {
+    std::optional<uint64_t> held_back;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      held_back = unauthorized_log.Allow(now());
+    }
+    if (!held_back) return;
+    spdlog::warn("unauthorized request from {}: {} {} (wrong or missing {}){}",
+                 req.remote.empty() ? "unknown" : Printable(req.remote, 64), Printable(req.method, 16),
+                 Printable(path), group,
+                 *held_back == 0 ? std::string()
+                                 : fmt::format("; {} more unauthorized request(s) not logged since the last line",
+                                               *held_back));
+  }
+  // Logs when more service values are folded than at the last scrape.
+  void Folded(size_t folded, size_t max_services) {
+    std::optional<uint64_t> held_back;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (folded <= services_folded) return;
+      held_back = folding_log.Allow(now());
+      if (held_back) services_folded = folded;
+    }
+    if (held_back) {
+      spdlog::warn("metrics: {} services beyond limits.max_services ({}) are exported as service=\"{}\"", folded,
+                   max_services, kOtherService);
+    }
+  }
+
+  std::function<double()> now;
+  std::mutex mu;
+  std::map<std::string, HttpHandlerFigures> handlers;
+  LogLimiter unauthorized_log{kLogInterval};
+  LogLimiter folding_log{kLogInterval};
+  size_t services_folded = 0;  // at the last line logged
+};
+
+Api::Api(IngestService& ingest, ApiOptions options)
+    : ingest_(ingest),
+      options_(std::make_shared<const ApiOptions>(std::move(options))),
+      telemetry_(std::make_shared<Telemetry>(options_->monotonic_seconds)) {}
+
+Api::~Api() = default;
+
+Api::Options Api::options() const {
+  std::lock_guard<std::mutex> lock(options_mu_);
+  return options_;
+}
+
+void Api::Reconfigure(ApiOptions options) {
+  auto next = std::make_shared<const ApiOptions>(std::move(options));
+  std::lock_guard<std::mutex> lock(options_mu_);
+  options_ = std::move(next);
+}
+
+Status Api::Authorize(const std::string& token, const HttpRequest& req) {
   if (token.empty()) return Status::Ok();
   // The scheme is case-insensitive (RFC 9110, 11.1); the token is not.
   const std::string& header = req.authorization;
@@ -53,60 +276,178 @@ Status Api::Authorize(const std::string& token, const HttpRequest& req) const {
   return Status::Unauthenticated("Authorization", "missing or wrong bearer token");
 }
 
-void Api::Handle(const HttpRequest& req, Respond respond) {
-  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(req.target);
-  if (!url) {
-    respond(ErrorResponse(Status::InvalidArgument("target", "malformed request target")));
-    return;
+std::string Api::HandlerOf(const std::string& path) {
+  if (FixedRoutes().count(path)) {
+    // "{id}" is a pattern, not a path: a request for it is an incident id.
+    if (path.find('{') == std::string::npos) return path;
   }
-  std::string path = url->path();
-  std::map<std::string, std::string> query;
-  for (auto param : url->params()) query[std::string(param.key)] = std::string(param.value);
-  const bool get = req.method == "GET" || req.method == "HEAD";
-  const bool post = req.method == "POST";
+  if (const Source* source = FindSourceByRoute(path)) return std::string(source->route);
+  if (path.size() > kIncidentPrefix.size() && path.starts_with(kIncidentPrefix)) return "/api/v1/incidents/{id}";
+  if (path.size() > kPagePrefix.size() && path.starts_with(kPagePrefix)) {
+    const bool doc = path.size() > kPagePrefix.size() + kDebriefDoc.size() && path.ends_with(kDebriefDoc);
+    return doc ? "/incidents/{id}/debrief.md" : "/incidents/{id}";
+  }
+  return kOther;
+}
 
-  auto read = [&](auto&& produce) {
-    if (!get) return respond(MethodNotAllowed("GET, HEAD"));
-    if (Status s = Authorize(options_.read_token, req); !s.ok()) return respond(Challenge(s));
-    respond(produce());
-  };
-  auto write = [&](const Source& source) {
-    if (!post) return respond(MethodNotAllowed("POST"));
+
+// A parsed target: path, query and the route it names.
+struct Api::Target {
+  std::string path;
+  std::map<std::string, std::string> query;
+  std::string handler;
+  const Source* source = nullptr;  // for a webhook route
+  Rule rule;
+};
+
+namespace {
+
+Result<Api::Target> ParseTarget(const std::string& raw) {
+  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(raw);
+  if (!url) return Status::InvalidArgument("target", "malformed request target");
+  Api::Target t;
+  t.path = url->path();
+  for (auto param : url->params()) t.query[std::string(param.key)] = std::string(param.value);
+  t.handler = Api::HandlerOf(t.path);
+  if (auto it = FixedRoutes().find(t.handler); it != FixedRoutes().end()) {
+    t.rule = it->second;
+  } else if ((t.source = FindSourceByRoute(t.path)) != nullptr) {
     // A configured webhook source checks its own signature or token instead:
     // GitHub, GitLab and the others cannot send debriefd's bearer token.
-    if (Status s = source.needs_config ? Status::Ok() : Authorize(options_.ingest_token, req); !s.ok()) {
-      return respond(Challenge(s));
-    }
-    Ingest(source, req, std::move(respond));
-  };
-
-  if (path == "/healthz") {
-    if (!get) return respond(MethodNotAllowed("GET, HEAD"));
-    return respond(Json(200, json::object{{"status", "ok"}}));
+    t.rule = Rule{"POST", t.source->needs_config ? Auth::kSource : Auth::kIngest};
   }
-  if (path == "/readyz") {
-    if (!get) return respond(MethodNotAllowed("GET, HEAD"));
+  return t;
+}
+
+// Counts and times every answer, logs every 401 (rate-limited) and writes the
+// access line (debug).
+void Observe(Api::Telemetry& telemetry, const HttpRequest& req, const std::string& path, const std::string& handler,
+                  const char* group, int code, size_t bytes, double seconds) {
+  telemetry.Record(handler, code, seconds);
+  if (code == 401) telemetry.Unauthorized(req, path, group);
+  spdlog::debug("http request remote={} method={} path={} handler={} code={} bytes={} duration_seconds={:.6f}",
+                req.remote.empty() ? "-" : Printable(req.remote, 64), Printable(req.method, 16), Printable(path),
+                handler, code,
+                bytes, seconds);
+}
+
+}  // namespace
+
+// Everything that can be answered before the body: the same checks, in the
+// same order, whether called by BeforeBody or by Handle.
+std::optional<HttpResponse> Api::Precheck(const ApiOptions& o, const HttpRequest& req, const Target& t) {
+  if (t.handler == kOther) return NoSuchEndpoint(t.path);
+  if (t.source != nullptr && t.source->needs_config && !SettingsOf(o.sources, std::string(t.source->name)).configured) {
+    const std::string name(t.source->name);
+    return ErrorResponse(
+        Status::NotFound("path", "the " + name + " source is not configured (sources." + name + " in the config)"));
+  }
+  if ((t.handler == "/-/reload" && !o.reload) || (t.handler == "/api/v1/status/config" && !o.config_yaml)) {
+    return NoSuchEndpoint(t.path);
+  }
+  if (!MethodIn(req.method, t.rule.allow)) return MethodNotAllowed(t.rule.allow);
+  switch (t.rule.auth) {
+    case Auth::kRead:
+      if (Status s = Authorize(o.read_token, req); !s.ok()) return Challenge(s);
+      break;
+    case Auth::kIngest:
+      if (Status s = Authorize(o.ingest_token, req); !s.ok()) return Challenge(s);
+      break;
+    case Auth::kPage:
+      if (!PageAuthorized(o, req)) return PageUnauthorized();
+      break;
+    case Auth::kNone:
+    case Auth::kSource:
+      break;
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> Api::BeforeBody(const HttpRequest& req) const {
+  const double start = telemetry_->now();
+  Options o = options();
+  Result<Target> target = ParseTarget(req.target);
+  std::optional<HttpResponse> answer =
+      target.ok() ? Precheck(*o, req, *target) : std::optional<HttpResponse>(ErrorResponse(target.status()));
+  if (answer) {
+    const std::string handler = target.ok() ? target->handler : kOther;
+    const std::string path = target.ok() ? target->path : std::string("-");
+    Observe(*telemetry_, req, path, handler, target.ok() ? GroupName(target->rule.auth) : "none", answer->status,
+            answer->body.size(), telemetry_->now() - start);
+  }
+  return answer;
+}
+
+void Api::Handle(const HttpRequest& req, Respond respond) {
+  std::shared_ptr<Telemetry> telemetry = telemetry_;
+  const double start = telemetry->now();
+  Options o = options();
+  Result<Target> target = ParseTarget(req.target);
+  const std::string handler = target.ok() ? target->handler : kOther;
+  const std::string path = target.ok() ? target->path : std::string("-");
+  const char* group = target.ok() ? GroupName(target->rule.auth) : "none";
+  // Measured from here to the answer; the callback holds only what it needs,
+  // as it may run on the writer thread after the Api is gone.
+  Respond timed = [telemetry, start, handler, path, group, req_copy = HttpRequest{req.method, "", "", "", {}, req.remote},
+                   respond = std::move(respond)](HttpResponse r) {
+    Observe(*telemetry, req_copy, path, handler, group, r.status, r.body.size(), telemetry->now() - start);
+    respond(std::move(r));
+  };
+  if (!target.ok()) return timed(ErrorResponse(target.status()));
+  if (std::optional<HttpResponse> answer = Precheck(*o, req, *target)) return timed(std::move(*answer));
+  Route(o, req, *target, std::move(timed));
+}
+
+void Api::Route(const Options& options, const HttpRequest& req, const Target& t, Respond respond) {
+  const ApiOptions& o = *options;
+  const std::string& h = t.handler;
+  const auto& query = t.query;
+  if (h == "/healthz" || h == "/-/healthy") return respond(Json(200, json::object{{"status", "ok"}}));
+  if (h == "/readyz" || h == "/-/ready") {
     bool ready = ingest_.ready();
     return respond(Json(ready ? 200 : 503, json::object{{"status", ready ? "ready" : "loading"}}));
   }
-  if (path == "/metrics") return read([&] { return Metrics(); });
-  if (const Source* source = FindSourceByRoute(path)) return write(*source);
-  if (path == "/api/v1/incidents") return read([&] { return ListIncidents(query); });
-  if (path == "/api/v1/action-items") return read([&] { return ListActionItems(query); });
-  if (path == "/api/v1/reports/quarterly") return read([&] { return QuarterlyReport(query); });
-  if (path == "/api/v1/reports/monthly") return read([&] { return MonthlyReview(query); });
-  constexpr std::string_view kIncidentPrefix = "/api/v1/incidents/";
-  if (path.size() > kIncidentPrefix.size() && path.compare(0, kIncidentPrefix.size(), kIncidentPrefix) == 0) {
-    std::string id = path.substr(kIncidentPrefix.size());
-    return read([&] { return GetIncident(id); });
+  if (h == "/metrics") return respond(Metrics(o));
+  if (h == "/-/reload") return respond(Reload(o));
+  if (h == "/api/v1/status/buildinfo") {
+    if (auto bad = NoQuery(query)) return respond(std::move(*bad));
+    return respond(Json(200, json::object{{"status", "success"},
+                                          {"data", json::object{{"version", o.version},
+                                                                {"revision", o.revision},
+                                                                {"branch", o.branch},
+                                                                {"buildDate", o.build_date},
+                                                                {"compiler", kCompiler}}}}));
   }
-  if (HandlePage(path, query, req, respond)) return;
-  respond(ErrorResponse(Status::NotFound("path", "no such endpoint: " + path.substr(0, 200))));
+  if (h == "/api/v1/status/config") {
+    if (auto bad = NoQuery(query)) return respond(std::move(*bad));
+    return respond(Json(200, json::object{{"status", "success"}, {"data", json::object{{"yaml", o.config_yaml()}}}}));
+  }
+  if (t.source != nullptr) return Ingest(options, *t.source, req, std::move(respond));
+  if (h == "/api/v1/incidents") return respond(ListIncidents(query));
+  if (h == "/api/v1/action-items") return respond(ListActionItems(query));
+  if (h == "/api/v1/reports/quarterly") return respond(QuarterlyReport(query));
+  if (h == "/api/v1/reports/monthly") return respond(MonthlyReview(query));
+  if (h == "/api/v1/incidents/{id}") return respond(GetIncident(t.path.substr(kIncidentPrefix.size())));
+  if (HandlePage(o, t.path, query, req, respond)) return;
+  respond(NoSuchEndpoint(t.path));
 }
 
-void Api::Ingest(const Source& from, const HttpRequest& req, Respond respond) {
+HttpResponse Api::Reload(const ApiOptions& o) {
+  Status s = o.reload();
+  if (s.ok()) return Json(200, json::object{{"status", "success"}});
+  spdlog::error("reload via /-/reload failed: {}", s.message());
+  // The request was fine; the config on disk was not. 500, as Prometheus
+  // answers a failed /-/reload, with the reason in the body.
+  HttpResponse r = ErrorResponse(s);
+  r.status = 500;
+  r.headers.erase("Retry-After");
+  return r;
+}
+
+void Api::Ingest(const Options& options, const Source& from, const HttpRequest& req, Respond respond) {
   const std::string source(from.name);
-  const SourceSettings& settings = SettingsOf(options_.sources, source);
+  // `options` is held until the settings are no longer needed (the parse).
+  const SourceSettings& settings = SettingsOf(options->sources, source);
   if (from.needs_config && !settings.configured) {
     return respond(ErrorResponse(
         Status::NotFound("path", "the " + source + " source is not configured (sources." + source + " in the config)")));
@@ -221,20 +562,35 @@ HttpResponse Api::ListActionItems(const std::map<std::string, std::string>& quer
   });
 }
 
-HttpResponse Api::Metrics() {
+HttpResponse Api::Metrics(const ApiOptions& o) {
   EventCounts counts = ingest_.event_counts();
-  ProcessInfo info{options_.version, ingest_.commits(), ActiveSourceNames(options_.sources),
-                   ingest_.unreadable_events(), {}, std::nullopt, options_.pages.external_url};
+  ProcessInfo info{o.version, ingest_.commits(), ActiveSourceNames(o.sources),
+                   ingest_.unreadable_events(), {}, std::nullopt, o.pages.external_url};
+  info.revision = o.revision;
+  std::vector<std::string> ingest_handlers;
   for (const std::string& name : info.sources) {
-    if (FindSource(name)->needs_config) info.webhook_sources.push_back(name);
+    const Source* source = FindSource(name);
+    if (source->needs_config) info.webhook_sources.push_back(name);
+    ingest_handlers.emplace_back(source->route);
   }
-  if (options_.rules_last_success) info.rules_last_success = options_.rules_last_success();
-  return ingest_.Read([&](const IncidentTracker& t, Time now) {
-    HttpResponse r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = RenderMetrics(t, now, counts, info);
-    return r;
-  });
+  if (o.rules_last_success) info.rules_last_success = o.rules_last_success();
+  // Only the copy of the numbers happens under the state lock; folding and
+  // formatting, the larger part, happen outside it so that a scrape does not
+  // hold up ingestion.
+  MetricsSnapshot snapshot = ingest_.Read(TakeMetricsSnapshot);
+  info.services_folded = FoldServices(snapshot, o.max_services);
+  telemetry_->Folded(info.services_folded, o.max_services);
+  info.http = telemetry_->Snapshot(ingest_handlers);
+  Result<ProcessStats> process = o.process_stats ? o.process_stats() : ReadProcessStats();
+  if (process.ok()) info.process = *process;
+  if (o.server_stats) info.server = o.server_stats();
+  if (o.reload_state != nullptr) {
+    info.reload = ReloadFigures{o.reload_state->last_successful.load(), o.reload_state->last_success_seconds.load()};
+  }
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = RenderMetrics(snapshot, counts, info);
+  return r;
 }
 
 HttpResponse Api::QuarterlyReport(const std::map<std::string, std::string>& query) {

@@ -16,6 +16,8 @@ struct HttpRequest {
   std::string body;
   // Every header, by lower-case name (for sources that verify signatures).
   std::map<std::string, std::string> headers;
+  // The client's address as "ip:port" (for logs); empty when unknown.
+  std::string remote;
 };
 
 struct HttpResponse {

@@ -73,8 +73,16 @@ HttpResponse Unauthorized() {
 
 }  // namespace
 
-bool Api::PageAuthorized(const HttpRequest& req) const {
-  const std::string& token = options_.read_token;
+HttpResponse Api::PageUnauthorized() { return Unauthorized(); }
+
+bool Api::IsPage(const std::string& path) {
+  constexpr std::string_view kIncidents = "/incidents/";
+  return path == "/" || path == "/incidents" || path == "/feed.atom" || path == "/static/style.css" ||
+         (path.size() > kIncidents.size() && path.starts_with(kIncidents));
+}
+
+bool Api::PageAuthorized(const ApiOptions& o, const HttpRequest& req) {
+  const std::string& token = o.read_token;
   if (token.empty()) return true;
   if (StartsWithNoCase(req.authorization, "Bearer ")) {
     return signature::ConstantTimeEquals(std::string_view(req.authorization).substr(7), token);
@@ -83,12 +91,11 @@ bool Api::PageAuthorized(const HttpRequest& req) const {
   return password && signature::ConstantTimeEquals(*password, token);
 }
 
-bool Api::HandlePage(const std::string& path, const Query& query, const HttpRequest& req, const Respond& respond) {
+bool Api::HandlePage(const ApiOptions& o, const std::string& path, const Query& query, const HttpRequest& req,
+                     const Respond& respond) {
   constexpr std::string_view kIncidents = "/incidents/";
   constexpr std::string_view kDebriefDoc = "/debrief.md";
-  const bool page = path == "/" || path == "/incidents" || path == "/feed.atom" || path == "/static/style.css" ||
-                    (path.size() > kIncidents.size() && path.starts_with(kIncidents));
-  if (!page) return false;
+  if (!IsPage(path)) return false;
   if (req.method != "GET" && req.method != "HEAD") {
     HttpResponse r = ErrorResponse(Status::Unimplemented("method not allowed; use GET"));
     r.headers["Allow"] = "GET, HEAD";
@@ -102,11 +109,11 @@ bool Api::HandlePage(const std::string& path, const Query& query, const HttpRequ
     respond(std::move(r));
     return true;
   }
-  if (!PageAuthorized(req)) {
+  if (!PageAuthorized(o, req)) {
     respond(Unauthorized());
     return true;
   }
-  const PageOptions& options = options_.pages;
+  const PageOptions& options = o.pages;
   auto only = [&](std::initializer_list<std::string_view> known) -> Status {
     for (const auto& [key, value] : query) {
       if (key.empty() || std::find(known.begin(), known.end(), key) != known.end()) continue;

@@ -1,29 +1,178 @@
 #include "server/server.h"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <mutex>
 #include <thread>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "server/api.h"
 #include "server/http.h"
+#include "server/web_config.h"
 
 namespace debriefd {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-http::response<http::string_body> ToBeast(HttpResponse r, unsigned version, bool keep_alive, bool head) {
+// A warning at most once per period, saying how many were left out, so that a
+// flood (refused connections, accept errors) is visible without filling the log.
+class RateLimitedLog {
+ public:
+  void Warn(const std::string& message) {
+    std::lock_guard lock(mu_);
+    const auto now = SteadyClock::now();
+    if (logged_once_ && now - last_ < std::chrono::seconds(10)) {
+      ++suppressed_;
+      return;
+    }
+    if (suppressed_ > 0) {
+      spdlog::warn("{} ({} more like it in the last {}s)", message, suppressed_,
+                   std::chrono::duration_cast<std::chrono::seconds>(now - last_).count());
+    } else {
+      spdlog::warn("{}", message);
+    }
+    logged_once_ = true;
+    last_ = now;
+    suppressed_ = 0;
+  }
+
+ private:
+  std::mutex mu_;
+  bool logged_once_ = false;
+  SteadyClock::time_point last_;
+  uint64_t suppressed_ = 0;
+};
+
+// The global budget of request body bytes held in memory.
+class Budget {
+ public:
+  explicit Budget(size_t limit) : limit_(limit) {}
+  // Takes n bytes, or nothing when fewer than n are left.
+  bool Take(size_t n) {
+    size_t used = used_.load();
+    do {
+      if (n > limit_ || used > limit_ - n) return false;
+    } while (!used_.compare_exchange_weak(used, used + n));
+    return true;
+  }
+  void Give(size_t n) { used_.fetch_sub(n); }
+  size_t used() const { return used_.load(); }
+  size_t limit() const { return limit_; }
+
+ private:
+  const size_t limit_;
+  std::atomic<size_t> used_{0};
+};
+
+// What identifies a file's content for reloading: a rename gives a new inode,
+// an overwrite a new mtime/ctime or size.
+struct FileStamp {
+  ino_t ino = 0;
+  off_t size = 0;
+  timespec mtime{};
+  timespec ctime{};
+  bool operator==(const FileStamp& o) const {
+    return ino == o.ino && size == o.size && mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec &&
+           ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
+  }
+};
+
+FileStamp StampOf(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return {};
+  return FileStamp{st.st_ino, st.st_size, st.st_mtim, st.st_ctim};
+}
+
+std::string OpenSslError() {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return "unknown error";
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  return buf;
+}
+
+// The ssl::context for a tls_server_config; every error names the file.
+Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsServerConfig& tls, const std::string& web_config) {
+  auto fail = [&](const std::string& field, const std::string& reason) {
+    return Status::InvalidArgument("tls_server_config." + field, reason).WithSource(web_config);
+  };
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  ERR_clear_error();
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                   ssl::context::single_dh_use);
+  SSL_CTX* native = ctx->native_handle();
+  if (SSL_CTX_set_min_proto_version(native, static_cast<int>(tls.min_version)) != 1) {
+    return fail("min_version", "not supported by this OpenSSL: " + OpenSslError());
+  }
+  if (tls.max_version && SSL_CTX_set_max_proto_version(native, static_cast<int>(*tls.max_version)) != 1) {
+    return fail("max_version", "not supported by this OpenSSL: " + OpenSslError());
+  }
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(tls.cert_file, ec);
+  if (ec) return fail("cert_file", "cannot load " + tls.cert_file + ": " + ec.message());
+  ctx->use_private_key_file(tls.key_file, ssl::context::pem, ec);
+  if (ec) return fail("key_file", "cannot load " + tls.key_file + ": " + ec.message());
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return fail("key_file", tls.key_file + " does not match the certificate in " + tls.cert_file);
+  }
+  if (!tls.client_ca_file.empty()) {
+    ctx->load_verify_file(tls.client_ca_file, ec);
+    if (ec) return fail("client_ca_file", "cannot load " + tls.client_ca_file + ": " + ec.message());
+    // The CA names the server sends with its certificate request, so that
+    // clients with several certificates pick the right one.
+    if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca_file.c_str())) {
+      SSL_CTX_set_client_CA_list(native, names);
+    }
+  }
+  auto accept_any = [](bool, ssl::verify_context&) { return true; };
+  switch (tls.client_auth) {
+    case ClientAuth::kNoClientCert:
+      ctx->set_verify_mode(ssl::verify_none);
+      break;
+    case ClientAuth::kRequestClientCert:
+      ctx->set_verify_mode(ssl::verify_peer);
+      ctx->set_verify_callback(accept_any);
+      break;
+    case ClientAuth::kRequireAnyClientCert:
+      ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+      ctx->set_verify_callback(accept_any);
+      break;
+    case ClientAuth::kVerifyClientCertIfGiven:
+      ctx->set_verify_mode(ssl::verify_peer);
+      break;
+    case ClientAuth::kRequireAndVerifyClientCert:
+      ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+      break;
+  }
+  return ctx;
+}
+
+http::response<http::string_body> ToBeast(HttpResponse r, unsigned version, bool keep_alive, bool head,
+                                          const std::map<std::string, std::string>& extra) {
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "debriefd");
   res.set(http::field::content_type, r.content_type);
+  for (const auto& [k, v] : extra) res.set(k, v);
   for (const auto& [k, v] : r.headers) res.set(k, v);
   res.keep_alive(keep_alive);
   res.body() = std::move(r.body);
@@ -32,42 +181,198 @@ http::response<http::string_body> ToBeast(HttpResponse r, unsigned version, bool
   return res;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+class SessionBase;
+
+// What every session shares: the options, the API, the budget, the counters
+// and the list of live sessions (for a drain).
+struct Edge {
+  Edge(Api& a, ServerOptions o)
+      : api(a),
+        options(std::move(o)),
+        budget(options.max_inflight_bytes),
+        basic_auth(options.web_config ? options.web_config->basic_auth_users : std::map<std::string, std::string>{}),
+        headers(options.web_config ? options.web_config->headers : std::map<std::string, std::string>{}) {}
+
+  Api& api;
+  const ServerOptions options;
+  Budget budget;
+  BasicAuth basic_auth;
+  const std::map<std::string, std::string> headers;
+
+  std::atomic<uint64_t> connections_open{0};
+  std::atomic<uint64_t> connections_refused{0};
+  std::atomic<uint64_t> accept_errors{0};
+  std::atomic<uint64_t> inflight_rejected{0};
+  std::atomic<uint64_t> tls_handshake_errors{0};
+  std::atomic<uint64_t> basic_auth_failures{0};
+  std::atomic<uint64_t> tls_reloads{0};
+  std::atomic<uint64_t> tls_reload_errors{0};
+  std::atomic<int64_t> accept_backoff_ms{0};
+  RateLimitedLog refused_log;
+  RateLimitedLog accept_log;
+  RateLimitedLog budget_log;
+  RateLimitedLog auth_log;
+
+  std::atomic<bool> draining{false};
+  std::atomic<bool> destroying{false};
+  std::mutex sessions_mu;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  // Set by Server::Impl: ends Run when a drain has no session left.
+  std::function<void()> drained;
+
+  void Register(SessionBase* s, std::weak_ptr<SessionBase> w) {
+    std::lock_guard lock(sessions_mu);
+    sessions.emplace(s, std::move(w));
+  }
+  void Unregister(SessionBase* s) {
+    bool last = false;
+    {
+      std::lock_guard lock(sessions_mu);
+      sessions.erase(s);
+      last = sessions.empty();
+    }
+    connections_open.fetch_sub(1);
+    if (last && draining && !destroying && drained) drained();
+  }
+};
+
+class SessionBase : public std::enable_shared_from_this<SessionBase> {
  public:
-  Session(tcp::socket socket, Api& api, size_t max_body, Duration timeout)
-      : stream_(std::move(socket)), api_(api), max_body_(max_body), timeout_(timeout) {}
+  virtual ~SessionBase() = default;
+  // Thread-safe: the connection is closed if it waits for a request, and the
+  // response to a request in flight ends it.
+  virtual void Drain() = 0;
+};
+
+// One connection, plain (beast::tcp_stream) or TLS (beast::ssl_stream).
+template <class Stream>
+class Session : public SessionBase {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+ public:
+  Session(tcp::socket socket, Edge& edge, std::shared_ptr<ssl::context> ctx)
+      : edge_(edge), ctx_(std::move(ctx)), stream_(MakeStream(std::move(socket), ctx_.get())) {
+    beast::error_code ec;
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) {
+      remote_ = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+      remote_.append(":").append(std::to_string(ep.port()));
+    }
+  }
+  ~Session() override {
+    GiveBack();
+    edge_.Unregister(this);
+  }
 
   void Start() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this()));
+    edge_.Register(this, weak_from_this());
+    asio::dispatch(stream_.get_executor(), [self = Self()] {
+      if constexpr (kTls) {
+        self->Handshake();
+      } else {
+        self->Read();
+      }
+    });
+  }
+
+  void Drain() override {
+    asio::dispatch(stream_.get_executor(), [self = Self()] {
+      // Bytes of a next request already read make it a request in flight.
+      if (self->state_ == State::kIdle && self->buffer_.size() == 0) beast::get_lowest_layer(self->stream_).cancel();
+    });
   }
 
  private:
+  enum class State { kHandshake, kIdle, kReading, kInFlight, kWriting, kLingering, kClosed };
+
+  static Stream MakeStream(tcp::socket socket, ssl::context* ctx) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *ctx);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  std::shared_ptr<Session> Self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+  auto& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  void Handshake() {
+    state_ = State::kHandshake;
+    Lowest().expires_after(edge_.options.read_timeout);
+    stream_.async_handshake(ssl::stream_base::server, [self = Self()](beast::error_code ec) {
+      if (ec) {
+        // Plain HTTP to the TLS port, a version below min_version, a client
+        // certificate missing or not verified: nothing to answer in TLS.
+        self->edge_.tls_handshake_errors.fetch_add(1);
+        spdlog::debug("TLS handshake with {} failed: {}", self->remote_, ec.message());
+        beast::error_code ignored;
+        self->Lowest().socket().close(ignored);
+        self->state_ = State::kClosed;
+        return;
+      }
+      self->Read();
+    });
+  }
+
   void Read() {
+    if (edge_.draining) return Close();
+    state_ = State::kIdle;
+    linger_ = false;
     parser_.emplace();
-    parser_->body_limit(max_body_);
-    stream_.expires_after(timeout_);
+    parser_->body_limit(edge_.options.max_body);
+    Lowest().expires_after(edge_.options.read_timeout);
     // The header first: what it says decides whether and how the body is read.
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnHeader, Self()));
   }
 
   void OnHeader(beast::error_code ec, size_t) {
-    if (ec) return OnRead(ec, 0);
+    state_ = State::kReading;
+    if (ec) return OnReadError(ec);
     const auto& req = parser_->get();
+    version_ = req.version();
+    request_ = HttpRequest{};
+    request_.method = std::string(req.method_string());
+    request_.target = std::string(req.target());
+    request_.authorization = std::string(req[http::field::authorization]);
+    request_.remote = remote_;
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request_.headers[std::move(name)] = std::string(field.value());
+    }
     // A Transfer-Encoding whose last coding is not chunked (`identity`,
     // `gzip`) leaves the body's end undefined (RFC 9112, 6.3): answering
     // would desynchronise the connection, so the request is refused and the
     // connection closed.
     if (req.count(http::field::transfer_encoding) > 0 && !parser_->chunked()) {
-      return Send(ToBeast(ErrorResponse(Status::InvalidArgument(
-                              "Transfer-Encoding", "only chunked is supported as the final transfer coding")),
-                          req.version(), false, false));
+      return Refuse(ErrorResponse(
+          Status::InvalidArgument("Transfer-Encoding", "only chunked is supported as the final transfer coding")));
+    }
+    if (edge_.basic_auth.enabled() && !edge_.basic_auth.Check(request_.authorization)) {
+      edge_.basic_auth_failures.fetch_add(1);
+      edge_.auth_log.Warn("401: basic auth " + std::string(request_.authorization.empty() ? "missing" : "wrong") +
+                          " from " + remote_ + " for " + request_.method + " " + request_.target.substr(0, 200));
+      HttpResponse r = ErrorResponse(Status::Unauthenticated("authorization", "basic auth credentials required"));
+      r.headers["WWW-Authenticate"] = "Basic realm=\"debriefd\", charset=\"UTF-8\"";
+      return Refuse(std::move(r));
+    }
+    if (edge_.options.before_body) {
+      if (std::optional<HttpResponse> r = edge_.options.before_body(request_)) return Refuse(std::move(*r));
+    }
+    if (auto length = parser_->content_length()) {
+      if (*length > edge_.options.max_body) return OnReadError(http::error::body_limit);
+      if (*length > edge_.budget.limit()) {
+        edge_.inflight_rejected.fetch_add(1);
+        return Refuse(ErrorResponse(Status::ResourceExhausted(
+            "body", "larger than limits.max_inflight_bytes (" + std::to_string(edge_.budget.limit()) + " bytes)")));
+      }
+      if (!Take(*length)) return Busy();
     }
     // curl and others wait (a second, for curl) for this before sending a body.
     if (beast::iequals(req[http::field::expect], "100-continue") && !parser_->is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
-                               [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                               [self = Self()](beast::error_code write_ec, size_t) {
                                  if (write_ec) return self->Close();
                                  self->ReadBody();
                                });
@@ -76,93 +381,270 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    if (parser_->is_done()) return OnRequest();
+    http::async_read_some(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, Self()));
   }
 
-  void OnRead(beast::error_code ec, size_t) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset) {
+  void OnBody(beast::error_code ec, size_t) {
+    if (ec) return OnReadError(ec);
+    // A chunked body has no length up front: it takes from the budget as it grows.
+    const size_t size = parser_->get().body().size();
+    if (size > reserved_ && !Take(size - reserved_)) return Busy();
+    ReadBody();
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == beast::error::timeout ||
+        ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+        ec == ssl::error::stream_truncated) {
       return Close();
     }
     if (ec == http::error::body_limit) {
-      return Send(ToBeast(ErrorResponse(Status::ResourceExhausted(
-                              "body", "larger than limits.max_body (" + std::to_string(max_body_) + " bytes)")),
-                          11, false, false));
+      return Refuse(ErrorResponse(Status::ResourceExhausted(
+          "body", "larger than limits.max_body (" + std::to_string(edge_.options.max_body) + " bytes)")));
     }
-    if (ec) {
-      return Send(ToBeast(ErrorResponse(Status::InvalidArgument("", "malformed HTTP request: " + ec.message())), 11, false, false));
-    }
+    Refuse(ErrorResponse(Status::InvalidArgument("", "malformed HTTP request: " + ec.message())));
+  }
+
+  void OnRequest() {
+    state_ = State::kInFlight;
     http::request<http::string_body> req = parser_->release();
-    HttpRequest r;
-    r.method = std::string(req.method_string());
-    r.target = std::string(req.target());
-    r.authorization = std::string(req[http::field::authorization]);
-    for (const auto& field : req) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      r.headers[std::move(name)] = std::string(field.value());
-    }
-    r.body = std::move(req.body());
-    const unsigned version = req.version();
+    request_.body = std::move(req.body());
     const bool keep_alive = req.keep_alive();
     const bool head = req.method() == http::verb::head;
-    stream_.expires_never();
+    Lowest().expires_never();
     // The API may answer from another thread (ingest completes on the writer
     // thread); the response is handed back to this session's executor.
-    api_.Handle(r, [self = shared_from_this(), version, keep_alive, head](HttpResponse resp) {
-      auto res = std::make_shared<http::response<http::string_body>>(
-          ToBeast(std::move(resp), version, keep_alive, head));
-      asio::post(self->stream_.get_executor(), [self, res] { self->Send(std::move(*res)); });
+    edge_.api.Handle(request_, [self = Self(), keep_alive, head](HttpResponse resp) {
+      auto res = std::make_shared<HttpResponse>(std::move(resp));
+      asio::post(self->stream_.get_executor(), [self, res, keep_alive, head] {
+        self->GiveBack();
+        // A drain ends the connection with this response.
+        self->Send(ToBeast(std::move(*res), self->version_, keep_alive && !self->edge_.draining, head,
+                           self->edge_.headers));
+      });
     });
+    request_ = HttpRequest{};
+  }
+
+  // An answer before the body is read: the connection ends after it, with a
+  // lingering close.
+  void Refuse(HttpResponse r) {
+    GiveBack();
+    linger_ = true;
+    Send(ToBeast(std::move(r), version_ ? version_ : 11, false, false, edge_.headers));
+  }
+
+  void Busy() {
+    edge_.inflight_rejected.fetch_add(1);
+    edge_.budget_log.Warn("request bodies in memory at limits.max_inflight_bytes (" +
+                          std::to_string(edge_.budget.limit()) + " bytes): answering 503");
+    HttpResponse r = ErrorResponse(Status::Unavailable("too many request bodies in memory; retry later"));
+    r.headers["Retry-After"] = "1";
+    Refuse(std::move(r));
+  }
+
+  bool Take(size_t n) {
+    if (!edge_.budget.Take(n)) return false;
+    reserved_ += n;
+    return true;
+  }
+  void GiveBack() {
+    if (reserved_ > 0) edge_.budget.Give(reserved_);
+    reserved_ = 0;
   }
 
   void Send(http::response<http::string_body> res) {
+    state_ = State::kWriting;
+    parser_.reset();
+    keep_alive_after_write_ = res.keep_alive();
     res_ = std::move(res);
-    stream_.expires_after(timeout_);
-    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+    Lowest().expires_after(edge_.options.read_timeout);
+    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, Self()));
   }
 
   void OnWrite(beast::error_code ec, size_t) {
+    res_ = {};
     if (ec) return Close();
-    if (!res_.keep_alive()) return Close();
+    if (linger_) return Linger();
+    if (!keep_alive_after_write_) return Close();
     Read();
   }
 
-  void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  // Stops sending, then reads and discards what the client still sends (the
+  // body it was told not to send) for a bounded time: closing a socket with
+  // unread data makes the kernel send a reset, and a client still writing
+  // would then lose the response it was sent.
+  void Linger() {
+    state_ = State::kLingering;
+    beast::error_code ignored;
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Lowest().expires_after(edge_.options.linger_timeout);
+    Discard();
+  }
+  void Discard() {
+    Lowest().async_read_some(asio::buffer(discard_), [self = Self()](beast::error_code ec, size_t) {
+      if (ec) {
+        beast::error_code ignored;
+        self->Lowest().socket().close(ignored);
+        self->state_ = State::kClosed;
+        return;
+      }
+      self->Discard();
+    });
   }
 
-  beast::tcp_stream stream_;
+  void Close() {
+    state_ = State::kClosed;
+    if constexpr (kTls) {
+      // close_notify, bounded: a peer that does not answer it is cut off.
+      Lowest().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown([self = Self()](beast::error_code) {
+        beast::error_code ignored;
+        self->Lowest().socket().close(ignored);
+      });
+    } else {
+      beast::error_code ignored;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+  }
+
+  Edge& edge_;
+  std::shared_ptr<ssl::context> ctx_;  // outlives stream_, which refers to it
+  Stream stream_;
+  std::string remote_;
+  State state_ = State::kHandshake;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  HttpRequest request_;
+  unsigned version_ = 11;
+  size_t reserved_ = 0;
+  bool linger_ = false;
+  bool keep_alive_after_write_ = false;
   http::response<http::string_body> res_;
-  Api& api_;
-  size_t max_body_;
-  std::chrono::steady_clock::duration timeout_;
+  std::array<char, 4096> discard_;
 };
 
 }  // namespace
 
 struct Server::Impl {
-  Impl(Api& a, size_t mb, Duration t) : api(a), max_body(mb), timeout(t), acceptor(ioc) {}
+  Impl(Api& api, ServerOptions options)
+      : edge(api, std::move(options)),
+        strand(asio::make_strand(ioc)),
+        acceptor(strand),
+        backoff_timer(strand),
+        drain_timer(strand) {
+    edge.drained = [this] { ioc.stop(); };
+  }
+  ~Impl() { edge.destroying = true; }
+
+  Status LoadTls() {
+    if (!edge.options.web_config || !edge.options.web_config->tls) return Status::Ok();
+    const TlsServerConfig& tls = *edge.options.web_config->tls;
+    Result<std::shared_ptr<ssl::context>> ctx = MakeTlsContext(tls, edge.options.web_config->path);
+    if (!ctx.ok()) return ctx.status();
+    tls_context = *ctx;
+    stamps = Stamps(tls);
+    last_tls_check = SteadyClock::now();
+    return Status::Ok();
+  }
+
+  static std::array<FileStamp, 3> Stamps(const TlsServerConfig& tls) {
+    return {StampOf(tls.cert_file), StampOf(tls.key_file), StampOf(tls.client_ca_file)};
+  }
+
+  // On the acceptor's strand: certificates replaced on disk (renewed by
+  // cert-manager, say) are served from the next connection on. A new set that
+  // does not load keeps the old one, logged and counted.
+  void MaybeReloadTls() {
+    const auto now = SteadyClock::now();
+    if (now - last_tls_check < edge.options.tls_reload_interval) return;
+    last_tls_check = now;
+    const TlsServerConfig& tls = *edge.options.web_config->tls;
+    auto current = Stamps(tls);
+    if (current == stamps) return;
+    stamps = current;
+    Result<std::shared_ptr<ssl::context>> ctx = MakeTlsContext(tls, edge.options.web_config->path);
+    if (!ctx.ok()) {
+      edge.tls_reload_errors.fetch_add(1);
+      spdlog::error("TLS certificates changed but do not load, serving the previous ones: {}",
+                    ctx.status().message());
+      return;
+    }
+    tls_context = *ctx;
+    edge.tls_reloads.fetch_add(1);
+    spdlog::info("TLS certificates reloaded from {}", tls.cert_file);
+  }
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (!ec) std::make_shared<Session>(std::move(socket), api, max_body, timeout)->Start();
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (ec) return Backoff(ec);
+      backoff = Duration{0};
+      edge.accept_backoff_ms = 0;
+      if (edge.connections_open.load() >= edge.options.max_connections) {
+        RefuseConnection(std::move(socket));
+      } else {
+        edge.connections_open.fetch_add(1);
+        if (tls_context) {
+          MaybeReloadTls();
+          std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), edge, tls_context)
+              ->Start();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(std::move(socket), edge, nullptr)->Start();
+        }
+      }
       Accept();
     });
   }
 
-  Api& api;
-  size_t max_body;
-  Duration timeout;
+  // Out of file descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS,
+  // ENOMEM), accept fails at once for as long as the condition lasts: trying
+  // again at once would spin a core and starve the connections being served.
+  void Backoff(beast::error_code ec) {
+    edge.accept_errors.fetch_add(1);
+    backoff = backoff.count() == 0 ? edge.options.accept_backoff_initial
+                                   : std::min(backoff * 2, edge.options.accept_backoff_max);
+    edge.accept_backoff_ms = backoff.count();
+    edge.accept_log.Warn("accept failed: " + ec.message() + "; accepting again in " + FormatDuration(backoff));
+    backoff_timer.expires_after(backoff);
+    backoff_timer.async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec && acceptor.is_open()) Accept();
+    });
+  }
+
+  // Over limits.max_connections: a plain HTTP client gets a minimal 503 (a
+  // TLS client just the close); either way no session, buffer or timer.
+  void RefuseConnection(tcp::socket socket) {
+    edge.connections_refused.fetch_add(1);
+    beast::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    edge.refused_log.Warn("connection from " + (ec ? std::string("?") : remote.address().to_string()) +
+                          " refused: limits.max_connections (" + std::to_string(edge.options.max_connections) +
+                          ") connections open");
+    if (!tls_context) {
+      static constexpr std::string_view k503 =
+          "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      socket.non_blocking(true, ec);
+      socket.write_some(asio::buffer(k503.data(), k503.size()), ec);
+      socket.shutdown(tcp::socket::shutdown_send, ec);
+    }
+    socket.close(ec);
+  }
+
+  Edge edge;
   asio::io_context ioc;
+  asio::strand<asio::io_context::executor_type> strand;
   tcp::acceptor acceptor;
+  asio::steady_timer backoff_timer;
+  asio::steady_timer drain_timer;
+  Duration backoff{0};
+  std::shared_ptr<ssl::context> tls_context;
+  std::array<FileStamp, 3> stamps{};
+  SteadyClock::time_point last_tls_check;
 };
 
-Server::Server(Api& api, size_t max_body, Duration read_timeout)
-    : impl_(std::make_unique<Impl>(api, max_body, read_timeout)) {}
+Server::Server(Api& api, ServerOptions options) : impl_(std::make_unique<Impl>(api, std::move(options))) {}
 
 Server::~Server() = default;
 
@@ -179,6 +661,7 @@ Result<unsigned short> Server::Listen(const std::string& host_port) {
   }
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host.empty()) host = "0.0.0.0";
+  if (Status tls = impl_->LoadTls(); !tls.ok()) return tls;
   beast::error_code ec;
   tcp::resolver resolver(impl_->ioc);
   auto results = resolver.resolve(host, port, ec);
@@ -192,7 +675,7 @@ Result<unsigned short> Server::Listen(const std::string& host_port) {
   if (!ec) acc.bind(ep, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::Unavailable("cannot listen on " + host_port + ": " + ec.message()).WithSource("listen");
-  impl_->Accept();
+  asio::post(impl_->strand, [impl = impl_.get()] { impl->Accept(); });
   return acc.local_endpoint().port();
 }
 
@@ -204,11 +687,56 @@ void Server::Run(int threads) {
 }
 
 void Server::Stop() {
-  asio::post(impl_->ioc, [this] {
+  asio::post(impl_->strand, [impl = impl_.get()] {
     beast::error_code ec;
-    impl_->acceptor.close(ec);
-    impl_->ioc.stop();
+    impl->acceptor.close(ec);
+    impl->backoff_timer.cancel();
+    impl->ioc.stop();
   });
+}
+
+void Server::Shutdown(Duration timeout) {
+  asio::post(impl_->strand, [impl = impl_.get(), timeout] {
+    if (impl->edge.draining.exchange(true)) return;
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+    impl->backoff_timer.cancel();
+    impl->drain_timer.expires_after(timeout);
+    impl->drain_timer.async_wait([impl, timeout](beast::error_code wait_ec) {
+      if (wait_ec) return;
+      std::lock_guard lock(impl->edge.sessions_mu);
+      if (!impl->edge.sessions.empty()) {
+        spdlog::warn("shutdown: {} connections still open after {}, closing them", impl->edge.sessions.size(),
+                     FormatDuration(timeout));
+      }
+      impl->ioc.stop();
+    });
+    std::vector<std::shared_ptr<SessionBase>> live;
+    {
+      std::lock_guard lock(impl->edge.sessions_mu);
+      for (auto& [ptr, weak] : impl->edge.sessions) {
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+      }
+      if (impl->edge.sessions.empty()) impl->ioc.stop();
+    }
+    for (auto& s : live) s->Drain();
+  });
+}
+
+ServerStats Server::stats() const {
+  const Edge& e = impl_->edge;
+  ServerStats s;
+  s.connections_open = e.connections_open.load();
+  s.connections_refused_total = e.connections_refused.load();
+  s.accept_errors_total = e.accept_errors.load();
+  s.inflight_bytes = e.budget.used();
+  s.inflight_rejected_total = e.inflight_rejected.load();
+  s.tls_handshake_errors_total = e.tls_handshake_errors.load();
+  s.basic_auth_failures_total = e.basic_auth_failures.load();
+  s.tls_reloads_total = e.tls_reloads.load();
+  s.tls_reload_errors_total = e.tls_reload_errors.load();
+  s.accept_backoff = Duration{e.accept_backoff_ms.load()};
+  return s;
 }
 
 }  // namespace debriefd

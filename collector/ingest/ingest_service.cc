@@ -2,31 +2,51 @@
 
 #include "collector/sources/registry.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <unordered_set>
+#include <utility>
 
 namespace debriefd {
 
+namespace {
+
+// Whether the sender chose the key (an idempotency id) instead of it being
+// derived from the content: only then does the same key with other content
+// mean a mistake rather than a re-sent event with fields that changed (an
+// Alertmanager notification repeats an alert's key with fresh annotations).
+// A native event with an `id` is keyed "ev:<type>:<id>" (sources/events.cc).
+bool SenderChoseKey(const std::string& key) { return key.rfind("ev:", 0) == 0; }
+
+constexpr std::chrono::seconds kIdleFileCheck{10};
+
+}  // namespace
+
 IngestService::IngestService(EventStore& store, Policy policy, const Clock& clock, IngestLimits limits)
     : store_(store), policy_(std::move(policy)), clock_(clock), limits_(limits),
-      tracker_(std::make_unique<IncidentTracker>(policy_)) {}
+      tracker_(std::make_unique<IncidentTracker>(policy_)), staging_(std::make_unique<IncidentTracker>(policy_)) {}
 
 IngestService::~IngestService() { Stop(); }
 
-// Re-reads every stored event into a new tracker. Touches no member state
-// but the store (and sources_, set before Load), so it may run with or
-// without the state lock.
 void IngestService::SetLearnedPending(std::map<std::string, Duration> pending) {
+  std::lock_guard<std::mutex> one_group(group_mu_);
   std::lock_guard<std::mutex> lock(mu_);
   learned_pending_ = pending;
+  staging_->SetLearnedPending(pending);
   tracker_->SetLearnedPending(std::move(pending));
 }
 
-Result<IngestService::Rebuilt> IngestService::RebuildTracker(std::map<std::string, Duration> learned_pending) {
-  Rebuilt out{std::make_unique<IncidentTracker>(policy_), 0};
+// Re-reads every stored event into a new tracker. Touches no member state
+// but the store (and sources_), so it runs without the state lock; the
+// caller holds group_mu_ (or no writer runs yet).
+Result<IngestService::Rebuilt> IngestService::RebuildTracker(const Policy& policy,
+                                                              std::map<std::string, Duration> learned_pending) {
+  ++rebuilds_;
+  Rebuilt out{std::make_unique<IncidentTracker>(policy), 0};
   out.tracker->SetLearnedPending(std::move(learned_pending));
   Status s = store_.ForEach([&](const StoredEvent& stored) {
     Result<Event> e = ParseStoredEvent(stored.source, stored.raw, stored.received_at, SettingsOf(sources_, stored.source));
@@ -49,21 +69,47 @@ Result<IngestService::Rebuilt> IngestService::RebuildTracker(std::map<std::strin
 }
 
 Result<size_t> IngestService::Load() {
+  std::lock_guard<std::mutex> one_group(group_mu_);
   std::map<std::string, Duration> learned;
   {
     std::lock_guard<std::mutex> lock(mu_);
     learned = learned_pending_;
   }
-  Result<Rebuilt> rebuilt = RebuildTracker(std::move(learned));
+  Result<Rebuilt> rebuilt = RebuildTracker(policy_, std::move(learned));
   if (!rebuilt.ok()) return rebuilt.status();
   Result<EventCounts> counts = store_.LoadCounts();
   if (!counts.ok()) return counts.status();
+  staging_ = std::make_unique<IncidentTracker>(*rebuilt->tracker);
+  staging_stale_ = false;
   std::lock_guard<std::mutex> lock(mu_);
   tracker_ = std::move(rebuilt->tracker);
   counts_ = std::move(counts.value());
   unreadable_ = rebuilt->unreadable;
   loaded_ = true;
   return static_cast<size_t>(unreadable_);
+}
+
+Status IngestService::Reconfigure(Policy policy, SourceSettingsMap sources) {
+  std::lock_guard<std::mutex> one_group(group_mu_);
+  std::map<std::string, Duration> learned;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    learned = learned_pending_;
+  }
+  // RebuildTracker reads sources_; the old ones come back if it fails.
+  SourceSettingsMap old_sources = std::exchange(sources_, std::move(sources));
+  Result<Rebuilt> rebuilt = RebuildTracker(policy, std::move(learned));
+  if (!rebuilt.ok()) {
+    sources_ = std::move(old_sources);
+    return rebuilt.status();
+  }
+  staging_ = std::make_unique<IncidentTracker>(*rebuilt->tracker);
+  staging_stale_ = false;
+  std::lock_guard<std::mutex> lock(mu_);
+  tracker_ = std::move(rebuilt->tracker);
+  policy_ = std::move(policy);
+  unreadable_ = rebuilt->unreadable;
+  return Status::Ok();
 }
 
 void IngestService::Start() {
@@ -159,10 +205,30 @@ EventCounts IngestService::event_counts() const {
   return counts_;
 }
 
-bool IngestService::ready() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return loaded_;
+bool IngestService::ready() const { return loaded_ && store_status().ok(); }
+
+Status IngestService::store_status() const {
+  {
+    std::lock_guard<std::mutex> lock(store_mu_);
+    if (!store_failure_.ok()) return store_failure_;
+  }
+  Status file = store_.CheckFile();
+  return file.ok() ? file : StoreFailed(file);
 }
+
+// Sticky: the file the store holds open is not the one a restart reads, so
+// nothing written from now on would survive. Logged once, however many
+// requests it fails.
+Status IngestService::StoreFailed(const Status& why) const {
+  std::lock_guard<std::mutex> lock(store_mu_);
+  if (store_failure_.ok()) {
+    store_failure_ = why;
+    spdlog::error("{}; from now on every write is answered 503 and /readyz fails", why.message());
+  }
+  return store_failure_;
+}
+
+uint64_t IngestService::rebuilds() const { return rebuilds_; }
 
 uint64_t IngestService::commits() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -179,7 +245,14 @@ void IngestService::Run() {
     std::vector<Work> group;
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || counts_waiting_ || !queue_.empty(); });
+      auto work_waits = [this] { return stopping_ || counts_waiting_ || !queue_.empty(); };
+      // While idle, the store file is checked now and then, so that a lost
+      // file is logged even when nothing is written and nobody asks /readyz.
+      while (!queue_cv_.wait_for(lock, kIdleFileCheck, work_waits)) {
+        lock.unlock();
+        (void)store_status();
+        lock.lock();
+      }
       if (queue_.empty() && !counts_waiting_) return;  // stopping, and nothing left
       counts_waiting_ = false;  // the group below (even an empty one) commits them
       size_t events = 0;
@@ -195,83 +268,166 @@ void IngestService::Run() {
 }
 
 // The state lock is held from the first apply until the commit is durable:
-// readers wait for at most one group, and never see an event that is not on
-// disk. Requests are applied one after another (not all checked first) because
-// a later request may refer to what an earlier one created, including
+// readers wait for at most one group, and the visible tracker cannot advance
+// past the group's stamp meanwhile, so both trackers apply the group from the
+// same state. Requests are applied one after another (not all checked first)
+// because a later request may refer to what an earlier one created, including
 // incidents that alerts open under ids the tracker generates.
 void IngestService::ProcessGroup(std::vector<Work>& group) {
-  std::lock_guard<std::mutex> one_group(group_mu_);
+  std::unique_lock<std::mutex> one_group(group_mu_);
   std::unique_lock<std::mutex> lock(mu_);
   // `counted`: results already in counts_ (rejections, and what was decided
   // before the queue), to be written; `deltas`: what this group adds.
-  EventCounts counted, deltas;
+  EventCounts counted, deltas, rejected;
   counted.swap(pending_rejections_);
+  if (staging_stale_) {
+    // The last commit failed after staging: start again from what is visible.
+    staging_ = std::make_unique<IncidentTracker>(*tracker_);
+    staging_stale_ = false;
+  }
+  staging_->Advance(tracker_->now());
   // Never before what the tracker has seen: a read may have advanced it past
   // the moment a request was parsed, and its events must not apply "earlier".
   const Time stamp = std::max(clock_.Now(), tracker_->now());
-  std::unordered_set<std::string> keys_in_group;
+  // A lost store file fails every group until restart: skip the work.
+  Status lost;
+  {
+    std::lock_guard<std::mutex> store_lock(store_mu_);
+    lost = store_failure_;
+  }
+  GroupKeys keys_in_group;
+  // The last request is applied only once the commit succeeded: no later
+  // request of the group refers to it, and a failed commit of a lone request
+  // (the common case when the disk is full) then leaves both trackers clean.
+  bool staged_before_commit = false, last_waits = false;
   for (Work& work : group) {
+    if (!lost.ok()) {
+      work.outcome.status = lost;
+      work.outcome.incident_ids.resize(work.events.size());
+      continue;
+    }
     if (work.live) {
       for (ParsedEvent& e : work.events) e.event.received_at = stamp;
     }
     Dedup(work, keys_in_group);
-    if (Check(work, deltas, counted)) Stage(work, keys_in_group);
+    if (!Check(work, deltas, rejected)) continue;
+    if (&work == &group.back()) {
+      last_waits = true;
+    } else {
+      Stage(work, keys_in_group);
+      staged_before_commit = staged_before_commit || !work.fresh.empty();
+    }
+  }
+  // A rejection is a fact whether or not the commit succeeds.
+  for (const auto& [key, n] : rejected) {
+    counts_[key] += n;
+    counted[key] += n;
   }
   EventCounts all = deltas;
   for (const auto& [key, n] : counted) all[key] += n;
-  bool writes = !all.empty() || std::any_of(group.begin(), group.end(), [](const Work& w) { return !w.fresh.empty(); });
-  Status committed = writes ? Commit(group, all) : Status::Ok();
+  const bool any_fresh = std::any_of(group.begin(), group.end(), [](const Work& w) { return !w.fresh.empty(); });
+  const bool writes = !all.empty() || any_fresh;
+  Status committed;
+  if (writes) {
+    committed = store_status();
+    if (committed.ok()) committed = Commit(group, all);
+    // A file deleted or replaced during the commit took the group with it.
+    if (committed.ok()) committed = store_status();
+  }
+  std::vector<std::string> transitions;
   if (committed.ok()) {
+    if (last_waits) Stage(group.back(), keys_in_group);
+    if (any_fresh) {
+      std::swap(tracker_, staging_);
+      transitions = Transitions(group);
+    }
     if (writes) Publish(deltas);
   } else {
     Unwind(group, counted, committed);
+    if (staged_before_commit) staging_stale_ = true;
   }
   lock.unlock();
+  for (const std::string& line : transitions) spdlog::info("{}", line);
+  if (committed.ok() && any_fresh) CatchUp(group);
+  one_group.unlock();
   for (Work& work : group) {
     if (work.done) work.done(std::move(work.outcome));
   }
 }
 
 // Step 1: drop what is stored already, or accepted earlier in the group.
-void IngestService::Dedup(Work& work, const std::unordered_set<std::string>& keys_in_group) {
+// A sender-chosen key stored (or taken earlier in the group) with other
+// content rejects the whole request as Conflict naming the key.
+void IngestService::Dedup(Work& work, const GroupKeys& keys_in_group) {
   IngestOutcome& out = work.outcome;
   out.incident_ids.resize(work.events.size());
-  std::unordered_set<std::string> keys_in_request;
+  GroupKeys keys_in_request;
   for (size_t i = 0; i < work.events.size(); ++i) {
     Event& event = work.events[i].event;
-    event.dedup_key = tracker_->DedupKeyOf(event);  // the state of earlier requests decides
+    event.dedup_key = staging_->DedupKeyOf(event);  // the state of earlier requests decides
     const std::string& key = event.dedup_key;
-    if (keys_in_group.count(key) || keys_in_request.count(key)) {
-      ++out.duplicates;
-      continue;
+    const std::string& raw = work.events[i].raw;
+    KeyMatch match = KeyMatch::kAbsent;
+    const std::string_view* earlier = nullptr;
+    if (auto it = keys_in_group.find(key); it != keys_in_group.end()) {
+      earlier = &it->second;
+    } else if (auto in_request = keys_in_request.find(key); in_request != keys_in_request.end()) {
+      earlier = &in_request->second;
     }
-    Result<bool> stored = store_.Contains(key);
-    if (!stored.ok()) {
-      out.status = stored.status();
+    if (earlier != nullptr) {
+      match = *earlier == raw ? KeyMatch::kSameContent : KeyMatch::kOtherContent;
+    } else {
+      Result<KeyMatch> stored = store_.Match(key, raw);
+      if (!stored.ok()) {
+        out.status = stored.status();
+        work.fresh.clear();
+        return;
+      }
+      match = *stored;
+    }
+    if (match == KeyMatch::kOtherContent && SenderChoseKey(key)) {
+      std::string field;
+      if (work.events.size() > 1) {  // built in steps: GCC 12 warns falsely on "[" + to_string(i)
+        field = "[";
+        field += std::to_string(i);
+        field += "].";
+      }
+      field += "id";
+      const size_t id_at = key.find(':', 3) + 1;  // "ev:<type>:<id>"
+      out.status = Status::Conflict(std::move(field), "\"" + key.substr(id_at) + "\" was already used by a different " +
+                                                          key.substr(3, id_at - 4) +
+                                                          " event; an id names one event: re-send it unchanged, or "
+                                                          "give a new event a new id")
+                       .WithSource(work.source);
+      out.duplicates = 0;
       work.fresh.clear();
       return;
     }
-    if (*stored) {
-      ++out.duplicates;
-    } else {
-      keys_in_request.insert(key);
+    if (match == KeyMatch::kAbsent) {
+      keys_in_request.emplace(key, raw);
       work.fresh.push_back(i);
+    } else {
+      ++out.duplicates;
     }
   }
 }
 
 // Step 2: all or nothing per request. False when the request is rejected.
-bool IngestService::Check(Work& work, EventCounts& deltas, EventCounts& counted) {
+bool IngestService::Check(Work& work, EventCounts& deltas, EventCounts& rejected) {
   IngestOutcome& out = work.outcome;
-  if (!out.status.ok()) return false;
+  if (!out.status.ok()) {
+    // A conflict found by Dedup is the request's fault; a store that cannot
+    // be read is not.
+    if (out.status.code() != StatusCode::kUnavailable) ++rejected[{work.source, "rejected"}];
+    return false;
+  }
   std::vector<const Event*> batch;
   batch.reserve(work.fresh.size());
   for (size_t i : work.fresh) batch.push_back(&work.events[i].event);
-  out.status = tracker_->Check(batch).WithSource(work.source);
+  out.status = staging_->Check(batch).WithSource(work.source);
   if (!out.status.ok()) {
     work.fresh.clear();
-    ++counted[{work.source, "rejected"}];
-    ++counts_[{work.source, "rejected"}];  // a rejection is a fact whether or not the commit succeeds
+    ++rejected[{work.source, "rejected"}];
     return false;
   }
   out.accepted = work.fresh.size();
@@ -293,14 +449,14 @@ bool IngestService::Check(Work& work, EventCounts& deltas, EventCounts& counted)
   return true;
 }
 
-// Step 3: apply to the tracker (still invisible: the state lock is held).
-void IngestService::Stage(Work& work, std::unordered_set<std::string>& keys_in_group) {
+// Step 3: apply to the staging tracker (invisible to readers).
+void IngestService::Stage(Work& work, GroupKeys& keys_in_group) {
   for (size_t i : work.fresh) {
     const Event& e = work.events[i].event;
-    if (Status s = tracker_->Apply(e, &work.outcome.incident_ids[i]); !s.ok()) {
+    if (Status s = staging_->Apply(e, &work.outcome.incident_ids[i]); !s.ok()) {
       spdlog::error("a checked event failed to apply: {}", s.message());
     }
-    keys_in_group.insert(e.dedup_key);
+    keys_in_group.emplace(e.dedup_key, work.events[i].raw);  // (after the commit: no longer read)
   }
 }
 
@@ -324,30 +480,65 @@ void IngestService::Publish(const EventCounts& deltas) {
 }
 
 // The commit failed: nothing of the group is on disk, so nothing of it may
-// stay applied. The tracker is rebuilt from the store; the group's rejections,
-// already counted in memory, wait for the next commit so that neither the
-// running process nor a restart ever shows a counter going down.
+// become visible. The visible tracker was never touched; the staging one, if
+// the group staged into it, is copied from it before the next group. The
+// group's rejections, already counted in memory, wait for the next commit so
+// that neither the running process nor a restart ever shows a counter going
+// down.
 void IngestService::Unwind(std::vector<Work>& group, const EventCounts& counted, const Status& why) {
   Status unavailable = why.code() == StatusCode::kUnavailable ? why : Status::Unavailable(why.message());
-  spdlog::error("{}; {} request(s) answered 503", why.message(), group.size());
-  bool staged = false;
+  {
+    std::lock_guard<std::mutex> lock(store_mu_);
+    // A lost store file was logged once, when it was found.
+    if (store_failure_.ok()) spdlog::error("{}; {} request(s) answered 503", why.message(), group.size());
+  }
   for (Work& work : group) {
-    staged = staged || !work.fresh.empty();
     work.fresh.clear();
     work.outcome.accepted = 0;
     work.outcome.incident_ids.assign(work.outcome.incident_ids.size(), "");
     if (work.outcome.status.ok()) work.outcome.status = unavailable;
   }
   for (const auto& [key, n] : counted) pending_rejections_[key] += n;
-  if (!staged) return;
-  Result<Rebuilt> rebuilt = RebuildTracker(learned_pending_);  // the state lock is held
-  if (!rebuilt.ok()) {
-    // The state no longer matches the store: stop answering reads as ready.
-    spdlog::error("rebuild after a failed commit: {}", rebuilt.status().message());
-    loaded_ = false;
-    return;
+}
+
+// After the swap and before CatchUp, staging_ holds the incidents as they
+// were before the group: what changed is an incident opened, reopened or
+// resolved. Called under the state lock (readers advance tracker_).
+std::vector<std::string> IngestService::Transitions(const std::vector<Work>& group) const {
+  std::vector<std::string> lines;
+  std::unordered_set<std::string> seen;
+  for (const Work& work : group) {
+    for (size_t i : work.fresh) {
+      const std::string& id = work.outcome.incident_ids[i];
+      if (id.empty() || !seen.insert(id).second) continue;
+      const Incident* after = tracker_->Find(id);
+      if (after == nullptr) continue;
+      const Incident* before = staging_->Find(id);
+      const char* what = before == nullptr                    ? "opened"
+                         : !before->open && after->open       ? "reopened"
+                         : before->open && !after->open       ? "resolved"
+                                                              : nullptr;
+      if (what == nullptr) continue;
+      lines.push_back(fmt::format("incident {} {}: service=\"{}\" severity=\"{}\" source={}", after->id, what,
+                                  after->service, after->severity, work.source));
+    }
   }
-  tracker_ = std::move(rebuilt->tracker);
+  return lines;
+}
+
+// After the swap, staging_ is the tracker that was visible: it applies the
+// group's events, as the new visible one did, from the same state (readers
+// could not advance it during the group), so the two are equal again.
+void IngestService::CatchUp(const std::vector<Work>& group) {
+  for (const Work& work : group) {
+    for (size_t i : work.fresh) {
+      if (Status s = staging_->Apply(work.events[i].event); !s.ok()) {
+        spdlog::error("staging state diverged ({}); it is copied from the visible state", s.message());
+        staging_stale_ = true;
+        return;
+      }
+    }
+  }
 }
 
 }  // namespace debriefd

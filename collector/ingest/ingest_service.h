@@ -1,32 +1,60 @@
 #pragma once
 // IngestService owns the incident state and the path of every event into it.
 //
+// State: two trackers. The visible one is what readers see; the staging one
+// is the writer's, and equals the visible one whenever no group is running.
+//
 // Writes: parsed requests are queued to one writer thread, which takes
 // everything queued as one group and, holding the state lock, runs its steps:
 //
 //   1. dedup   drop events already stored, or accepted earlier in the group;
-//   2. check   check the request against the tracker (all or nothing);
-//   3. stage   apply it to the tracker, so later requests may refer to it;
-//   4. commit  append the group's events and counter deltas to the store in
-//              ONE synced transaction;
-//   5. publish count them; release the lock; answer each request.
+//              a sender-chosen key (a native event's `id`) stored with
+//              different content rejects the request as Conflict (409);
+//   2. check   check the request against the staging tracker (all or nothing);
+//   3. stage   apply it to the staging tracker, so later requests may refer
+//              to it (the group's last request waits until step 5: no
+//              later request needs it, and a lone request whose commit
+//              fails then leaves nothing to undo);
+//   4. commit  check that the store file is still the one opened (CheckFile),
+//              append the group's events and counter deltas to the store in
+//              ONE synced transaction, and check the file again;
+//   5. publish stage the last request; swap the trackers (the staged state
+//              becomes visible); count the group; release the lock; log each
+//              incident the group opened, reopened or resolved (info: id,
+//              service, severity, source); bring the other tracker up to
+//              date by applying the same events to it; answer each request.
 //
-// Readers never see an event that is not on disk: they wait for the lock. If
-// the commit fails, nothing of the group stays applied (the tracker is rebuilt
-// from the store), every request of the group gets Unavailable (HTTP 503 with
-// Retry-After), and its rejections wait for the next successful commit, so no
-// counter ever goes down, live or across a restart.
+// Readers never see an event that is not on disk: they read the visible
+// tracker, and wait for the lock while a group runs. If the commit fails,
+// the visible tracker was never touched: it stays exactly as it was, the
+// staging tracker, if earlier requests of the group were staged into it, is
+// reset from it before the next group (a copy, not a rebuild from the store),
+// every request of the group gets Unavailable (HTTP 503 with Retry-After),
+// and its rejections wait for the next successful commit, so no counter ever
+// goes down, live or across a restart.
+//
+// The store file: it is checked (EventStore::CheckFile, a stat) before and
+// after each commit, on each ready()/store_status() call, and every 10 s
+// while the writer is idle. When it is deleted or replaced, every group from
+// then on fails with that Status (503 naming the file), ready() turns false
+// and store_status() says why; it is logged once, as an error. Only a
+// restart recovers (the open file is not the one a restart would read).
 //
 // Time: a live request's events are stamped (received_at) when the writer
 // applies them, with max(clock now, tracker now), under the state lock. Reads
-// advance the tracker to the clock's now under the same lock. So the tracker's
-// clock, the order of events and the times they carry always agree, and a
-// restart, which applies the stored events at their stamps, rebuilds exactly
-// the state that was live. Replay keeps each line's received_at.
+// advance the visible tracker to the clock's now under the same lock; the
+// staging tracker is advanced to the same time before a group stages. So the
+// tracker's clock, the order of events and the times they carry always agree,
+// both trackers apply the same events from the same state, and a restart,
+// which applies the stored events at their stamps, rebuilds exactly the state
+// that was live. Replay keeps each line's received_at.
 //
 // Reads: Read() runs a function under the state lock after advancing the
 // tracker to the clock's now. Thread-safe.
+//
+// Memory: the two trackers hold the state twice.
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -34,6 +62,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -99,8 +128,15 @@ class IngestService {
   // The sources' settings, for re-reading stored events. Set before Load.
   void UseSourceSettings(SourceSettingsMap settings) { sources_ = std::move(settings); }
   // `for:` delays learned from Prometheus, for alerts applied from now on
-  // (and for every alert of a rebuild).
+  // (and for every alert of a rebuild). Waits for a running group.
   void SetLearnedPending(std::map<std::string, Duration> pending);
+  // Replaces the policy and the sources' settings (config reload): rebuilds
+  // the state from the store with them, then swaps it in at once, between
+  // two groups. On error (the store cannot be read) the running state, policy
+  // and settings stay, and the error is returned. Counters are kept (they do
+  // not depend on the policy). Call after Load; thread-safe, but not
+  // concurrently with source_settings() users (replay).
+  Status Reconfigure(Policy policy, SourceSettingsMap sources);
   const SourceSettingsMap& source_settings() const { return sources_; }
 
   // Runs fn(tracker, now) under the state lock, after Advance(now).
@@ -116,8 +152,18 @@ class IngestService {
 
   // debriefd_events_total, as persisted plus what is in flight.
   EventCounts event_counts() const;
-  // True once Load succeeded and the writer runs (for /readyz).
+  // True once Load succeeded and while the store file is the one opened
+  // (for /readyz). Checks the file (a stat) on each call. Thread-safe, and
+  // does not wait for the state lock.
   bool ready() const;
+  // OK, or why the store takes no more writes (Unavailable naming the file:
+  // deleted, replaced). Checks the file on each call; the first failure is
+  // logged as an error and stays until restart. Thread-safe, lock-free of the
+  // state lock.
+  Status store_status() const;
+  // Number of times the state was rebuilt from the store (Load, Reconfigure).
+  // A failed commit does not rebuild.
+  uint64_t rebuilds() const;
   // Number of group commits since start (for metrics).
   uint64_t commits() const;
   // Stored events that Load could not re-read (debriefd_store_unreadable_events).
@@ -135,18 +181,24 @@ class IngestService {
   void Run();
   void ProcessGroup(std::vector<Work>& group);
   // The steps of ProcessGroup, in order.
-  void Dedup(Work& work, const std::unordered_set<std::string>& keys_in_group);
-  bool Check(Work& work, EventCounts& deltas, EventCounts& counted);
-  void Stage(Work& work, std::unordered_set<std::string>& keys_in_group);
+  // Group keys already taken, with the raw content each was taken with.
+  using GroupKeys = std::unordered_map<std::string, std::string_view>;
+  void Dedup(Work& work, const GroupKeys& keys_in_group);
+  bool Check(Work& work, EventCounts& deltas, EventCounts& rejected);
+  void Stage(Work& work, GroupKeys& keys_in_group);
   Status Commit(std::vector<Work>& group, const EventCounts& deltas);
   void Publish(const EventCounts& deltas);
   void Unwind(std::vector<Work>& group, const EventCounts& counted, const Status& why);
+  std::vector<std::string> Transitions(const std::vector<Work>& group) const;
+  void CatchUp(const std::vector<Work>& group);
+  // Marks the store failed (once: logs it) and returns the Status to answer.
+  Status StoreFailed(const Status& why) const;
 
   struct Rebuilt {
     std::unique_ptr<IncidentTracker> tracker;
     uint64_t unreadable = 0;
   };
-  Result<Rebuilt> RebuildTracker(std::map<std::string, Duration> learned_pending);
+  Result<Rebuilt> RebuildTracker(const Policy& policy, std::map<std::string, Duration> learned_pending);
 
   EventStore& store_;
   Policy policy_;
@@ -156,14 +208,22 @@ class IngestService {
   std::map<std::string, Duration> learned_pending_;  // guarded by mu_
 
   mutable std::mutex mu_;  // guards tracker_ and counts_
-  std::unique_ptr<IncidentTracker> tracker_;
+  std::unique_ptr<IncidentTracker> tracker_;  // visible
   EventCounts counts_;
   EventCounts pending_rejections_;
   uint64_t commits_ = 0;
   uint64_t unreadable_ = 0;
-  bool loaded_ = false;
+  std::atomic<bool> loaded_{false};
+  std::atomic<uint64_t> rebuilds_{0};
 
-  std::mutex group_mu_;  // one group at a time (writer thread or ProcessNow)
+  // One group at a time (writer thread, ProcessNow, Reconfigure); guards
+  // staging_, staging_stale_, policy_ and sources_ while running.
+  std::mutex group_mu_;
+  std::unique_ptr<IncidentTracker> staging_;
+  bool staging_stale_ = false;  // staging_ must be copied from tracker_ before use
+
+  mutable std::mutex store_mu_;      // guards store_failure_
+  mutable Status store_failure_;     // sticky once set
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;

@@ -13,7 +13,14 @@ using json_reader::ObjectReader;
 constexpr std::array<const char*, 4> kChangeKinds = {"deploy", "config", "feature_flag", "infra"};
 constexpr const char* kTypes =
     "change, incident.declared, incident.acknowledged, incident.mitigated, incident.resolved, "
-    "debrief.completed, debrief.waived, checkpoint.completed, action_item.opened, action_item.closed";
+    "debrief.completed, debrief.updated, debrief.waived, checkpoint.completed, action_item.opened, "
+    "action_item.closed";
+
+// New requests are strict: a field debriefd does not know is a typo or a
+// misunderstanding the sender should hear about, not something to drop
+// silently. Stored events are read leniently: an older debriefd accepted
+// them with fields it ignored, and they must re-apply as they were accepted.
+enum class Fields { kStrict, kLenient };
 
 std::optional<ActionItemSpec> ReadActionItem(ObjectReader& r, bool title_required) {
   ActionItemSpec item;
@@ -39,9 +46,42 @@ std::optional<ActionItemSpec> ReadActionItem(ObjectReader& r, bool title_require
   return item;
 }
 
+// A debrief's `impact` and `action_items` (debrief.completed and
+// debrief.updated read them alike).
+Status ReadFindings(ObjectReader& r, Fields fields, std::optional<Impact>& impact,
+                    std::vector<ActionItemSpec>& action_items) {
+  const boost::json::object* impact_obj = r.Object("impact", false);
+  const boost::json::array* items = r.Array("action_items", false);
+  if (!r.ok()) return r.status();
+  if (impact_obj != nullptr) {
+    ObjectReader ir(*impact_obj, r.FieldPath("impact"));
+    Impact im;
+    im.customers_affected = ir.Number("customers_affected", false);
+    im.cost = ir.Number("cost", false);
+    im.summary = ir.String("summary", false).value_or("");
+    if (fields == Fields::kStrict) ir.RejectUnknownFields();
+    if (!ir.ok()) return ir.status();
+    impact = im;
+  }
+  if (items != nullptr) {
+    for (size_t i = 0; i < items->size(); ++i) {
+      std::string item_path = r.FieldPath("action_items[");
+      item_path += std::to_string(i);
+      item_path += ']';
+      if (!(*items)[i].is_object()) return Invalid(item_path, "not an object");
+      ObjectReader ir((*items)[i].get_object(), item_path);
+      std::optional<ActionItemSpec> item = ReadActionItem(ir, true);
+      if (item && fields == Fields::kStrict) ir.RejectUnknownFields();
+      if (!ir.ok()) return ir.status();
+      action_items.push_back(std::move(*item));
+    }
+  }
+  return Status::Ok();
+}
+
 // Parses one native event object; `path` is its place in the request ("" or "[3]").
 Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std::string& path,
-                                      Time received_at) {
+                                      Time received_at, Fields fields) {
   ObjectReader r(obj, path);
   std::optional<std::string> type = r.String("type", true, 64);
   std::optional<Time> time = r.Timestamp("time", true);
@@ -106,31 +146,22 @@ Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std:
     auto url = r.String("url", true);
     d.confirmed_cause_id = r.Id("confirmed_cause_id", false);
     d.started_at = r.Timestamp("started_at", false);
-    const boost::json::object* impact = r.Object("impact", false);
-    const boost::json::array* items = r.Array("action_items", false);
     if (!r.ok()) return r.status();
+    if (Status s = ReadFindings(r, fields, d.impact, d.action_items); !s.ok()) return s;
     d.incident_id = *incident_id;
     d.url = *url;
-    if (impact != nullptr) {
-      ObjectReader ir(*impact, r.FieldPath("impact"));
-      Impact im;
-      im.customers_affected = ir.Number("customers_affected", false);
-      im.cost = ir.Number("cost", false);
-      im.summary = ir.String("summary", false).value_or("");
-      if (!ir.ok()) return ir.status();
-      d.impact = im;
-    }
-    if (items != nullptr) {
-      for (size_t i = 0; i < items->size(); ++i) {
-        std::string item_path = r.FieldPath("action_items[" + std::to_string(i) + "]");
-        if (!(*items)[i].is_object()) return Invalid(item_path, "not an object");
-        ObjectReader ir((*items)[i].get_object(), item_path);
-        std::optional<ActionItemSpec> item = ReadActionItem(ir, true);
-        if (!item) return ir.status();
-        d.action_items.push_back(std::move(*item));
-      }
-    }
     e.body = std::move(d);
+  } else if (*type == "debrief.updated") {
+    DebriefUpdated u;
+    u.time = *time;
+    auto incident_id = r.Id("incident_id", true);
+    u.url = r.String("url", false);
+    if (u.url && u.url->empty()) r.Fail("url", "empty");
+    u.confirmed_cause_id = r.Id("confirmed_cause_id", false);
+    if (!r.ok()) return r.status();
+    if (Status s = ReadFindings(r, fields, u.impact, u.action_items); !s.ok()) return s;
+    u.incident_id = *incident_id;
+    e.body = std::move(u);
   } else if (*type == "debrief.waived") {
     DebriefWaived w;
     w.time = *time;
@@ -168,6 +199,9 @@ Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std:
     r.Fail("type", "unknown event type \"" + type->substr(0, 64) + "\"; expected one of " + kTypes);
     return r.status();
   }
+  // Every branch has read all the fields its type knows (present or not).
+  if (fields == Fields::kStrict) r.RejectUnknownFields();
+  if (!r.ok()) return r.status();
   return out;
 }
 
@@ -178,7 +212,7 @@ Result<std::vector<ParsedEvent>> ParseNativeEvents(const SourceRequest& request)
   if (Status parsed = json_reader::ParseBody(body, v); !parsed.ok()) return parsed;
   std::vector<ParsedEvent> out;
   if (v.is_object()) {
-    Result<ParsedEvent> e = ParseNativeObject(v.get_object(), "", received_at);
+    Result<ParsedEvent> e = ParseNativeObject(v.get_object(), "", received_at, Fields::kStrict);
     if (!e.ok()) return e.status();
     out.push_back(std::move(e.value()));
     return out;
@@ -192,7 +226,7 @@ Result<std::vector<ParsedEvent>> ParseNativeEvents(const SourceRequest& request)
     path += std::to_string(i);
     path += ']';
     if (!arr[i].is_object()) return Invalid(path, "not an object");
-    Result<ParsedEvent> e = ParseNativeObject(arr[i].get_object(), path, received_at);
+    Result<ParsedEvent> e = ParseNativeObject(arr[i].get_object(), path, received_at, Fields::kStrict);
     if (!e.ok()) return e.status();
     out.push_back(std::move(e.value()));
   }
@@ -203,7 +237,7 @@ Result<Event> ReadStoredEvent(std::string_view raw, Time received_at) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(raw, ec);
   if (ec || !v.is_object()) return Invalid("", "stored event is not a JSON object");
-  Result<ParsedEvent> e = ParseNativeObject(v.get_object(), "", received_at);
+  Result<ParsedEvent> e = ParseNativeObject(v.get_object(), "", received_at, Fields::kLenient);
   if (!e.ok()) return e.status();
   return std::move(e.value().event);
 }

@@ -1,5 +1,6 @@
 #include "collector/sources/json_reader.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace debriefd::json_reader {
@@ -74,6 +75,7 @@ void ObjectReader::Fail(const std::string& key, const std::string& reason) {
 
 const boost::json::value* ObjectReader::Get(const char* key, bool required, boost::json::kind kind,
                                             const char* what) {
+  asked_.emplace_back(key);
   if (!ok()) return nullptr;
   const boost::json::value* v = obj_.if_contains(key);
   if (v == nullptr || v->is_null()) {
@@ -85,6 +87,16 @@ const boost::json::value* ObjectReader::Get(const char* key, bool required, boos
     return nullptr;
   }
   return v;
+}
+
+void ObjectReader::RejectUnknownFields() {
+  if (!ok()) return;
+  for (const auto& kv : obj_) {
+    if (std::find(asked_.begin(), asked_.end(), std::string_view(kv.key())) == asked_.end()) {
+      Fail(std::string(kv.key()), "unknown field");
+      return;
+    }
+  }
 }
 
 std::optional<std::string> ObjectReader::String(const char* key, bool required, size_t max_len) {

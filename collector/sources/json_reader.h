@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "collector/sources/source.h"
@@ -14,6 +15,8 @@
 namespace debriefd::json_reader {
 
 // Reads fields of one object; the first error is kept and later reads are no-ops.
+// Every key asked for is remembered (present or not), so that a strict reader
+// can then name the first key of the object that nobody asked for.
 class ObjectReader {
  public:
   ObjectReader(const boost::json::object& obj, std::string path) : obj_(obj), path_(std::move(path)) {}
@@ -36,6 +39,11 @@ class ObjectReader {
   std::optional<std::vector<std::string>> Names(const char* key, const char* member = nullptr,
                                                 size_t max_len = 4096);
 
+  // After the reads: fails naming the first key of the object (in the sender's
+  // order) that no read asked for, with the reason "unknown field". A no-op
+  // when an earlier read failed, so that error stays the one reported.
+  void RejectUnknownFields();
+
   void Fail(const std::string& key, const std::string& reason);
   std::string FieldPath(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
   const Status& status() const { return status_; }
@@ -47,6 +55,7 @@ class ObjectReader {
   const boost::json::object& obj_;
   std::string path_;
   Status status_;
+  std::vector<std::string_view> asked_;  // keys are string literals or outlive the reader
 };
 
 // InvalidArgument naming the field path and the reason; the registry adds the source.

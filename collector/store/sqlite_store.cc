@@ -1,8 +1,12 @@
 #include "collector/store/sqlite_store.h"
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 namespace debriefd {
@@ -10,7 +14,7 @@ namespace {
 
 // Numbered migrations: index i brings the schema from version i to i + 1.
 // Never edit a shipped migration; append a new one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
       CREATE TABLE events (
         seq            INTEGER PRIMARY KEY,
@@ -26,6 +30,11 @@ constexpr std::array<const char*, 1> kMigrations = {
         PRIMARY KEY (source, result)
       );
     )sql",
+    // 2: the SHA-256 (hex) of each event's body, to tell a re-sent event from
+    // a re-used idempotency key. Rows stored before have none.
+    R"sql(
+      ALTER TABLE events ADD COLUMN digest TEXT;
+    )sql",
 };
 
 struct Stmt {
@@ -36,8 +45,23 @@ struct Stmt {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
-  if (path != ":memory:") {
+std::string ContentDigest(std::string_view content) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(content.data(), content.size(), md, &len, EVP_sha256(), nullptr) != 1) len = 0;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 0xf];
+  }
+  return out;
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Options options) {
+  const bool on_disk = path != ":memory:";
+  if (on_disk) {
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -47,38 +71,92 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    // SQLite's "unable to open database file" does not say why; errno does.
+    if (int err = db ? sqlite3_system_errno(db) : 0; err != 0) msg += std::string(" (") + std::strerror(err) + ")";
     sqlite3_close(db);
     return Status::Unavailable("cannot open " + path + ": " + msg).WithSource("store");
   }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
+  // SQLite opens a write-protected file read-only without saying so; every
+  // commit would then fail. Refuse now, naming the file.
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    return Status::FailedPrecondition("", path + ": the file is read-only; debriefd needs to write it (check its "
+                                            "permissions and owner)")
+        .WithSource("store");
+  }
   sqlite3_busy_timeout(db, 5000);
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     if (Status s = store->Exec(pragma); !s.ok()) return s;
   }
+  if (Status s = store->CheckIntegrity(options.full_integrity_check); !s.ok()) return s;
   if (Status s = store->Migrate(); !s.ok()) return s;
+  if (options.max_page_count > 0) {
+    std::string pragma = "PRAGMA max_page_count=" + std::to_string(options.max_page_count);
+    if (Status s = store->Exec(pragma.c_str()); !s.ok()) return s;
+  }
   auto prepare = [&](const char* sql, sqlite3_stmt** out) {
     return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, nullptr) == SQLITE_OK;
   };
   if (!prepare("SELECT 1 FROM events WHERE dedup_key = ?1", &store->contains_) ||
-      !prepare("INSERT INTO events (source, dedup_key, received_at_ms, body) VALUES (?1, ?2, ?3, ?4)",
+      !prepare("SELECT digest FROM events WHERE dedup_key = ?1", &store->match_) ||
+      !prepare("INSERT INTO events (source, dedup_key, received_at_ms, body, digest) VALUES (?1, ?2, ?3, ?4, ?5)",
                &store->insert_) ||
       !prepare("INSERT INTO event_counts (source, result, value) VALUES (?1, ?2, ?3) "
                "ON CONFLICT (source, result) DO UPDATE SET value = value + excluded.value",
                &store->count_)) {
     return store->Error("prepare");
   }
+  if (on_disk) {
+    // The identity of the file the connection holds, for CheckFile. The
+    // migrations above have created it if it was missing.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      return Status::Unavailable("cannot stat " + path + ": " + std::strerror(errno)).WithSource("store");
+    }
+    store->on_disk_ = true;
+    store->dev_ = st.st_dev;
+    store->ino_ = st.st_ino;
+  }
   return store;
+}
+
+// quick_check reads every page and checks each b-tree's structure; a damaged
+// page otherwise surfaces only when a commit touches it, as a 503 on every
+// write of a process that had answered "ready".
+Status SqliteStore::CheckIntegrity(bool full) {
+  const char* sql = full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)";
+  const char* name = full ? "integrity_check" : "quick_check";
+  sqlite3_stmt* st = nullptr;
+  std::string finding;
+  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
+    finding = sqlite3_errmsg(db_);
+  } else {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(st, 0);
+      std::string first = text ? reinterpret_cast<const char*>(text) : "";
+      if (first != "ok") finding = first;
+    } else {
+      finding = sqlite3_errmsg(db_);
+    }
+  }
+  sqlite3_finalize(st);
+  if (finding.empty()) return Status::Ok();
+  return Status::DataLoss(path_ + ": damaged, refusing to start (PRAGMA " + name + ": " + finding +
+                          "); restore it from a backup, or move it aside to start empty")
+      .WithSource("store");
 }
 
 SqliteStore::~SqliteStore() {
   sqlite3_finalize(contains_);
+  sqlite3_finalize(match_);
   sqlite3_finalize(insert_);
   sqlite3_finalize(count_);
   sqlite3_close(db_);
 }
 
 Status SqliteStore::Error(const char* what) const {
-  return Status::Unavailable(std::string(what) + ": " + sqlite3_errmsg(db_)).WithSource("store");
+  return Status::Unavailable(path_ + ": " + what + ": " + sqlite3_errmsg(db_)).WithSource("store");
 }
 
 Status SqliteStore::Exec(const char* sql) {
@@ -86,7 +164,26 @@ Status SqliteStore::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    return Status::Unavailable(msg).WithSource("store");
+    return Status::Unavailable(path_ + ": " + msg).WithSource("store");
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::CheckFile() const {
+  if (!on_disk_) return Status::Ok();
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      return Status::Unavailable(path_ + " was deleted or moved away while debriefd had it open: events written "
+                                         "now would be lost at the next start; restart debriefd")
+          .WithSource("store");
+    }
+    return Status::Unavailable("cannot stat " + path_ + ": " + std::strerror(errno)).WithSource("store");
+  }
+  if (st.st_dev != dev_ || st.st_ino != ino_) {
+    return Status::Unavailable(path_ + " was replaced by another file while debriefd had it open: events written "
+                                       "now would not be in it; restart debriefd")
+        .WithSource("store");
   }
   return Status::Ok();
 }
@@ -97,7 +194,7 @@ Status SqliteStore::Migrate() {
   int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
   sqlite3_finalize(st);
   if (version > static_cast<int>(kMigrations.size())) {
-    return Status::FailedPrecondition("", "schema version " + std::to_string(version) +
+    return Status::FailedPrecondition("", path_ + ": schema version " + std::to_string(version) +
                                           " is newer than this debriefd understands")
         .WithSource("store");
   }
@@ -122,6 +219,18 @@ Result<bool> SqliteStore::Contains(std::string_view dedup_key) {
   return Error("lookup");
 }
 
+Result<KeyMatch> SqliteStore::Match(std::string_view dedup_key, std::string_view raw) {
+  Stmt st(match_);
+  sqlite3_bind_text(st.s, 1, dedup_key.data(), static_cast<int>(dedup_key.size()), SQLITE_STATIC);
+  int rc = sqlite3_step(st.s);
+  if (rc == SQLITE_DONE) return KeyMatch::kAbsent;
+  if (rc != SQLITE_ROW) return Error("lookup");
+  if (sqlite3_column_type(st.s, 0) == SQLITE_NULL) return KeyMatch::kSameContent;  // stored before schema 2
+  std::string_view stored(reinterpret_cast<const char*>(sqlite3_column_text(st.s, 0)),
+                          static_cast<size_t>(sqlite3_column_bytes(st.s, 0)));
+  return stored == ContentDigest(raw) ? KeyMatch::kSameContent : KeyMatch::kOtherContent;
+}
+
 Status SqliteStore::Append(const std::vector<StoredEvent>& events, const EventCounts& count_deltas) {
   if (events.empty() && count_deltas.empty()) return Status::Ok();
   if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
@@ -136,6 +245,8 @@ Status SqliteStore::Append(const std::vector<StoredEvent>& events, const EventCo
     sqlite3_bind_text(st.s, 2, e.dedup_key.data(), static_cast<int>(e.dedup_key.size()), SQLITE_STATIC);
     sqlite3_bind_int64(st.s, 3, e.received_at.time_since_epoch().count());
     sqlite3_bind_text(st.s, 4, e.raw.data(), static_cast<int>(e.raw.size()), SQLITE_STATIC);
+    const std::string digest = ContentDigest(e.raw);
+    sqlite3_bind_text(st.s, 5, digest.data(), static_cast<int>(digest.size()), SQLITE_TRANSIENT);
     if (sqlite3_step(st.s) != SQLITE_DONE) return fail("append");
   }
   for (const auto& [key, delta] : count_deltas) {

@@ -2,7 +2,13 @@
 // EventStore on a SQLite file in WAL mode with synchronous=FULL: a commit
 // returns only once the write-ahead log is synced. The schema lives in numbered
 // migrations (sqlite_store.cc) tracked by PRAGMA user_version.
+//
+// Errors name the file: "store: /var/lib/debriefd/debriefd.db: append:
+// attempt to write a readonly database".
 
+#include <sys/types.h>
+
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -15,30 +21,66 @@ namespace debriefd {
 
 class SqliteStore final : public EventStore {
  public:
-  // Opens (creating when missing) the database at `path` (":memory:" works)
-  // and migrates it to the latest schema. Creates the parent directory.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  struct Options {
+    // Open runs PRAGMA integrity_check (reads every page and checks every
+    // index against its table: minutes on a large store) instead of
+    // PRAGMA quick_check (every page, without the index cross-check).
+    // Config: storage.integrity_check.
+    bool full_integrity_check = false;
+    // When non-zero, the file may not grow beyond this many pages (PRAGMA
+    // max_page_count): a commit that needs more fails as on a full disk.
+    // For tests of the full-store path.
+    uint32_t max_page_count = 0;
+  };
+
+  // Opens (creating when missing) the database at `path` (":memory:" works),
+  // checks it and migrates it to the latest schema. Creates the parent
+  // directory. Refuses, naming the file:
+  //   - a file SQLite cannot open or that is not a database (Unavailable);
+  //   - a file or folder debriefd cannot write (FailedPrecondition);
+  //   - a file whose check finds damage (DataLoss, with SQLite's first
+  //     finding, e.g. "row 12 missing from index sqlite_autoindex_events_1").
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, Options options);
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path) { return Open(path, Options{}); }
   ~SqliteStore() override;
 
   Result<bool> Contains(std::string_view dedup_key) override;
+  // Compares SHA-256 digests of the stored and the given raw event. Events
+  // stored before schema version 2 have no digest and match any content.
+  Result<KeyMatch> Match(std::string_view dedup_key, std::string_view raw) override;
+  // Appends the events, each with the SHA-256 digest of its raw.
   Status Append(const std::vector<StoredEvent>& events, const EventCounts& count_deltas) override;
   Status ForEach(const std::function<Status(const StoredEvent&)>& fn) override;
   Result<EventCounts> LoadCounts() override;
+  // Compares the (device, inode) the path names now with the file opened:
+  // a deleted, moved-away or replaced file is Unavailable. Always OK for
+  // ":memory:". Thread-safe.
+  Status CheckFile() const override;
 
+  const std::string& path() const { return path_; }
   // The schema version the file is at.
   int schema_version() const { return schema_version_; }
 
  private:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status Migrate();
+  Status CheckIntegrity(bool full);
   Status Exec(const char* sql);
   Status Error(const char* what) const;
 
   sqlite3* db_;
+  const std::string path_;
+  bool on_disk_ = false;  // set with dev_/ino_ in Open, then immutable
+  dev_t dev_ = 0;
+  ino_t ino_ = 0;
   sqlite3_stmt* contains_ = nullptr;
+  sqlite3_stmt* match_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* count_ = nullptr;
   int schema_version_ = 0;
 };
+
+// The lower-case hex SHA-256 of `content`: the digest kept beside each dedup key.
+std::string ContentDigest(std::string_view content);
 
 }  // namespace debriefd

@@ -205,6 +205,8 @@ std::vector<Step> TimelineOf(const IncidentTracker& t, const IncidentView& v) {
       s = {e.time, "Reopened", "reopen", e.detail, ""};
     } else if (e.kind == "debrief.completed") {
       s = {e.time, "Debrief held", "debrief", "", e.detail};
+    } else if (e.kind == "debrief.updated") {
+      s = {e.time, "Debrief updated", "debrief", e.detail, ""};
     } else if (e.kind == "debrief.waived") {
       s = {e.time, "Debrief waived", "debrief", e.detail, ""};
     } else if (e.kind == "checkpoint.completed") {

@@ -54,9 +54,6 @@ using std::chrono::floor;
 using std::chrono::year_month_day;
 using namespace report;
 
-constexpr Duration kDay = std::chrono::hours(24);
-constexpr Duration kWeek = 7 * kDay;
-
 constexpr const char* kCss = R"css(
 :root{--ink:#1c2433;--muted:#5d6878;--line:#e2e6ec;--bg:#f4f6f9;--card:#fff;--detect:#2f6fde;--fix:#0d9488;
 --good:#1d8a4c;--bad:#c53a2f;--warn:#b86e00;--met:#5cb884;--missed:#e27063;--mixed:#e6b04a}

@@ -95,12 +95,34 @@ rc_replay=$?
 "$bin" report --config "$a" --quarter 2026-Q4 --format csv >/dev/null 2>"$tmp/err3"
 rc_report=$?
 set -e
-# SIGHUP does not kill it: it says whether the config on disk would load.
+# SIGHUP reloads: a config that does not load is kept out (and said so), a good
+# one applies at once (here: a new ingest token), both with a real process.
+port=$(cat "$tmp/port")
+cp "$a" "$tmp/a.good"
+printf 'retention: forever\n' >> "$a"
 kill -HUP "$serve_pid"
-for _ in $(seq 1 50); do grep -q 'SIGHUP' "$tmp/serve.log" && break; sleep 0.1; done
+for _ in $(seq 1 50); do grep -q 'the running config is kept' "$tmp/serve.log" && break; sleep 0.1; done
 kill -0 "$serve_pid" 2>/dev/null || fail "SIGHUP killed serve: $(cat "$tmp/serve.log")"
-grep -q "SIGHUP: $a is valid; restart debriefd to apply it" "$tmp/serve.log" || fail "SIGHUP log: $(cat "$tmp/serve.log")"
-kill "$serve_pid"; wait "$serve_pid" || true
+grep -q "does not load; the running config is kept" "$tmp/serve.log" || fail "bad reload log: $(cat "$tmp/serve.log")"
+grep -q 'level=error msg="reload: .*retention: unknown key' "$tmp/serve.log" || fail "bad reload reason: $(cat "$tmp/serve.log")"
+curl -s "http://127.0.0.1:$port/metrics" | grep -q '^debriefd_config_last_reload_successful 0' || fail "reload failure not in /metrics"
+sed 's#^  ingest_token: .*#  ingest_token: "s3cret"#' "$tmp/a.good" > "$a"
+grep -q 's3cret' "$a" || fail "test setup: no ingest_token line in the example config"
+kill -HUP "$serve_pid"
+for _ in $(seq 1 50); do grep -q 'applied' "$tmp/serve.log" && break; sleep 0.1; done
+grep -q "reload: $a applied" "$tmp/serve.log" || fail "good reload log: $(cat "$tmp/serve.log")"
+curl -s "http://127.0.0.1:$port/metrics" | grep -q '^debriefd_config_last_reload_successful 1' || fail "reload success not in /metrics"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "http://127.0.0.1:$port/api/v1/events")
+[[ $code == 401 ]] || fail "the reloaded ingest token is not in force: $code"
+# POST /-/reload does the same, behind the ingest token.
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer s3cret' "http://127.0.0.1:$port/-/reload")
+[[ $code == 200 ]] || fail "POST /-/reload: $code"
+# SIGTERM drains and exits 0.
+kill -TERM "$serve_pid"
+rc_term=0; wait "$serve_pid" || rc_term=$?
+[[ $rc_term -eq 0 ]] || fail "SIGTERM exit code $rc_term: $(cat "$tmp/serve.log")"
+grep -q 'msg=stopped' "$tmp/serve.log" || fail "no clean stop: $(cat "$tmp/serve.log")"
+cp "$tmp/a.good" "$a"
 [[ $rc_serve -eq 1 ]] || fail "a second serve on one store should exit 1, got $rc_serve"
 grep -q "is in use by another debriefd (pid $serve_pid)" "$tmp/err" || fail "second serve: $(cat "$tmp/err")"
 [[ $rc_replay -eq 1 ]] && grep -q "(pid $serve_pid)" "$tmp/err2" || fail "replay into a served store: $rc_replay $(cat "$tmp/err2")"

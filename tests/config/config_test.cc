@@ -138,7 +138,7 @@ TEST(Config, ActionItemRulesFromTrackers) {
 TEST(Config, ReportsEveryErrorWithFileAndLine) {
   ConfigLoad load = LoadConfig("listen: x:1\nfoo: 1\ngoals:\n  detect: soon\n  fix: 1h\n", "two.yaml");
   ASSERT_EQ(load.errors.size(), 2u);
-  EXPECT_EQ(load.errors[0].ToString(), "two.yaml:2: foo: unknown key (known: action_items, alerts, auth, changes, debrief, external_url, goals, limits, listen, log, repeats, sources, storage)");
+  EXPECT_EQ(load.errors[0].ToString(), "two.yaml:2: foo: unknown key (known: action_items, alerts, auth, changes, debrief, external_url, goals, limits, listen, log, repeats, shutdown_timeout, sources, storage)");
   EXPECT_EQ(load.errors[1].line, 4);
 }
 
@@ -180,6 +180,66 @@ TEST(Config, TokenFilesAreReadRelativeToTheConfig) {
   ConfigLoad load = LoadConfigFile(dir.File("c.yaml"));
   ASSERT_TRUE(load.ok()) << load.errors[0].ToString();
   EXPECT_EQ(load.config.auth.ingest_token, "s3cret");
+}
+
+TEST(Config, StoragePathIsRelativeToTheConfigFileFolder) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.File("etc"));
+  std::ofstream(dir.File("etc/c.yaml")) << "storage:\n  path: ../data/store.db\n";
+  ConfigLoad relative = LoadConfigFile(dir.File("etc/c.yaml"));
+  ASSERT_TRUE(relative.ok()) << relative.errors[0].ToString();
+  EXPECT_EQ(relative.config.storage_path, dir.File("data/store.db"));
+
+  std::ofstream(dir.File("etc/abs.yaml")) << "storage:\n  path: /var/lib/debriefd/store.db\n";
+  EXPECT_EQ(LoadConfigFile(dir.File("etc/abs.yaml")).config.storage_path, "/var/lib/debriefd/store.db");
+}
+
+TEST(Config, LimitsLifecycleAndLogKeys) {
+  ConfigLoad defaults = LoadConfig("", "c.yaml");
+  EXPECT_EQ(defaults.config.max_inflight_bytes, size_t{64} << 20);
+  EXPECT_EQ(defaults.config.max_connections, 1024u);
+  EXPECT_EQ(defaults.config.max_services, 1000u);
+  EXPECT_EQ(defaults.config.max_clock_skew, Min(5));
+  EXPECT_EQ(defaults.config.shutdown_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(defaults.config.log_format, "logfmt");
+  EXPECT_FALSE(defaults.config.storage_integrity_check);
+
+  ConfigLoad load = LoadConfig(R"(
+storage: {path: s.db, integrity_check: true}
+limits: {max_inflight_bytes: 8MiB, max_connections: 50, max_services: 20, max_clock_skew: 1m}
+shutdown_timeout: 5s
+log: {level: debug, format: json}
+)", "c.yaml");
+  ASSERT_TRUE(load.ok()) << load.errors[0].ToString();
+  const Config& c = load.config;
+  EXPECT_TRUE(c.storage_integrity_check);
+  EXPECT_EQ(c.max_inflight_bytes, size_t{8} << 20);
+  EXPECT_EQ(c.max_connections, 50u);
+  EXPECT_EQ(c.max_services, 20u);
+  EXPECT_EQ(c.max_clock_skew, Min(1));
+  EXPECT_EQ(c.shutdown_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_EQ(c.log_format, "json");
+}
+
+TEST(Config, RedactSecretsHidesInlineSecretsOnly) {
+  const std::string redacted = RedactSecrets(R"(
+listen: 127.0.0.1:9466
+auth:
+  ingest_token: hunter2
+  read_token_file: secrets/read
+sources:
+  jira:
+    secret_env: JIRA_SECRET
+    api_password: pa55
+)");
+  EXPECT_EQ(redacted.find("hunter2"), std::string::npos) << redacted;
+  EXPECT_EQ(redacted.find("pa55"), std::string::npos) << redacted;
+  EXPECT_NE(redacted.find("ingest_token: <secret>"), std::string::npos) << redacted;
+  EXPECT_NE(redacted.find("read_token_file: secrets/read"), std::string::npos) << redacted;
+  EXPECT_NE(redacted.find("secret_env: JIRA_SECRET"), std::string::npos) << redacted;
+  EXPECT_NE(redacted.find("listen: 127.0.0.1:9466"), std::string::npos) << redacted;
+  EXPECT_EQ(RedactSecrets("a: [unclosed"), "");
 }
 
 TEST(Config, LoadReadsNoFilesItListsThemForLoadConfigFile) {

@@ -235,5 +235,88 @@ TEST_F(DebriefLoopTest, ActionItemErrorsNameTheField) {
   EXPECT_EQ(tracker.Check({&dup}).code(), StatusCode::kConflict);
 }
 
+// debrief.updated amends what the debrief found, never when it was held.
+TEST_F(DebriefLoopTest, DebriefUpdatedAmendsFindingsWithoutChangingWhenItWasHeld) {
+  ASSERT_TRUE(Apply(ChangeEvent{"d-1", s - Min(30), "checkout", "deploy"}, s - Min(30)).ok());
+  ASSERT_TRUE(Apply(ChangeEvent{"d-2", s - Min(60), "checkout", "config"}, s - Min(60)).ok());
+  Incident("INC-1");
+  DebriefCompleted held{"INC-1", s + Hours(24), "https://wiki/draft", std::string("d-1")};
+  held.action_items = {{"AI-1", "Canary", "https://t/1"}};
+  ASSERT_TRUE(Apply(held, s + Hours(24)).ok());
+  const Time checkpoint_due = *Checkpoint("INC-1", s + Hours(30)).due_at;
+
+  DebriefUpdated u{"INC-1", s + Hours(100), "https://wiki/final", std::string("d-2"), Impact{120, std::nullopt, "carts"}};
+  ActionItemSpec restated{"AI-1", "Canary every deploy", "https://t/1"};
+  restated.due = s + Days(40);
+  u.action_items = {restated, {"AI-2", "Alert on pool", ""}};
+  ASSERT_TRUE(Apply(u, s + Hours(100)).ok());
+
+  const auto& inc = *tracker.Find("INC-1");
+  EXPECT_EQ(inc.debrief_url, "https://wiki/final");
+  EXPECT_EQ(*inc.debrief_completed_at, s + Hours(24)) << "when it was held stays";
+  EXPECT_TRUE(*Debrief("INC-1", s + Days(10)).on_time) << "amended after its due time, still held on time";
+  EXPECT_EQ(*Checkpoint("INC-1", s + Hours(30)).due_at, checkpoint_due);
+  EXPECT_EQ(*inc.confirmed_cause_id, "d-2");
+  EXPECT_EQ(inc.started_at, s - Min(60)) << "the start moves to the newly confirmed, earlier change";
+  EXPECT_DOUBLE_EQ(*inc.impact->customers_affected, 120);
+  EXPECT_EQ(inc.impact->summary, "carts");
+  const IncidentCounters& c = tracker.counters().at({"checkout", "critical"});
+  EXPECT_EQ(c.debriefs_on_time, 1u) << "an update is not a second debrief";
+  EXPECT_EQ(c.debriefs_late, 0u);
+  EXPECT_EQ(tracker.change_failures().size(), 2u) << "d-1 stays counted: counters never go down";
+
+  const ActionItem& ai1 = tracker.action_items().at("AI-1");
+  EXPECT_EQ(ai1.title, "Canary every deploy");
+  EXPECT_EQ(ai1.due_at, s + Days(40));
+  EXPECT_EQ(ai1.opened_at, s + Hours(24));
+  const ActionItem& ai2 = tracker.action_items().at("AI-2");
+  EXPECT_EQ(ai2.incident_id, "INC-1");
+  EXPECT_EQ(ai2.opened_at, s + Hours(100));
+  EXPECT_EQ(ai2.due_at, s + Hours(100) + Days(30));
+  EXPECT_EQ(inc.action_item_ids, (std::vector<std::string>{"AI-1", "AI-2"}));
+  ASSERT_FALSE(inc.timeline.empty());
+  EXPECT_EQ(inc.timeline.back().kind, "debrief.updated");
+  EXPECT_EQ(inc.timeline.back().detail, "url, confirmed_cause_id, impact, action_items");
+}
+
+TEST_F(DebriefLoopTest, DebriefUpdatedWithoutAHeldDebriefIsRefusedAndChangesNothing) {
+  Incident("INC-1");
+  Status st = Apply(DebriefUpdated{"INC-1", s + Hours(2), "https://wiki/1"}, s + Hours(2));
+  EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(st.field(), "incident_id");
+  EXPECT_EQ(tracker.Find("INC-1")->debrief_url, "");
+  EXPECT_EQ(Debrief("INC-1", s + Hours(3)).status, DebriefStatus::kPending);
+}
+
+TEST_F(DebriefLoopTest, TheSameDebriefUpdateTwiceChangesNothingMore) {
+  Incident("INC-1");
+  ASSERT_TRUE(Apply(DebriefCompleted{"INC-1", s + Hours(24), "https://wiki/draft"}, s + Hours(24)).ok());
+  DebriefUpdated u{"INC-1", s + Hours(30), "https://wiki/final", std::nullopt, Impact{std::nullopt, 5000, ""}};
+  u.action_items = {{"AI-9", "Runbook", "https://t/9"}};
+  ASSERT_TRUE(Apply(u, s + Hours(30)).ok());
+  const std::vector<TimelineEntry> timeline = tracker.Find("INC-1")->timeline;
+  const size_t items = tracker.action_items().size();
+  ASSERT_TRUE(Apply(u, s + Hours(31)).ok()) << "a re-sent update is accepted";
+  const auto& inc = *tracker.Find("INC-1");
+  EXPECT_EQ(inc.timeline.size(), timeline.size());
+  EXPECT_EQ(tracker.action_items().size(), items);
+  EXPECT_EQ(inc.action_item_ids, std::vector<std::string>{"AI-9"});
+  EXPECT_EQ(tracker.action_items().at("AI-9").opened_at, s + Hours(30));
+  EXPECT_EQ(inc.debrief_url, "https://wiki/final");
+  EXPECT_DOUBLE_EQ(*inc.impact->cost, 5000);
+}
+
+TEST_F(DebriefLoopTest, AnAbsentFieldOfADebriefUpdateKeepsItsValue) {
+  Incident("INC-1");
+  DebriefCompleted held{"INC-1", s + Hours(24), "https://wiki/1"};
+  held.impact = Impact{7, 1.5, "some"};
+  ASSERT_TRUE(Apply(held, s + Hours(24)).ok());
+  ASSERT_TRUE(Apply(DebriefUpdated{"INC-1", s + Hours(30)}, s + Hours(30)).ok());
+  const auto& inc = *tracker.Find("INC-1");
+  EXPECT_EQ(inc.debrief_url, "https://wiki/1");
+  EXPECT_DOUBLE_EQ(*inc.impact->customers_affected, 7);
+  EXPECT_EQ(inc.timeline.back().kind, "debrief.completed") << "nothing changed, nothing to note";
+}
+
 }  // namespace
 }  // namespace debriefd

@@ -57,6 +57,12 @@ def check_prometheus(repo, promtool):
         tmp = pathlib.Path(tmp)
         (tmp / "rules").mkdir()
         shutil.copy(repo / "config/prometheus/debriefd.rules.yml", tmp / "rules")
+        # The token and CA files the examples name, where their comments put them
+        # (promtool checks that they exist).
+        for name in ("secrets/debriefd-read-token", "tls/debriefd-ca.crt",
+                     "debriefd-tokens/read-token", "debriefd-tls/ca.crt"):
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / name).write_text("placeholder\n")
         for example in ("prometheus.yml", "prometheus-kubernetes.yml"):
             shutil.copy(repo / "docs/deploy" / example, tmp)
             code, out = run([promtool, "check", "config", tmp / example])
@@ -93,8 +99,21 @@ def check_alertmanager(repo, amtool):
                                    "docs/deploy/alertmanager.yml")
 
 
+def config_mount_of(container):
+    return next((m["mountPath"] for m in container.get("volumeMounts", []) if m["name"] == "debriefd-config"), None)
+
+
 def check_debriefd(repo, debriefd):
-    code, _ = run([debriefd, "check-config", repo / "docs/deploy/debriefd.yaml"])
+    """The config and web config as the unit's comments install them: the token
+    files beside the config (made here with placeholder tokens)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        shutil.copy(repo / "docs/deploy/debriefd.yaml", tmp)
+        shutil.copy(repo / "docs/deploy/web-config.yml", tmp)
+        (tmp / "secrets").mkdir()
+        for name in ("ingest-token", "read-token"):
+            (tmp / "secrets" / name).write_text("placeholder\n")
+        code, _ = run([debriefd, "check-config", tmp / "debriefd.yaml", f"--web.config.file={tmp / 'web-config.yml'}"])
     return code != 0
 
 
@@ -126,16 +145,28 @@ def check_kubernetes(repo, debriefd, amtool):
         am = yaml.safe_load(am_yml.read_text())
         hooks = [w["url"] for r in am["receivers"] for w in r.get("webhook_configs", [])
                  if w["url"].endswith("/webhooks/alertmanager")]
-        want = f"http://127.0.0.1:{ports.get('debriefd-http')}/webhooks/alertmanager"
+        want = f"https://localhost:{ports.get('debriefd-http')}/webhooks/alertmanager"
         if hooks != [want]:
             problems.append(f"Alertmanager should post to the sidecar at {want}, not {hooks}")
 
         cfg_text = by_kind[("ConfigMap", "debriefd-config")]["data"]["debriefd.yaml"]
+        web_text = by_kind[("ConfigMap", "debriefd-config")]["data"]["web-config.yml"]
+        # The Secrets' files, where the pod mounts them, moved under tmp.
+        for name in ("debriefd-tokens/ingest-token", "debriefd-tokens/read-token"):
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / name).write_text("placeholder\n")
         cfg_file = tmp / "debriefd.yaml"
-        cfg_file.write_text(cfg_text)
-        code, _ = run([debriefd, "check-config", cfg_file])
+        cfg_file.write_text(cfg_text.replace("/etc/debriefd-tokens/", f"{tmp}/debriefd-tokens/"))
+        web_file = tmp / "web-config.yml"
+        web_file.write_text(web_text)
+        code, _ = run([debriefd, "check-config", cfg_file, f"--web.config.file={web_file}"])
         if code != 0:
-            problems.append("the embedded debriefd.yaml does not load")
+            problems.append("the embedded debriefd.yaml or web-config.yml does not load")
+        if f"--web.config.file={config_mount_of(sidecar)}/web-config.yml" not in sidecar.get("args", []):
+            problems.append(f"debriefd does not read its web config (TLS): args {sidecar.get('args')}")
+        probes = [sidecar.get(p, {}).get("httpGet", {}) for p in ("livenessProbe", "readinessProbe")]
+        if any(p.get("scheme") != "HTTPS" for p in probes):
+            problems.append(f"with TLS on, the probes need scheme: HTTPS: {probes}")
         cfg = yaml.safe_load(cfg_text)
         listen_port = int(str(cfg["listen"]).rsplit(":", 1)[1])
         if listen_port != ports.get("debriefd-http"):

@@ -93,7 +93,9 @@ HISTORY_SERVICES = {"checkout", "payments", "search", "auth", "unknown"}
 HISTORY_SEVERITIES = {"critical", "warning", "info", "unknown"}
 SHIPPED_ALERTS = {"IncidentDebriefOverdue", "IncidentCheckpointOverdue",
                   "DebriefActionItemsOverdue", "DebriefdEventsRejected",
-                  "DebriefdStoreUnreadableEvents", "DebriefdAlertsTruncated"}
+                  "DebriefdStoreUnreadableEvents", "DebriefdAlertsTruncated",
+                  "AlertmanagerWebhookNotificationsFailing", "DebriefdUnauthorizedRequests",
+                  "DebriefdConfigReloadFailed"}
 
 ARGS = {}
 

@@ -2,8 +2,8 @@
 // (tests/golden/metrics.prom) that `promtool check metrics` also validates.
 // Regenerate with DEBRIEFD_UPDATE_GOLDEN=1 after an intended change.
 //
-// The golden file holds the debriefd_events_total series of the two sources
-// the history uses; those of every other registered source are checked
+// The golden file holds the debriefd_events_total and debriefd_http_* series of
+// the two sources the history uses; those of every other registered source are checked
 // against the registry instead, so adding a source leaves the file alone.
 #include "exporters/metrics.h"
 
@@ -45,15 +45,44 @@ std::string WithoutOtherSources(const std::string& text) {
     bool other = false;
     for (const Source* s : Sources()) {
       if (s->name == "alertmanager" || s->name == "events") continue;  // the history's sources
-      other = other || line.find("debriefd_events_total{source=\"" + std::string(s->name) + "\"") == 0;
+      other = other || line.find("debriefd_events_total{source=\"" + std::string(s->name) + "\"") == 0 ||
+              (line.starts_with("debriefd_http_") && line.find("handler=\"" + std::string(s->route) + "\"") != std::string::npos);
     }
     if (!other) out += line + "\n";
   }
   return out;
 }
 
+// Every family, with the figures of the machine (process, server, request
+// durations) fixed so that the exposition is the same everywhere.
+std::string FullExposition(ApiHarness& h) {
+  ReloadState reload;
+  reload.RecordSuccess(1761350400);
+  double clock = 100;
+  ApiOptions o;
+  o.version = "test";
+  o.revision = "0123abc";
+  o.sources = h.config().sources;
+  o.reload_state = &reload;
+  o.monotonic_seconds = [&clock] { return clock += 0.125; };  // every request takes 0.125 s
+  o.server_stats = [] { return ServerFigures{.connections_open = 2}; };
+  o.process_stats = []() -> Result<ProcessStats> {
+    return ProcessStats{.cpu_seconds = 1.5, .resident_bytes = 20971520, .virtual_bytes = 104857600,
+                        .open_fds = 12, .max_fds = 1024, .start_time_seconds = 1761350400};
+  };
+  Api api(h.ingest(), o);
+  std::string text;
+  for (const char* target : {"/healthz", "/metrics"}) {
+    HttpRequest req;
+    req.method = "GET";
+    req.target = target;
+    api.Handle(req, [&text](HttpResponse r) { text = std::move(r.body); });
+  }
+  return text;
+}
+
 TEST_F(SmallHistory, MetricsMatchTheGoldenExposition) {
-  std::string text = WithoutOtherSources(h.Get("/metrics").body);
+  std::string text = WithoutOtherSources(FullExposition(h));
   const std::string golden_path = SourcePath("tests/golden/metrics.prom");
   if (std::getenv("DEBRIEFD_UPDATE_GOLDEN") != nullptr) std::ofstream(golden_path) << text;
   EXPECT_EQ(text, ReadFile(golden_path)) << "regenerate with DEBRIEFD_UPDATE_GOLDEN=1 if intended";
@@ -95,6 +124,54 @@ TEST_F(SmallHistory, MetricsShowTheHandComputedFigures) {
   EXPECT_EQ(h.Metric(R"(debriefd_incidents_total{service="payments",severity="critical"})"), 1);
   // The checkout incident's debrief confirmed deploy-checkout-412 as its cause.
   EXPECT_EQ(h.Metric(R"(debriefd_change_failures_total{service="checkout",kind="deploy"})"), 1);
+}
+
+// Counters per (service, severity) as a tracker would hold them.
+IncidentCounters Opened(uint64_t n, double detect_seconds) {
+  IncidentCounters c;
+  c.opened = n;
+  c.time_to_detect = Histogram({60, 300});
+  c.time_to_fix = Histogram({60, 300});
+  for (uint64_t i = 0; i < n; ++i) c.time_to_detect.Observe(detect_seconds);
+  return c;
+}
+
+TEST(FoldServices, KeepsTheFirstServicesByFirstIncidentAndSumsTheRest) {
+  MetricsSnapshot s;
+  s.services_by_first_incident = {"zeta", "alpha", "mid", "late"};
+  s.counters[{"zeta", "critical"}] = Opened(1, 30);
+  s.counters[{"alpha", "critical"}] = Opened(2, 30);
+  s.counters[{"mid", "critical"}] = Opened(3, 120);
+  s.counters[{"late", "critical"}] = Opened(4, 400);
+  s.changes[{"deploy-only", "deploy"}] = 5;
+  s.changes[{"zeta", "deploy"}] = 1;
+  s.gauges.overdue_debriefs.push_back({"inc-9", "late", "critical", std::chrono::seconds(10)});
+
+  EXPECT_EQ(FoldServices(s, 2), 3u);  // mid, late, deploy-only
+  ASSERT_EQ(s.counters.size(), 3u);
+  EXPECT_EQ(s.counters.at({"zeta", "critical"}).opened, 1u);
+  EXPECT_EQ(s.counters.at({"alpha", "critical"}).opened, 2u);
+  const IncidentCounters& other = s.counters.at({"_other", "critical"});
+  EXPECT_EQ(other.opened, 7u);
+  EXPECT_EQ(other.time_to_detect.count, 7u);
+  EXPECT_EQ(other.time_to_detect.counts, (std::vector<uint64_t>{0, 3, 4}));
+  EXPECT_DOUBLE_EQ(other.time_to_detect.sum, 3 * 120 + 4 * 400);
+  EXPECT_EQ(s.changes.at({"_other", "deploy"}), 5u);
+  EXPECT_EQ(s.changes.at({"zeta", "deploy"}), 1u);
+  EXPECT_EQ(s.gauges.overdue_debriefs[0].service, "_other");
+  EXPECT_EQ(s.gauges.overdue_debriefs[0].incident_id, "inc-9");
+}
+
+TEST(FoldServices, NothingIsFoldedWithinTheBoundOrWithoutOne) {
+  MetricsSnapshot s;
+  s.services_by_first_incident = {"a", "b"};
+  s.counters[{"a", "critical"}] = Opened(1, 30);
+  s.counters[{"b", "critical"}] = Opened(1, 30);
+  EXPECT_EQ(FoldServices(s, 2), 0u);
+  EXPECT_EQ(FoldServices(s, 0), 0u);
+  EXPECT_EQ(s.counters.size(), 2u);
+  EXPECT_EQ(FoldServices(s, 1), 1u);
+  EXPECT_EQ(s.counters.count({"b", "critical"}), 0u);
 }
 
 }  // namespace

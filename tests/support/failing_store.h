@@ -15,7 +15,7 @@ class FailingStore final : public EventStore {
  public:
   explicit FailingStore(std::unique_ptr<SqliteStore> real) : real_(std::move(real)) {}
 
-  // Append fails while set; with `reads` too, Contains and ForEach fail.
+  // Append fails while set; with `reads` too, Contains, Match and ForEach fail.
   void FailWrites(bool on) { fail_writes_ = on; }
   void FailReads(bool on) { fail_reads_ = on; }
   int failed_appends() const { return failed_appends_; }
@@ -25,6 +25,11 @@ class FailingStore final : public EventStore {
     if (fail_reads_) return Injected("read");
     return real_->Contains(dedup_key);
   }
+  Result<KeyMatch> Match(std::string_view dedup_key, std::string_view raw) override {
+    if (fail_reads_) return Injected("read");
+    return real_->Match(dedup_key, raw);
+  }
+  Status CheckFile() const override { return real_->CheckFile(); }
   Status Append(const std::vector<StoredEvent>& events, const EventCounts& count_deltas) override {
     if (fail_writes_) {
       ++failed_appends_;

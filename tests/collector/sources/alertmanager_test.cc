@@ -163,5 +163,17 @@ TEST(AlertmanagerParser, ErrorMessageNamesSourceFieldAndReason) {
   EXPECT_EQ(r2.status().message(), "alertmanager: alerts[0].startsAt: not RFC 3339");
 }
 
+TEST(AlertmanagerParser, FieldsAVendorAddsAreIgnoredNotRejected) {
+  // Webhooks are lenient (docs/events.md): Alertmanager adds fields in new
+  // releases, and a 4xx would make it drop the notification.
+  const std::string body =
+      R"({"version":"5","newTopLevelField":{"a":1},"alerts":[{"status":"firing","labels":{"alertname":"A"},)"
+      R"("startsAt":"2026-11-21T20:35:23Z","endsAt":"2026-11-21T23:35:23Z","newAlertField":[1,2]}]})";
+  auto r = ParseRequestBody("alertmanager", body, kNow);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_TRUE(std::get<AlertNotification>((*r)[0].event.body).firing);
+}
+
 }  // namespace
 }  // namespace debriefd

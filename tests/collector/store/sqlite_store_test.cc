@@ -2,7 +2,10 @@
 #include "collector/store/sqlite_store.h"
 #include "collector/store/store_lock.h"
 
+#include <sqlite3.h>
 #include <unistd.h>
+
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -21,7 +24,7 @@ TEST(SqliteStore, AppendsAndReadsBackInOrderAcrossReopen) {
   {
     auto store = SqliteStore::Open(dir.File("sub/dir/d.db"));
     ASSERT_TRUE(store.ok()) << store.status().message();
-    EXPECT_EQ((*store)->schema_version(), 1);
+    EXPECT_EQ((*store)->schema_version(), 2);
     ASSERT_TRUE((*store)->Append({Ev("a", R"({"n":1})"), Ev("b", R"({"n":2})")}, {{{"events", "accepted"}, 2}}).ok());
     ASSERT_TRUE((*store)->Append({Ev("c", R"({"n":3})")}, {{{"events", "accepted"}, 1}}).ok());
   }
@@ -75,6 +78,128 @@ TEST(SqliteStore, RefusesAFileThatIsNotADatabase) {
   auto store = SqliteStore::Open(dir.File("junk.db"));
   EXPECT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kUnavailable);
+}
+
+TEST(SqliteStore, NoticesItsFileDeletedWhileOpen) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("d.db"));
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE((*store)->CheckFile().ok());
+  std::filesystem::remove(dir.File("d.db"));
+  Status s = (*store)->CheckFile();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find(dir.File("d.db") + " was deleted or moved away"), std::string::npos) << s.message();
+}
+
+TEST(SqliteStore, NoticesItsFileReplacedWhileOpen) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("d.db"));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE(SqliteStore::Open(dir.File("new.db")).ok());
+  std::filesystem::rename(dir.File("new.db"), dir.File("d.db"));
+  Status s = (*store)->CheckFile();
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find(dir.File("d.db") + " was replaced by another file"), std::string::npos) << s.message();
+  EXPECT_TRUE((*SqliteStore::Open(":memory:"))->CheckFile().ok());
+}
+
+// Garbage over the start of one page of a file the store wrote (pages are
+// 4096 bytes; page 1 holds the header and schema, the tables' and indexes'
+// b-tree pages follow, each starting with its page header).
+void DamagePage(const std::string& path, int page) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(static_cast<std::streamoff>(page - 1) * 4096);
+  std::string junk(1000, '\xA5');
+  f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+}
+
+void FillStore(const std::string& path) {
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  std::vector<StoredEvent> events;
+  for (int i = 0; i < 300; ++i) events.push_back(Ev("key-" + std::to_string(i), std::string(100, 'a' + i % 26)));
+  ASSERT_TRUE((*store)->Append(events, {}).ok());
+}  // closing checkpoints the write-ahead log into the file
+
+TEST(SqliteStore, RefusesADamagedFileNamingItAndTheFinding) {
+  for (bool full : {false, true}) {
+    TempDir dir;
+    const std::string path = dir.File("d.db");
+    FillStore(path);
+    ASSERT_TRUE(SqliteStore::Open(path, SqliteStore::Options{full, 0}).ok()) << "intact";
+    DamagePage(path, 3);
+    auto store = SqliteStore::Open(path, SqliteStore::Options{full, 0});
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), StatusCode::kDataLoss);
+    const std::string check = full ? "PRAGMA integrity_check: " : "PRAGMA quick_check: ";
+    EXPECT_NE(store.status().message().find("store: " + path + ": damaged, refusing to start (" + check),
+              std::string::npos)
+        << store.status().message();
+  }
+}
+
+TEST(SqliteStore, AFullFileFailsTheCommitNamingTheFile) {
+  TempDir dir;
+  const std::string path = dir.File("d.db");
+  auto store = SqliteStore::Open(path, SqliteStore::Options{false, 1});  // may not grow
+  ASSERT_TRUE(store.ok());
+  std::vector<StoredEvent> events;
+  for (int i = 0; i < 100; ++i) events.push_back(Ev("key-" + std::to_string(i), std::string(500, 'x')));
+  Status s = (*store)->Append(events, {{{"events", "accepted"}, 100}});
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "store: " + path + ": append: database or disk is full");
+  EXPECT_FALSE(*(*store)->Contains("key-0"));
+}
+
+TEST(SqliteStore, RefusesAReadOnlyFileNamingIt) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root writes read-only files";
+  TempDir dir;
+  const std::string path = dir.File("d.db");
+  ASSERT_TRUE(SqliteStore::Open(path).ok());
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
+                                         std::filesystem::perms::others_read);
+  auto store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find(path + ": the file is read-only"), std::string::npos)
+      << store.status().message();
+}
+
+TEST(SqliteStore, MatchTellsAReSentEventFromAReusedKey) {
+  auto store = SqliteStore::Open(":memory:");
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Append({Ev("a", R"({"n":1})")}, {}).ok());
+  EXPECT_EQ(*(*store)->Match("a", R"({"n":1})"), KeyMatch::kSameContent);
+  EXPECT_EQ(*(*store)->Match("a", R"({"n":2})"), KeyMatch::kOtherContent);
+  EXPECT_EQ(*(*store)->Match("b", R"({"n":1})"), KeyMatch::kAbsent);
+  EXPECT_EQ(ContentDigest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(SqliteStore, EventsStoredBeforeDigestsMatchAnyContent) {
+  TempDir dir;
+  const std::string path = dir.File("d.db");
+  {
+    // A file at schema version 1, as an earlier debriefd left it.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE events (seq INTEGER PRIMARY KEY, source TEXT NOT NULL, dedup_key TEXT NOT "
+                           "NULL UNIQUE, received_at_ms INTEGER NOT NULL, body TEXT NOT NULL);"
+                           "CREATE TABLE event_counts (source TEXT NOT NULL, result TEXT NOT NULL, value INTEGER NOT "
+                           "NULL, PRIMARY KEY (source, result));"
+                           "INSERT INTO events (source, dedup_key, received_at_ms, body) VALUES "
+                           "('events', 'old', 0, '{}');"
+                           "PRAGMA user_version = 1;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ((*store)->schema_version(), 2);
+  EXPECT_EQ(*(*store)->Match("old", "anything"), KeyMatch::kSameContent);
+  ASSERT_TRUE((*store)->Append({Ev("new", "{}")}, {}).ok());
+  EXPECT_EQ(*(*store)->Match("new", "other"), KeyMatch::kOtherContent);
 }
 
 }  // namespace

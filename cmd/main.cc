@@ -265,8 +265,16 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   base.reload = [&] { return Reload(running, ingest, *api_holder, clock); };
   base.reload_state = &running.reload_state;
   base.server_stats = [&server_holder] {
-    ServerStats s = server_holder->stats();
-    return ServerFigures{s.connections_open, s.connections_refused_total, s.inflight_bytes};
+    const ServerStats s = server_holder->stats();
+    return ServerFigures{.connections_open = s.connections_open,
+                         .connections_refused_total = s.connections_refused_total,
+                         .inflight_bytes = s.inflight_bytes,
+                         .accept_errors_total = s.accept_errors_total,
+                         .inflight_rejected_total = s.inflight_rejected_total,
+                         .tls_handshake_errors_total = s.tls_handshake_errors_total,
+                         .basic_auth_failures_total = s.basic_auth_failures_total,
+                         .tls_reloads_total = s.tls_reloads_total,
+                         .tls_reload_errors_total = s.tls_reload_errors_total};
   };
   api_holder = std::make_unique<Api>(ingest, ApiOptionsFor(*config, base));
   Api& api = *api_holder;

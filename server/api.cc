@@ -404,8 +404,12 @@ void Api::Route(const Options& options, const HttpRequest& req, const Target& t,
   const auto& query = t.query;
   if (h == "/healthz" || h == "/-/healthy") return respond(Json(200, json::object{{"status", "ok"}}));
   if (h == "/readyz" || h == "/-/ready") {
-    bool ready = ingest_.ready();
-    return respond(Json(ready ? 200 : 503, json::object{{"status", ready ? "ready" : "loading"}}));
+    if (ingest_.ready()) return respond(Json(200, json::object{{"status", "ready"}}));
+    // Not ready: still loading, or the store can no longer take writes (and why).
+    const Status store = ingest_.store_status();
+    json::object body{{"status", store.ok() ? "loading" : "unavailable"}};
+    if (!store.ok()) body["reason"] = store.message();
+    return respond(Json(503, std::move(body)));
   }
   if (h == "/metrics") return respond(Metrics(o));
   if (h == "/-/reload") return respond(Reload(o));

@@ -105,13 +105,15 @@ for _ in $(seq 1 50); do grep -q 'the running config is kept' "$tmp/serve.log" &
 kill -0 "$serve_pid" 2>/dev/null || fail "SIGHUP killed serve: $(cat "$tmp/serve.log")"
 grep -q "does not load; the running config is kept" "$tmp/serve.log" || fail "bad reload log: $(cat "$tmp/serve.log")"
 grep -q 'level=error msg="reload: .*retention: unknown key' "$tmp/serve.log" || fail "bad reload reason: $(cat "$tmp/serve.log")"
-curl -s "http://127.0.0.1:$port/metrics" | grep -q '^debriefd_config_last_reload_successful 0' || fail "reload failure not in /metrics"
+metrics=$(curl -s "http://127.0.0.1:$port/metrics")
+grep -q '^debriefd_config_last_reload_successful 0' <<<"$metrics" || fail "reload failure not in /metrics"
 sed 's#^  ingest_token: .*#  ingest_token: "s3cret"#' "$tmp/a.good" > "$a"
 grep -q 's3cret' "$a" || fail "test setup: no ingest_token line in the example config"
 kill -HUP "$serve_pid"
 for _ in $(seq 1 50); do grep -q 'applied' "$tmp/serve.log" && break; sleep 0.1; done
 grep -q "reload: $a applied" "$tmp/serve.log" || fail "good reload log: $(cat "$tmp/serve.log")"
-curl -s "http://127.0.0.1:$port/metrics" | grep -q '^debriefd_config_last_reload_successful 1' || fail "reload success not in /metrics"
+metrics=$(curl -s "http://127.0.0.1:$port/metrics")
+grep -q '^debriefd_config_last_reload_successful 1' <<<"$metrics" || fail "reload success not in /metrics"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "http://127.0.0.1:$port/api/v1/events")
 [[ $code == 401 ]] || fail "the reloaded ingest token is not in force: $code"
 # POST /-/reload does the same, behind the ingest token.

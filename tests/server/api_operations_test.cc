@@ -335,6 +335,25 @@ TEST(ApiLifecycle, HealthyAndReadyAnswerLikeHealthzAndReadyz) {
   EXPECT_EQ(Call(api, Request("GET", "/-/ready")).body, Call(api, Request("GET", "/readyz")).body);
 }
 
+TEST(ApiLifecycle, ReadyFailsNamingTheStoreFileOnceItIsDeleted) {
+  Config config;
+  ApiHarness h(config);
+  ASSERT_EQ(h.Get("/-/ready").status, 200);
+  const std::string store = h.StoragePath();
+  ASSERT_EQ(std::remove(store.c_str()), 0);
+  for (const char* target : {"/readyz", "/-/ready"}) {
+    HttpResponse r = h.Get(target);
+    EXPECT_EQ(r.status, 503) << target;
+    json::object body = json::parse(r.body).as_object();
+    EXPECT_EQ(body.at("status").as_string(), "unavailable");
+    EXPECT_NE(std::string(body.at("reason").as_string()).find(store), std::string::npos) << r.body;
+  }
+  // Ingest is refused too, with the same reason, and nothing is stored.
+  HttpResponse post = h.Post("/api/v1/events", R"({"type":"change","time":"2026-10-01T09:00:00Z","service":"a","kind":"deploy"})");
+  EXPECT_EQ(post.status, 503) << post.body;
+  EXPECT_NE(post.body.find("deleted"), std::string::npos) << post.body;
+}
+
 TEST(ApiLifecycle, BuildInfoAndConfigAnswerAsPrometheusDoes) {
   ApiHarness h;
   ApiOptions o = OptionsOf(h.config());

@@ -41,6 +41,8 @@ class ApiHarness {
     return f.get();
   }
   HttpResponse Post(const std::string& target, const std::string& body) { return Call("POST", target, body); }
+  // The SQLite file the harness stores in.
+  const std::string& StoragePath() const { return config_.storage_path; }
   HttpResponse Get(const std::string& target) { return Call("GET", target); }
 
   // The value of one series in /metrics, e.g.

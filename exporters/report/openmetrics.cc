@@ -73,7 +73,11 @@ void Series(std::vector<std::pair<Time, Event>> events, const ReportRange& range
 void RenderCounter(std::string& out, const CounterHistory& c, const ReportRange& range) {
   const std::string_view family = metric::FamilyName(metric::Def{c.name, c.help});
   Header(out, family, "counter", c.help);
-  for (const auto& [labels, events] : c.series) {
+  for (const auto& entry : c.series) {
+    // A named reference, not a structured binding: lambdas capture it in every
+    // compiler (clang 14 cannot capture bindings).
+    const std::string& labels = entry.first;
+    const auto& events = entry.second;
     Series(
         events, range, uint64_t{0}, [](uint64_t& s, uint64_t n) { s += n; },
         [&](Time t, uint64_t v) {
@@ -93,7 +97,9 @@ void RenderHistogram(std::string& out, const HistogramHistory& h, const ReportRa
   std::vector<std::string> les;
   for (double b : h.bounds) les.push_back(NumberText(b));
   les.push_back("+Inf");
-  for (const auto& [labels, events] : h.series) {
+  for (const auto& entry : h.series) {
+    const std::string& labels = entry.first;
+    const auto& events = entry.second;
     State init{std::vector<uint64_t>(h.bounds.size() + 1, 0)};
     Series(
         events, range, init,

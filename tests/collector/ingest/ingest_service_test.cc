@@ -11,6 +11,7 @@
 #include "exporters/incident_json.h"
 #include "exporters/metrics.h"
 #include "tests/support/failing_store.h"
+#include "tests/support/request_bodies.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -19,20 +20,6 @@ using namespace debriefd::testing;
 
 const Time kStart = T("2026-10-01T10:00:00Z");
 
-// Parses a request body as the server would (so stored events read back).
-std::vector<ParsedEvent> Parse(const std::string& source, const std::string& body, Time received_at) {
-  auto parsed = ParseRequestBody(source, body, received_at);
-  if (!parsed.ok()) throw std::runtime_error(parsed.status().message());
-  return std::move(parsed.value());
-}
-
-std::string Declared(const std::string& id, const std::string& time) {
-  return R"({"type":"incident.declared","id":"d-)" + id + R"(","incident_id":")" + id + R"(","time":")" + time +
-         R"(","service":"checkout","severity":"critical","title":"Cart errors"})";
-}
-std::string Acknowledged(const std::string& id, const std::string& time) {
-  return R"({"type":"incident.acknowledged","incident_id":")" + id + R"(","time":")" + time + R"("})";
-}
 std::string Firing(const std::string& name, const std::string& starts_at) {
   return R"({"alerts":[{"status":"firing","labels":{"alertname":")" + name +
          R"(","service":"checkout","severity":"critical"},"startsAt":")" + starts_at + R"("}]})";
@@ -41,17 +28,6 @@ std::string Resolved(const std::string& name, const std::string& starts_at, cons
   return R"({"alerts":[{"status":"resolved","labels":{"alertname":")" + name +
          R"(","service":"checkout","severity":"critical"},"startsAt":")" + starts_at + R"(","endsAt":")" + ends_at +
          R"("}]})";
-}
-
-// A JSON array of events (built by appending: GCC 12 warns falsely on "[" + ...).
-std::string Batch(std::initializer_list<std::string> events) {
-  std::string out(1, '[');
-  for (const std::string& e : events) {
-    if (out.size() > 1) out += ',';
-    out += e;
-  }
-  out += ']';
-  return out;
 }
 
 class IngestServiceTest : public ::testing::Test {

@@ -101,6 +101,11 @@ struct Incident {
   int reopen_count = 0;
   std::vector<AlertInstance> alerts;
   std::vector<TimelineEntry> timeline;
+  // Kept up to date as alerts are added and resolved, so that no alert
+  // rescans the incident's others (an alert storm stays linear):
+  std::optional<Time> earliest_onset;    // min of alerts[].onset
+  size_t firing_alerts = 0;              // alerts whose firing() is true
+  std::optional<Time> latest_alert_end;  // max ends_at of the alerts not replaced
 
   // The debrief loop.
   std::optional<Time> debrief_completed_at;

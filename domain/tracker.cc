@@ -276,7 +276,7 @@ void IncidentTracker::RecomputeStart(Incident& inc) {
   // to detect of 0, not a longer time to fix.
   std::optional<Time> earliest;
   auto take = [&earliest](Time t) { earliest = earliest ? std::min(*earliest, t) : t; };
-  for (const AlertInstance& a : inc.alerts) take(a.onset);
+  if (inc.earliest_onset) take(*inc.earliest_onset);
   if (inc.declared_at) take(inc.declared_started_at.value_or(*inc.declared_at));
   Time start = earliest.value_or(inc.detected_at);
   if (inc.corrected_started_at) start = *inc.corrected_started_at;

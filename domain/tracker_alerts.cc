@@ -59,6 +59,7 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
         return;
       }
       if (current.firing()) {
+        --incidents_[ref.incident].firing_alerts;
         // Flapping inside one group interval: the fingerprint fired again
         // before its resolution was sent, which now never comes. The newer
         // instance takes the old one's place, in the same incident while it
@@ -182,6 +183,11 @@ void IncidentTracker::AddInstance(size_t idx, const AlertNotification& a, Time r
   inst.resolved = !a.firing;
   inst.replaced = replaced;
   if (!a.firing) inst.ends_at = a.ends_at.value_or(received_at);
+  inc.earliest_onset = inc.earliest_onset ? std::min(*inc.earliest_onset, inst.onset) : inst.onset;
+  if (inst.firing()) ++inc.firing_alerts;
+  if (inst.ends_at && !inst.replaced) {
+    inc.latest_alert_end = inc.latest_alert_end ? std::max(*inc.latest_alert_end, *inst.ends_at) : *inst.ends_at;
+  }
   InstanceRef ref{idx, inc.alerts.size()};
   inc.alerts.push_back(std::move(inst));
   alert_instances_[InstanceKey(a.fingerprint, a.starts_at)] = ref;
@@ -195,8 +201,12 @@ void IncidentTracker::AddInstance(size_t idx, const AlertNotification& a, Time r
 void IncidentTracker::ResolveInstance(size_t idx, size_t pos, Time ends_at, const std::string& alertname) {
   Incident& inc = incidents_[idx];
   AlertInstance& inst = inc.alerts[pos];
+  if (inst.firing()) --inc.firing_alerts;
   inst.resolved = true;
   inst.ends_at = ends_at;
+  if (!inst.replaced) {
+    inc.latest_alert_end = inc.latest_alert_end ? std::max(*inc.latest_alert_end, ends_at) : ends_at;
+  }
   inc.timeline.push_back({ends_at, "alert.resolved", alertname});
 }
 
@@ -205,16 +215,8 @@ void IncidentTracker::ResolveInstance(size_t idx, size_t pos, Time ends_at, cons
 void IncidentTracker::ResolveIfAllAlertsResolved(size_t idx, Time received_at) {
   Incident& inc = incidents_[idx];
   if (!inc.open || inc.declared || inc.alerts.empty()) return;
-  if (std::any_of(inc.alerts.begin(), inc.alerts.end(), [](const AlertInstance& i) { return i.firing(); })) {
-    return;
-  }
-  std::optional<Time> end;
-  for (const AlertInstance& i : inc.alerts) {
-    if (i.replaced) continue;
-    Time t = i.ends_at.value_or(received_at);
-    end = end ? std::max(*end, t) : t;
-  }
-  Resolve(idx, end.value_or(received_at), "resolved");
+  if (inc.firing_alerts > 0) return;
+  Resolve(idx, inc.latest_alert_end.value_or(received_at), "resolved");
 }
 
 }  // namespace debriefd

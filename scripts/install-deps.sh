@@ -10,6 +10,8 @@ BUILD_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libcli11-dev sqlite3 libssl-dev libctemplate-dev
+  # the state snapshot (domain/tracker_snapshot.cc).
+  libboost-serialization1.81-dev
 )
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3
@@ -21,6 +23,8 @@ TEST_PACKAGES=(
   python3-yaml systemd
   # demo/run.sh --check (ctest demo.check).
   curl
+  # make bench: the load generator and the HTTP ceiling beside debriefd.
+  wrk nginx-light
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -23,12 +23,16 @@ namespace {
 bool SenderChoseKey(const std::string& key) { return key.rfind("ev:", 0) == 0; }
 
 constexpr std::chrono::seconds kIdleFileCheck{10};
+// How long counts without events (duplicates, rejections) wait for a commit.
+constexpr std::chrono::seconds kCountsFlush{1};
 
 }  // namespace
 
 IngestService::IngestService(EventStore& store, Policy policy, const Clock& clock, IngestLimits limits)
     : store_(store), policy_(std::move(policy)), clock_(clock), limits_(limits),
-      tracker_(std::make_unique<IncidentTracker>(policy_)), staging_(std::make_unique<IncidentTracker>(policy_)) {}
+      tracker_(std::make_unique<IncidentTracker>(policy_)) {
+  tracker_->RecordTransitions(true);
+}
 
 IngestService::~IngestService() { Stop(); }
 
@@ -36,7 +40,6 @@ void IngestService::SetLearnedPending(std::map<std::string, Duration> pending) {
   std::lock_guard<std::mutex> one_group(group_mu_);
   std::lock_guard<std::mutex> lock(mu_);
   learned_pending_ = pending;
-  staging_->SetLearnedPending(pending);
   tracker_->SetLearnedPending(std::move(pending));
 }
 
@@ -79,10 +82,9 @@ Result<size_t> IngestService::Load() {
   if (!rebuilt.ok()) return rebuilt.status();
   Result<EventCounts> counts = store_.LoadCounts();
   if (!counts.ok()) return counts.status();
-  staging_ = std::make_unique<IncidentTracker>(*rebuilt->tracker);
-  staging_stale_ = false;
   std::lock_guard<std::mutex> lock(mu_);
   tracker_ = std::move(rebuilt->tracker);
+  tracker_->RecordTransitions(true);
   counts_ = std::move(counts.value());
   unreadable_ = rebuilt->unreadable;
   loaded_ = true;
@@ -103,10 +105,9 @@ Status IngestService::Reconfigure(Policy policy, SourceSettingsMap sources) {
     sources_ = std::move(old_sources);
     return rebuilt.status();
   }
-  staging_ = std::make_unique<IncidentTracker>(*rebuilt->tracker);
-  staging_stale_ = false;
   std::lock_guard<std::mutex> lock(mu_);
   tracker_ = std::move(rebuilt->tracker);
+  tracker_->RecordTransitions(true);
   policy_ = std::move(policy);
   unreadable_ = rebuilt->unreadable;
   return Status::Ok();
@@ -133,7 +134,7 @@ void IngestService::Stop() {
   // Counts not yet on disk (rejections counted without the writer) are
   // written now; an empty group writes nothing when there are none.
   std::vector<Work> none;
-  ProcessGroup(none);
+  ProcessGroup(none, /*flush_counts=*/true);
 }
 
 void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, Done done) {
@@ -189,13 +190,20 @@ void IngestService::CountResult(const std::string& source, const std::string& re
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++counts_[{source, result}];
-    ++pending_rejections_[{source, result}];
+    ++pending_counts_[{source, result}];
   }
-  // The writer commits it promptly, without waiting for an accepted request:
-  // a counter on disk is one that continues after a restart.
+  CountsWaiting();
+}
+
+// The writer commits waiting counts within kCountsFlush, without waiting for
+// an accepted request: a counter on disk is one that continues after a
+// restart. Many results in that second share one sync.
+void IngestService::CountsWaiting() {
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
+    if (counts_waiting_) return;
     counts_waiting_ = true;
+    counts_due_ = std::chrono::steady_clock::now() + kCountsFlush;
   }
   queue_cv_.notify_one();
 }
@@ -243,18 +251,27 @@ uint64_t IngestService::unreadable_events() const {
 void IngestService::Run() {
   for (;;) {
     std::vector<Work> group;
+    bool flush = false;
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
-      auto work_waits = [this] { return stopping_ || counts_waiting_ || !queue_.empty(); };
-      // While idle, the store file is checked now and then, so that a lost
-      // file is logged even when nothing is written and nobody asks /readyz.
-      while (!queue_cv_.wait_for(lock, kIdleFileCheck, work_waits)) {
-        lock.unlock();
-        (void)store_status();
-        lock.lock();
+      while (queue_.empty() && !stopping_) {
+        // While idle, the store file is checked now and then, so that a lost
+        // file is logged even when nothing is written and nobody asks /readyz.
+        const bool due = counts_waiting_;
+        const auto until = due ? counts_due_ : std::chrono::steady_clock::now() + kIdleFileCheck;
+        if (queue_cv_.wait_until(lock, until) != std::cv_status::timeout) continue;
+        if (due && counts_waiting_ && std::chrono::steady_clock::now() >= counts_due_) {
+          flush = true;
+          break;
+        }
+        if (!due) {
+          lock.unlock();
+          (void)store_status();
+          lock.lock();
+        }
       }
-      if (queue_.empty() && !counts_waiting_) return;  // stopping, and nothing left
-      counts_waiting_ = false;  // the group below (even an empty one) commits them
+      if (queue_.empty() && !flush) return;  // stopping: Stop() writes the counts left
+      if (flush) counts_waiting_ = false;  // the group below commits them
       size_t events = 0;
       while (!queue_.empty() && (group.empty() || events + queue_.front().events.size() <= limits_.max_group_events)) {
         events += queue_.front().events.size();
@@ -263,29 +280,21 @@ void IngestService::Run() {
       }
       queued_events_ -= events;
     }
-    ProcessGroup(group);
+    ProcessGroup(group, flush);
   }
 }
 
 // The state lock is held from the first apply until the commit is durable:
-// readers wait for at most one group, and the visible tracker cannot advance
-// past the group's stamp meanwhile, so both trackers apply the group from the
-// same state. Requests are applied one after another (not all checked first)
-// because a later request may refer to what an earlier one created, including
+// readers wait for at most one group, and never see what is not on disk.
+// Requests are applied one after another (not all checked first) because a
+// later request may refer to what an earlier one created, including
 // incidents that alerts open under ids the tracker generates.
-void IngestService::ProcessGroup(std::vector<Work>& group) {
+void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
   std::unique_lock<std::mutex> one_group(group_mu_);
   std::unique_lock<std::mutex> lock(mu_);
-  // `counted`: results already in counts_ (rejections, and what was decided
-  // before the queue), to be written; `deltas`: what this group adds.
-  EventCounts counted, deltas, rejected;
-  counted.swap(pending_rejections_);
-  if (staging_stale_) {
-    // The last commit failed after staging: start again from what is visible.
-    staging_ = std::make_unique<IncidentTracker>(*tracker_);
-    staging_stale_ = false;
-  }
-  staging_->Advance(tracker_->now());
+  // `deltas`: what this group adds if it commits; `rejected`: rejections,
+  // a fact whether or not it does.
+  EventCounts deltas, rejected;
   // Never before what the tracker has seen: a read may have advanced it past
   // the moment a request was parsed, and its events must not apply "earlier".
   const Time stamp = std::max(clock_.Now(), tracker_->now());
@@ -296,10 +305,13 @@ void IngestService::ProcessGroup(std::vector<Work>& group) {
     lost = store_failure_;
   }
   GroupKeys keys_in_group;
-  // The last request is applied only once the commit succeeded: no later
-  // request of the group refers to it, and a failed commit of a lone request
-  // (the common case when the disk is full) then leaves both trackers clean.
-  bool staged_before_commit = false, last_waits = false;
+  GroupTransitions transitions;
+  // A request with events to store is applied when the next request comes
+  // (which is checked against it), or, as the group's last, once the commit
+  // succeeded: a failed commit of a lone request (the common case when the
+  // disk is full) then leaves the state untouched.
+  Work* held = nullptr;
+  bool applied_before_commit = false;
   for (Work& work : group) {
     if (!lost.ok()) {
       work.outcome.status = lost;
@@ -309,46 +321,54 @@ void IngestService::ProcessGroup(std::vector<Work>& group) {
     if (work.live) {
       for (ParsedEvent& e : work.events) e.event.received_at = stamp;
     }
-    Dedup(work, keys_in_group);
-    if (!Check(work, deltas, rejected)) continue;
-    if (&work == &group.back()) {
-      last_waits = true;
-    } else {
-      Stage(work, keys_in_group);
-      staged_before_commit = staged_before_commit || !work.fresh.empty();
+    if (held != nullptr) {  // a later request is checked against it
+      Apply(*held, keys_in_group, transitions);
+      applied_before_commit = true;
+      held = nullptr;
     }
+    Dedup(work, keys_in_group);
+    if (Check(work, deltas, rejected) && !work.fresh.empty()) held = &work;
   }
-  // A rejection is a fact whether or not the commit succeeds.
   for (const auto& [key, n] : rejected) {
     counts_[key] += n;
-    counted[key] += n;
+    pending_counts_[key] += n;
   }
-  EventCounts all = deltas;
-  for (const auto& [key, n] : counted) all[key] += n;
-  const bool any_fresh = std::any_of(group.begin(), group.end(), [](const Work& w) { return !w.fresh.empty(); });
-  const bool writes = !all.empty() || any_fresh;
+  const bool any_fresh = held != nullptr || applied_before_commit;
+  if (!any_fresh) {
+    // Nothing new to store (duplicates, rejections): the counts are visible
+    // now and written with the next commit, or within a second; a pure
+    // duplicate costs no sync of its own.
+    for (const auto& [key, n] : deltas) {
+      counts_[key] += n;
+      pending_counts_[key] += n;
+    }
+    deltas.clear();
+  }
+  const bool writes = any_fresh || (flush_counts && !pending_counts_.empty());
   Status committed;
   if (writes) {
+    EventCounts all = deltas;
+    for (const auto& [key, n] : pending_counts_) all[key] += n;
     committed = store_status();
     if (committed.ok()) committed = Commit(group, all);
     // A file deleted or replaced during the commit took the group with it.
     if (committed.ok()) committed = store_status();
   }
-  std::vector<std::string> transitions;
   if (committed.ok()) {
-    if (last_waits) Stage(group.back(), keys_in_group);
-    if (any_fresh) {
-      std::swap(tracker_, staging_);
-      transitions = Transitions(group);
+    if (held != nullptr) Apply(*held, keys_in_group, transitions);
+    if (writes) {
+      ++commits_;
+      for (const auto& [key, delta] : deltas) counts_[key] += delta;
+      pending_counts_.clear();
     }
-    if (writes) Publish(deltas);
   } else {
-    Unwind(group, counted, committed);
-    if (staged_before_commit) staging_stale_ = true;
+    Unwind(group, committed, applied_before_commit);
+    transitions.clear();
   }
+  const bool counts_wait = !pending_counts_.empty();
   lock.unlock();
-  for (const std::string& line : transitions) spdlog::info("{}", line);
-  if (committed.ok() && any_fresh) CatchUp(group);
+  if (counts_wait) CountsWaiting();
+  for (const std::string& line : TransitionLines(transitions)) spdlog::info("{}", line);
   one_group.unlock();
   for (Work& work : group) {
     if (work.done) work.done(std::move(work.outcome));
@@ -364,7 +384,7 @@ void IngestService::Dedup(Work& work, const GroupKeys& keys_in_group) {
   GroupKeys keys_in_request;
   for (size_t i = 0; i < work.events.size(); ++i) {
     Event& event = work.events[i].event;
-    event.dedup_key = staging_->DedupKeyOf(event);  // the state of earlier requests decides
+    event.dedup_key = tracker_->DedupKeyOf(event);  // the state of earlier requests decides
     const std::string& key = event.dedup_key;
     const std::string& raw = work.events[i].raw;
     KeyMatch match = KeyMatch::kAbsent;
@@ -424,7 +444,7 @@ bool IngestService::Check(Work& work, EventCounts& deltas, EventCounts& rejected
   std::vector<const Event*> batch;
   batch.reserve(work.fresh.size());
   for (size_t i : work.fresh) batch.push_back(&work.events[i].event);
-  out.status = staging_->Check(batch).WithSource(work.source);
+  out.status = tracker_->Check(batch).WithSource(work.source);
   if (!out.status.ok()) {
     work.fresh.clear();
     ++rejected[{work.source, "rejected"}];
@@ -449,14 +469,18 @@ bool IngestService::Check(Work& work, EventCounts& deltas, EventCounts& rejected
   return true;
 }
 
-// Step 3: apply to the staging tracker (invisible to readers).
-void IngestService::Stage(Work& work, GroupKeys& keys_in_group) {
+// Step 3: apply to the tracker (readers wait for the lock until the commit),
+// noting each incident's first transition in the group and its source.
+void IngestService::Apply(Work& work, GroupKeys& keys_in_group, GroupTransitions& transitions) {
   for (size_t i : work.fresh) {
     const Event& e = work.events[i].event;
-    if (Status s = staging_->Apply(e, &work.outcome.incident_ids[i]); !s.ok()) {
+    if (Status s = tracker_->Apply(e, &work.outcome.incident_ids[i]); !s.ok()) {
       spdlog::error("a checked event failed to apply: {}", s.message());
     }
     keys_in_group.emplace(e.dedup_key, work.events[i].raw);  // (after the commit: no longer read)
+  }
+  for (const IncidentTracker::Transition& t : tracker_->TakeTransitions()) {
+    transitions.emplace(t.index, std::make_pair(t, work.source));  // the first one stays
   }
 }
 
@@ -472,20 +496,13 @@ Status IngestService::Commit(std::vector<Work>& group, const EventCounts& deltas
   return store_.Append(rows, deltas);
 }
 
-// Step 5: the group is durable; count it. Rejections were counted when they
-// happened.
-void IngestService::Publish(const EventCounts& deltas) {
-  ++commits_;
-  for (const auto& [key, delta] : deltas) counts_[key] += delta;
-}
-
 // The commit failed: nothing of the group is on disk, so nothing of it may
-// become visible. The visible tracker was never touched; the staging one, if
-// the group staged into it, is copied from it before the next group. The
-// group's rejections, already counted in memory, wait for the next commit so
-// that neither the running process nor a restart ever shows a counter going
-// down.
-void IngestService::Unwind(std::vector<Work>& group, const EventCounts& counted, const Status& why) {
+// become visible. When only the held request was left, the state was never
+// touched; otherwise the requests applied before the commit are undone by
+// re-reading the store (the state as it is on disk). Rejections, already
+// counted in memory, wait for the next commit, so that neither the running
+// process nor a restart ever shows a counter going down.
+void IngestService::Unwind(std::vector<Work>& group, const Status& why, bool applied) {
   Status unavailable = why.code() == StatusCode::kUnavailable ? why : Status::Unavailable(why.message());
   {
     std::lock_guard<std::mutex> lock(store_mu_);
@@ -498,47 +515,40 @@ void IngestService::Unwind(std::vector<Work>& group, const EventCounts& counted,
     work.outcome.incident_ids.assign(work.outcome.incident_ids.size(), "");
     if (work.outcome.status.ok()) work.outcome.status = unavailable;
   }
-  for (const auto& [key, n] : counted) pending_rejections_[key] += n;
+  if (!applied) return;
+  Result<Rebuilt> rebuilt = RebuildTracker(policy_, learned_pending_);
+  if (rebuilt.ok()) {
+    tracker_ = std::move(rebuilt->tracker);
+    tracker_->RecordTransitions(true);
+    unreadable_ = rebuilt->unreadable;
+    return;
+  }
+  // The state holds requests that are not on disk and the disk cannot be
+  // read back: stop taking writes and say so on /readyz.
+  StoreFailed(Status::Unavailable("the state could not be restored after a failed commit (" +
+                                  rebuilt.status().message() + ")"));
 }
 
-// After the swap and before CatchUp, staging_ holds the incidents as they
-// were before the group: what changed is an incident opened, reopened or
-// resolved. Called under the state lock (readers advance tracker_).
-std::vector<std::string> IngestService::Transitions(const std::vector<Work>& group) const {
+// One line per incident the group opened, reopened or resolved, comparing
+// its state before the group with its state now.
+std::vector<std::string> IngestService::TransitionLines(const GroupTransitions& transitions) const {
   std::vector<std::string> lines;
-  std::unordered_set<std::string> seen;
-  for (const Work& work : group) {
-    for (size_t i : work.fresh) {
-      const std::string& id = work.outcome.incident_ids[i];
-      if (id.empty() || !seen.insert(id).second) continue;
-      const Incident* after = tracker_->Find(id);
-      if (after == nullptr) continue;
-      const Incident* before = staging_->Find(id);
-      const char* what = before == nullptr                    ? "opened"
-                         : !before->open && after->open       ? "reopened"
-                         : before->open && !after->open       ? "resolved"
-                                                              : nullptr;
-      if (what == nullptr) continue;
-      lines.push_back(fmt::format("incident {} {}: service=\"{}\" severity=\"{}\" source={}", after->id, what,
-                                  after->service, after->severity, work.source));
-    }
+  if (transitions.empty()) return lines;
+  std::vector<std::pair<IncidentTracker::Transition, std::string>> ordered;
+  for (const auto& [index, t] : transitions) ordered.push_back(t);
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first.index < b.first.index; });
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [before, source] : ordered) {
+    const Incident& after = tracker_->incidents()[before.index];
+    const char* what = !before.existed                     ? "opened"
+                       : !before.was_open && after.open    ? "reopened"
+                       : before.was_open && !after.open    ? "resolved"
+                                                           : nullptr;
+    if (what == nullptr) continue;
+    lines.push_back(fmt::format("incident {} {}: service=\"{}\" severity=\"{}\" source={}", after.id, what,
+                                after.service, after.severity, source));
   }
   return lines;
-}
-
-// After the swap, staging_ is the tracker that was visible: it applies the
-// group's events, as the new visible one did, from the same state (readers
-// could not advance it during the group), so the two are equal again.
-void IngestService::CatchUp(const std::vector<Work>& group) {
-  for (const Work& work : group) {
-    for (size_t i : work.fresh) {
-      if (Status s = staging_->Apply(work.events[i].event); !s.ok()) {
-        spdlog::error("staging state diverged ({}); it is copied from the visible state", s.message());
-        staging_stale_ = true;
-        return;
-      }
-    }
-  }
 }
 
 }  // namespace debriefd

@@ -1,37 +1,37 @@
 #pragma once
 // IngestService owns the incident state and the path of every event into it.
 //
-// State: two trackers. The visible one is what readers see; the staging one
-// is the writer's, and equals the visible one whenever no group is running.
-//
 // Writes: parsed requests are queued to one writer thread, which takes
 // everything queued as one group and, holding the state lock, runs its steps:
 //
 //   1. dedup   drop events already stored, or accepted earlier in the group;
 //              a sender-chosen key (a native event's `id`) stored with
 //              different content rejects the request as Conflict (409);
-//   2. check   check the request against the staging tracker (all or nothing);
-//   3. stage   apply it to the staging tracker, so later requests may refer
-//              to it (the group's last request waits until step 5: no
-//              later request needs it, and a lone request whose commit
-//              fails then leaves nothing to undo);
+//   2. check   check the request against the tracker (all or nothing);
+//   3. apply   apply it, so later requests may refer to it (the group's last
+//              request with new events waits until step 4 has succeeded: no
+//              later request needs it, and a lone request whose commit fails
+//              then leaves nothing to undo);
 //   4. commit  check that the store file is still the one opened (CheckFile),
 //              append the group's events and counter deltas to the store in
 //              ONE synced transaction, and check the file again;
-//   5. publish stage the last request; swap the trackers (the staged state
-//              becomes visible); count the group; release the lock; log each
-//              incident the group opened, reopened or resolved (info: id,
-//              service, severity, source); bring the other tracker up to
-//              date by applying the same events to it; answer each request.
+//   5. publish apply the held request; count the group; release the lock;
+//              log each incident the group opened, reopened or resolved
+//              (info: id, service, severity, source); answer each request.
 //
-// Readers never see an event that is not on disk: they read the visible
-// tracker, and wait for the lock while a group runs. If the commit fails,
-// the visible tracker was never touched: it stays exactly as it was, the
-// staging tracker, if earlier requests of the group were staged into it, is
-// reset from it before the next group (a copy, not a rebuild from the store),
-// every request of the group gets Unavailable (HTTP 503 with Retry-After),
-// and its rejections wait for the next successful commit, so no counter ever
-// goes down, live or across a restart.
+// Readers never see an event that is not on disk: they wait for the state
+// lock while a group runs. If the commit fails, every request of the group
+// gets Unavailable (HTTP 503 with Retry-After); requests applied before the
+// commit are undone by re-reading the state from the store (a lone request
+// was never applied, so it costs nothing). Rejections wait for the next
+// successful commit, so no counter ever goes down, live or across a restart.
+//
+// Counts without events: a group that stores nothing (only duplicates or
+// rejections) does not commit. Its counts are visible at once and written
+// with the next commit, or within a second by a commit of their own, and at
+// Stop. So a pure duplicate costs no sync, and debriefd_events_total goes on
+// from where it was after a restart; a crash (kill -9, power loss) can lose
+// the duplicate and rejected counts of its last second, never an event.
 //
 // The store file: it is checked (EventStore::CheckFile, a stat) before and
 // after each commit, on each ready()/store_status() call, and every 10 s
@@ -42,19 +42,16 @@
 //
 // Time: a live request's events are stamped (received_at) when the writer
 // applies them, with max(clock now, tracker now), under the state lock. Reads
-// advance the visible tracker to the clock's now under the same lock; the
-// staging tracker is advanced to the same time before a group stages. So the
+// advance the tracker to the clock's now under the same lock. So the
 // tracker's clock, the order of events and the times they carry always agree,
-// both trackers apply the same events from the same state, and a restart,
-// which applies the stored events at their stamps, rebuilds exactly the state
-// that was live. Replay keeps each line's received_at.
+// and a restart, which applies the stored events at their stamps, rebuilds
+// exactly the state that was live. Replay keeps each line's received_at.
 //
 // Reads: Read() runs a function under the state lock after advancing the
 // tracker to the clock's now. Thread-safe.
-//
-// Memory: the two trackers hold the state twice.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -161,8 +158,8 @@ class IngestService {
   // logged as an error and stays until restart. Thread-safe, lock-free of the
   // state lock.
   Status store_status() const;
-  // Number of times the state was rebuilt from the store (Load, Reconfigure).
-  // A failed commit does not rebuild.
+  // Number of times the state was rebuilt from the store (Load, Reconfigure,
+  // and a failed commit of a group that applied requests before it).
   uint64_t rebuilds() const;
   // Number of group commits since start (for metrics).
   uint64_t commits() const;
@@ -179,18 +176,21 @@ class IngestService {
     std::vector<size_t> fresh;  // indexes of the events to store, after dedup
   };
   void Run();
-  void ProcessGroup(std::vector<Work>& group);
+  // `flush_counts`: also commit counts waiting without events.
+  void ProcessGroup(std::vector<Work>& group, bool flush_counts = false);
   // The steps of ProcessGroup, in order.
   // Group keys already taken, with the raw content each was taken with.
   using GroupKeys = std::unordered_map<std::string, std::string_view>;
   void Dedup(Work& work, const GroupKeys& keys_in_group);
   bool Check(Work& work, EventCounts& deltas, EventCounts& rejected);
-  void Stage(Work& work, GroupKeys& keys_in_group);
+  // Incident index -> its first transition in the group, and the source.
+  using GroupTransitions = std::unordered_map<size_t, std::pair<IncidentTracker::Transition, std::string>>;
+  void Apply(Work& work, GroupKeys& keys_in_group, GroupTransitions& transitions);
   Status Commit(std::vector<Work>& group, const EventCounts& deltas);
-  void Publish(const EventCounts& deltas);
-  void Unwind(std::vector<Work>& group, const EventCounts& counted, const Status& why);
-  std::vector<std::string> Transitions(const std::vector<Work>& group) const;
-  void CatchUp(const std::vector<Work>& group);
+  void Unwind(std::vector<Work>& group, const Status& why, bool applied);
+  std::vector<std::string> TransitionLines(const GroupTransitions& transitions) const;
+  // Wakes the writer to commit counts within a second.
+  void CountsWaiting();
   // Marks the store failed (once: logs it) and returns the Status to answer.
   Status StoreFailed(const Status& why) const;
 
@@ -208,19 +208,17 @@ class IngestService {
   std::map<std::string, Duration> learned_pending_;  // guarded by mu_
 
   mutable std::mutex mu_;  // guards tracker_ and counts_
-  std::unique_ptr<IncidentTracker> tracker_;  // visible
-  EventCounts counts_;
-  EventCounts pending_rejections_;
+  std::unique_ptr<IncidentTracker> tracker_;
+  EventCounts counts_;          // as readers see them
+  EventCounts pending_counts_;  // in counts_, not yet on disk
   uint64_t commits_ = 0;
   uint64_t unreadable_ = 0;
   std::atomic<bool> loaded_{false};
   std::atomic<uint64_t> rebuilds_{0};
 
   // One group at a time (writer thread, ProcessNow, Reconfigure); guards
-  // staging_, staging_stale_, policy_ and sources_ while running.
+  // policy_ and sources_ while running.
   std::mutex group_mu_;
-  std::unique_ptr<IncidentTracker> staging_;
-  bool staging_stale_ = false;  // staging_ must be copied from tracker_ before use
 
   mutable std::mutex store_mu_;      // guards store_failure_
   mutable Status store_failure_;     // sticky once set
@@ -230,7 +228,8 @@ class IngestService {
   std::deque<Work> queue_;
   size_t queued_events_ = 0;
   bool stopping_ = false;
-  bool counts_waiting_ = false;  // counts to commit without a request (rejections)
+  bool counts_waiting_ = false;  // counts to commit without events, by counts_due_
+  std::chrono::steady_clock::time_point counts_due_;
   std::thread writer_;
 };
 

@@ -1,8 +1,8 @@
 // IngestService on a real SQLite file that fails the way disks and operators
 // make it fail: the file deleted or replaced while running, the file full, an
 // idempotency id re-used for other content. Whatever happens, what readers see
-// is what is on disk, no counter goes down, and a failed commit costs no
-// rebuild from the store.
+// is what is on disk, no counter goes down, and a failed commit of a lone
+// request costs no rebuild from the store.
 #include "collector/ingest/ingest_service.h"
 
 #include <spdlog/sinks/ringbuffer_sink.h>
@@ -149,9 +149,9 @@ TEST_F(IngestStoreFaultsTest, AStoreFileReplacedByRenameFailsWritesEvenWithTheWr
   EXPECT_EQ(ingest->Read([](const IncidentTracker& t, Time) { return t.incidents().size(); }), 1u);
 }
 
-// --- A failed commit: memory exactly as it was, no rebuild, no counter down.
+// --- A failed commit: memory exactly as it was, no counter down.
 
-TEST_F(IngestStoreFaultsTest, AFullStoreLeavesStateExactlyAsItWasWithoutARebuild) {
+TEST_F(IngestStoreFaultsTest, AFullStoreLeavesStateExactlyAsItWas) {
   Open();
   ASSERT_TRUE(Send("alertmanager", Firing("Errors", "2026-10-01T09:50:00Z")).status.ok());
   ASSERT_TRUE(Send("events", Declared("INC-1", "2026-10-01T09:58:00Z")).status.ok());
@@ -185,7 +185,8 @@ TEST_F(IngestStoreFaultsTest, AFullStoreLeavesStateExactlyAsItWasWithoutARebuild
   EXPECT_EQ(out[1].status.code(), StatusCode::kNotFound);
   EXPECT_EQ(out[2].status.code(), StatusCode::kUnavailable);
 
-  EXPECT_EQ(ingest->rebuilds(), rebuilds) << "a failed commit must not rebuild the state from the store";
+  EXPECT_EQ(ingest->rebuilds(), rebuilds + 1)
+      << "requests applied before the failed commit are undone by re-reading the store";
   EXPECT_EQ(Count("events", "rejected"), rejected + 1) << "a rejection is counted, never taken back";
   // Everything else a reader sees is as it was (the rejection aside).
   std::string expected = before;
@@ -193,6 +194,11 @@ TEST_F(IngestStoreFaultsTest, AFullStoreLeavesStateExactlyAsItWasWithoutARebuild
   const size_t at = expected.find(series + std::to_string(rejected));
   ASSERT_NE(at, std::string::npos) << expected;
   expected.replace(at + series.size(), std::to_string(rejected).size(), std::to_string(rejected + 1));
+  EXPECT_EQ(State(), expected);
+
+  // A lone request that does not fit was never applied: nothing to undo.
+  EXPECT_EQ(Send("events", Batch(events)).status.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(ingest->rebuilds(), rebuilds + 1) << "a lone failed request must not rebuild the state";
   EXPECT_EQ(State(), expected);
 
   // The same state goes on taking what fits, as if the group never happened.

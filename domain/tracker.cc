@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace debriefd {
 
@@ -241,6 +242,7 @@ size_t IncidentTracker::OpenIncident(std::string id, std::string key, std::strin
   }
   by_id_[inc.id] = idx;
   latest_by_key_[inc.key] = idx;
+  NoteTransition(idx, false, false);
   incidents_.push_back(std::move(inc));
   IncidentCounters& c = CountersFor(incidents_[idx]);
   ++c.opened;
@@ -254,6 +256,7 @@ Time IncidentTracker::CountAt(Time resolved_at) const {
 
 void IncidentTracker::Resolve(size_t idx, Time at, const char* kind) {
   Incident& inc = incidents_[idx];
+  NoteTransition(idx, true, inc.open);
   inc.open = false;
   inc.resolved_at = at;
   inc.timeline.push_back({at, kind, ""});
@@ -262,6 +265,7 @@ void IncidentTracker::Resolve(size_t idx, Time at, const char* kind) {
 
 void IncidentTracker::Reopen(size_t idx, Time at, const std::string& why) {
   Incident& inc = incidents_[idx];
+  NoteTransition(idx, true, inc.open);
   pending_count_.erase({CountAt(*inc.resolved_at), idx});
   inc.open = true;
   inc.resolved_at.reset();
@@ -286,6 +290,16 @@ void IncidentTracker::RecomputeStart(Incident& inc) {
     }
   }
   inc.started_at = start;
+}
+
+void IncidentTracker::NoteTransition(size_t idx, bool existed, bool was_open) {
+  if (!record_transitions_ || !transitioned_.insert(idx).second) return;  // the first state counts
+  transitions_.push_back({idx, existed, was_open});
+}
+
+std::vector<IncidentTracker::Transition> IncidentTracker::TakeTransitions() {
+  transitioned_.clear();
+  return std::exchange(transitions_, {});
 }
 
 void IncidentTracker::Advance(Time now) {

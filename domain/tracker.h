@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -65,6 +66,18 @@ class IncidentTracker {
   Time now() const { return now_; }
 
   const Policy& policy() const { return policy_; }
+
+  // Incidents opened, reopened or resolved, recorded while RecordTransitions
+  // is on (the ingest log of each durable group): each incident once, in the
+  // order of its first change, with its state before that change.
+  struct Transition {
+    size_t index = 0;      // in incidents()
+    bool existed = false;  // false: opened since recording began
+    bool was_open = false;
+  };
+  void RecordTransitions(bool on) { record_transitions_ = on; }
+  // What was recorded since the last call; clears it.
+  std::vector<Transition> TakeTransitions();
   // `for:` delays learned from Prometheus (alerts.pending_from), by alert
   // name; alerts.pending overrides them. They apply to alerts applied from
   // now on: onsets already recorded stay as they were.
@@ -160,6 +173,10 @@ class IncidentTracker {
   std::unordered_map<std::string, InstanceRef> active_alerts_;    // fingerprint
   std::set<std::pair<Time, size_t>> pending_count_;  // (CountAt(resolved_at), idx)
   uint64_t next_generated_id_ = 1;
+  bool record_transitions_ = false;
+  std::vector<Transition> transitions_;
+  std::unordered_set<size_t> transitioned_;  // the indexes in transitions_
+  void NoteTransition(size_t idx, bool existed, bool was_open);
 
   ChangeLog changes_;
   std::map<std::string, ActionItem> action_items_;

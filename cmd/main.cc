@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <atomic>
 #include <thread>
 
 #include "cmd/log_format.h"
@@ -237,17 +238,6 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
                                                     [&ingest](PendingMap m) { ingest.SetLearnedPending(std::move(m)); });
     (void)rules->PollOnce();
   }
-  Result<size_t> loaded = ingest.Load();
-  if (!loaded.ok()) {
-    spdlog::error("{}", loaded.status().message());
-    return 1;
-  }
-  size_t incidents = ingest.Read([](const IncidentTracker& t, Time) { return t.incidents().size(); });
-  spdlog::info("store {}: {} incidents rebuilt ({} unreadable events)", config->storage_path, incidents,
-               *loaded);
-  ingest.Start();
-  if (rules) rules->Start();
-
   Running running{config_path, listen_override, log_flags, {}, {}, *config, ReadText(config_path), {}};
   running.reload_state.RecordSuccess(UnixSeconds(clock.Now()));
   std::unique_ptr<Server> server_holder;
@@ -298,6 +288,22 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   if (!port_file.empty()) {
     std::ofstream(port_file) << *port << "\n";
   }
+  // The state is loaded after the port opens: /healthz answers at once,
+  // /readyz and every other endpoint 503 until it is whole.
+  std::atomic<bool> load_failed{false};
+  std::thread loader([&] {
+    Result<size_t> loaded = ingest.Load();
+    if (!loaded.ok()) {
+      spdlog::error("{}", loaded.status().message());
+      load_failed = true;
+      server.Shutdown(Duration{0});
+      return;
+    }
+    size_t incidents = ingest.Read([](const IncidentTracker& t, Time) { return t.incidents().size(); });
+    spdlog::info("store {}: {} incidents loaded ({} unreadable events)", config->storage_path, incidents, *loaded);
+    ingest.Start();
+    if (rules) rules->Start();
+  });
   std::thread waiter([&] {
     for (;;) {
       int sig = 0;
@@ -318,6 +324,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
     }
   });
   server.Run(2);
+  loader.join();
   if (rules) rules->Stop();
   // Every request answered or given up: commit what is queued.
   ingest.Stop();
@@ -325,7 +332,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   // Wake the waiter if Run returned for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
-  return 0;
+  return load_failed ? 1 : 0;
 }
 
 int CheckConfig(const std::string& path, const std::string& web_config_path) {

@@ -411,6 +411,13 @@ void Api::Route(const Options& options, const HttpRequest& req, const Target& t,
     if (!store.ok()) body["reason"] = store.message();
     return respond(Json(503, std::move(body)));
   }
+  if (!ingest_.loaded() && h != "/api/v1/status/buildinfo" && h != "/api/v1/status/config") {
+    // The port opens before the state is read from the store: until then
+    // no figure or page would be whole (a counter read now would seem to
+    // reset), and an event could not be checked against the history.
+    return respond(ErrorResponse(Status::Unavailable("the state is still being loaded from the store; retry shortly")
+                                     .WithSource("store")));
+  }
   if (h == "/metrics") return respond(Metrics(o));
   if (h == "/-/reload") return respond(Reload(o));
   if (h == "/api/v1/status/buildinfo") {

@@ -149,6 +149,8 @@ class IngestService {
 
   // debriefd_events_total, as persisted plus what is in flight.
   EventCounts event_counts() const;
+  // True once Load succeeded (the state is whole). Thread-safe.
+  bool loaded() const { return loaded_; }
   // True once Load succeeded and while the store file is the one opened
   // (for /readyz). Checks the file (a stat) on each call. Thread-safe, and
   // does not wait for the state lock.

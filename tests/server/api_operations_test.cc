@@ -518,5 +518,45 @@ TEST(ApiReconfigure, IsSafeWhileRequestsAreAnswered) {
   EXPECT_EQ(ok + denied, 2000);
 }
 
+
+// --- While the state loads -------------------------------------------------------------
+
+// The port opens before the store is read: liveness answers at once, and
+// nothing that needs the whole state answers until it is loaded (a counter
+// read from a half-loaded state would look like a reset).
+TEST(ApiLoading, OnlyLivenessAndBuildInfoAnswerUntilTheStateIsLoaded) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("debriefd.db"));
+  ASSERT_TRUE(store.ok());
+  FakeClock clock(T("2026-10-01T10:00:00Z"));
+  IngestService ingest(*store.value(), Policy{}, clock);
+  Api api(ingest, ApiOptions{});
+  auto call = [&api](const std::string& method, const std::string& target, const std::string& body = "") {
+    std::promise<HttpResponse> p;
+    auto f = p.get_future();
+    api.Handle(HttpRequest{method, target, "", body, {}}, [&p](HttpResponse r) { p.set_value(std::move(r)); });
+    return f.get();
+  };
+  EXPECT_EQ(call("GET", "/healthz").status, 200);
+  EXPECT_EQ(call("GET", "/api/v1/status/buildinfo").status, 200);
+  HttpResponse ready = call("GET", "/readyz");
+  EXPECT_EQ(ready.status, 503);
+  EXPECT_NE(ready.body.find("\"loading\""), std::string::npos) << ready.body;
+  for (const char* target : {"/metrics", "/api/v1/incidents", "/incidents"}) {
+    HttpResponse r = call("GET", target);
+    EXPECT_EQ(r.status, 503) << target;
+    EXPECT_EQ(r.headers.count("Retry-After"), 1u) << target;
+  }
+  HttpResponse post = call("POST", "/api/v1/events", R"({"type":"change","time":"2026-10-01T09:00:00Z","service":"a","kind":"deploy"})");
+  EXPECT_EQ(post.status, 503) << post.body;
+  EXPECT_NE(post.body.find("still being loaded"), std::string::npos) << post.body;
+
+  ASSERT_TRUE(ingest.Load().ok());
+  ingest.Start();
+  EXPECT_EQ(call("GET", "/readyz").status, 200);
+  EXPECT_EQ(call("GET", "/metrics").status, 200);
+  EXPECT_EQ(call("POST", "/api/v1/events", R"({"type":"change","time":"2026-10-01T09:00:00Z","service":"a","kind":"deploy"})").status, 200);
+}
+
 }  // namespace
 }  // namespace debriefd

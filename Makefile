@@ -60,12 +60,17 @@ test-sanitize:
 	@cd $(SAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ./tests/debriefd_tests --gtest_brief=1
 
-# Benchmarks print their figures; docs/benchmarks.md records them.
+# Benchmarks (bench/run.py): debriefd beside nginx and Alertmanager under wrk,
+# generated histories of 10k and 100k incidents and a storm (cached in
+# $(BUILD_DIR)/bench-data), the in-process benches; prints every figure and
+# rewrites docs/benchmarks.md. About 15 minutes on 2 cores (BENCH_ROUNDS,
+# BENCH_SECONDS; BENCH_QUICK=1 for a check of the harness in a minute).
+BENCH_DOCS ?= docs/benchmarks.md
 bench: deps
 	@$(MAKE) --no-print-directory configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target debriefd_ingest_bench debriefd_report_bench
-	./$(BUILD_DIR)/bench/debriefd_ingest_bench
-	./$(BUILD_DIR)/bench/debriefd_report_bench
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target debriefd debriefd_ingest_bench debriefd_reads_bench debriefd_report_bench
+	python3 bench/run.py --debriefd ./$(BUILD_DIR)/debriefd --bench-dir ./$(BUILD_DIR)/bench \
+	  --data-dir ./$(BUILD_DIR)/bench-data $(if $(filter 1,$(BENCH_QUICK)),,--docs $(BENCH_DOCS))
 
 # Coverage-guided fuzzing of every parser of untrusted bytes (clang + libFuzzer).
 FUZZ_SECONDS ?= 60

@@ -357,12 +357,15 @@ struct LoadedStore {
   std::unique_ptr<IngestService> ingest;
 };
 
-std::unique_ptr<LoadedStore> LoadStore(const Config& config) {
+// `writer`: the command holds the store lock (replay) and may save a
+// snapshot of the state at its end; a reader (report) never writes.
+std::unique_ptr<LoadedStore> LoadStore(const Config& config, bool writer) {
   auto loaded = std::make_unique<LoadedStore>();
   loaded->store = OpenStore(config);
   if (!loaded->store) return nullptr;
   loaded->ingest = std::make_unique<IngestService>(*loaded->store, config.policy, loaded->clock);
   loaded->ingest->UseSourceSettings(config.sources);
+  loaded->ingest->SaveSnapshots(writer);
   if (Result<size_t> rebuilt = loaded->ingest->Load(); !rebuilt.ok()) {
     std::cerr << rebuilt.status().message() << "\n";
     return nullptr;
@@ -380,7 +383,7 @@ int Replay(const std::string& config_path, const std::string& events_path) {
   }
   std::optional<StoreLock> lock = LockStore(*config);
   if (!lock) return 1;
-  std::unique_ptr<LoadedStore> loaded = LoadStore(*config);
+  std::unique_ptr<LoadedStore> loaded = LoadStore(*config, /*writer=*/true);
   if (!loaded) return 1;
   ReplaySummary summary = Replay(in, *loaded->ingest, [&](size_t line, const Status& why) {
     std::cerr << events_path << ":" << line << ": " << why.message() << "\n";
@@ -461,7 +464,7 @@ int WriteReport(const std::string& config_path, std::optional<std::string> quart
     std::cerr << config_path << ": storage.path " << config->storage_path << ": no such store\n";
     return 1;
   }
-  std::unique_ptr<LoadedStore> loaded = LoadStore(*config);
+  std::unique_ptr<LoadedStore> loaded = LoadStore(*config, /*writer=*/false);
   if (!loaded) return 1;
   IngestService& ingest = *loaded->ingest;
   std::string text = ingest.Read([&](const IncidentTracker& t, Time clock_now) {

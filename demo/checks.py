@@ -103,10 +103,15 @@ def cmd_status(args):
 
 
 def incidents(base, **params):
-    url = f"{base}/api/v1/incidents"
-    if params:
-        url += "?" + urllib.parse.urlencode(params)
-    return get_json(url)["incidents"]
+    """Every incident that matches, following the pages' next_cursor."""
+    params = dict(params, limit=1000)
+    found = []
+    while True:
+        page = get_json(f"{base}/api/v1/incidents?" + urllib.parse.urlencode(params))
+        found += page["incidents"]
+        if page.get("next_cursor") is None:
+            return found
+        params["cursor"] = page["next_cursor"]
 
 
 def cmd_history(args):

@@ -54,6 +54,7 @@ class ChangeLog {
   const std::vector<ChangeFailure>& failures() const { return failures_; }
 
  private:
+  friend struct TrackerSnapshotAccess;  // tracker_snapshot.cc saves and restores the log
   std::vector<ChangeEvent> changes_;
   std::unordered_map<std::string, size_t> by_id_;
   std::map<std::string, std::multimap<Time, size_t>> by_service_;

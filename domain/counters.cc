@@ -42,28 +42,43 @@ void IncidentCounters::ObserveCounted(const Clocking& clk, bool suspected_cause,
   if (was_auto_resolved) ++auto_resolved;
 }
 
-GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& incidents,
-                            const std::map<std::string, ActionItem>& action_items,
-                            const std::map<ServiceSeverity, IncidentCounters>& counters, Time now) {
+namespace {
+
+// The zeros every series starts from. Every incident has counters under its
+// (service, severity at opening), so the keys of `counters` name every
+// service with an incident.
+GaugeSnapshot Zeros(const std::map<ServiceSeverity, IncidentCounters>& counters) {
   GaugeSnapshot g;
   for (const auto& [key, c] : counters) {
-    g.open[key] = 0;
-    g.debriefs_overdue[key] = 0;
-    g.checkpoints_overdue[key] = 0;
+    g.open.emplace_hint(g.open.end(), key, 0);
+    g.debriefs_overdue.emplace_hint(g.debriefs_overdue.end(), key, 0);
+    g.checkpoints_overdue.emplace_hint(g.checkpoints_overdue.end(), key, 0);
+    g.action_items_open.try_emplace({key.first, false}, 0);
+    g.action_items_open.try_emplace({key.first, true}, 0);
+    g.action_items_overdue.try_emplace(key.first, 0);
   }
-  for (const Incident& inc : incidents) {
-    ServiceSeverity key{inc.service, inc.severity};
-    if (inc.open) ++g.open[key];
-    DebriefView d = DebriefOf(policy, inc, now);
-    if (d.status == DebriefStatus::kOverdue) {
-      ++g.debriefs_overdue[key];
-      g.overdue_debriefs.push_back({inc.id, inc.service, inc.severity, now - *d.due_at});
+  return g;
+}
+
+// What one incident adds. Only incidents that count (open, or with a debrief
+// or checkpoint overdue) touch a map.
+void AddIncident(GaugeSnapshot& g, const Policy& policy, const Incident& inc, Time now) {
+  if (inc.open) ++g.open[{inc.service, inc.severity}];
+  if (inc.debrief_completed_at) {
+    if (!inc.checkpoint_completed_at && CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) {
+      ++g.checkpoints_overdue[{inc.service, inc.severity}];
     }
-    if (CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) ++g.checkpoints_overdue[key];
-    g.action_items_open[{inc.service, true}] += 0;
-    g.action_items_open[{inc.service, false}] += 0;
-    g.action_items_overdue[inc.service] += 0;
+    return;  // a completed debrief is not overdue
   }
+  if (!inc.resolved_at || inc.debrief_waived_at) return;  // not overdue either
+  DebriefView d = DebriefOf(policy, inc, now);
+  if (d.status == DebriefStatus::kOverdue) {
+    ++g.debriefs_overdue[{inc.service, inc.severity}];
+    g.overdue_debriefs.push_back({inc.id, inc.service, inc.severity, now - *d.due_at});
+  }
+}
+
+void AddItems(GaugeSnapshot& g, const std::map<std::string, ActionItem>& action_items, Time now) {
   for (const auto& [id, item] : action_items) {
     if (item.open()) ++g.action_items_open[{item.service, item.linked()}];
     for (const std::string* svc : {&item.service, &item.source_service}) {
@@ -74,6 +89,66 @@ GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& i
     }
     if (item.OverdueAt(now)) ++g.action_items_overdue[item.service];
   }
+}
+
+}  // namespace
+
+GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& incidents,
+                            const std::map<std::string, ActionItem>& action_items,
+                            const std::map<ServiceSeverity, IncidentCounters>& counters, Time now) {
+  GaugeSnapshot g = Zeros(counters);
+  for (const Incident& inc : incidents) AddIncident(g, policy, inc, now);
+  AddItems(g, action_items, now);
+  return g;
+}
+
+void GaugeIndex::File(const Policy& policy, size_t idx, const Incident& inc) {
+  if (idx >= filed_.size()) filed_.resize(idx + 1);
+  Filed& f = filed_[idx];
+  if (f.open) open_.erase(idx);
+  if (f.debrief_due) debrief_due_.erase({*f.debrief_due, idx});
+  if (f.checkpoint_due) checkpoint_due_.erase({*f.checkpoint_due, idx});
+  f = Filed{};
+  // The same conditions as AddIncident's, without `now`.
+  f.open = inc.open;
+  if (inc.debrief_completed_at) {
+    if (!inc.checkpoint_completed_at) f.checkpoint_due = *inc.debrief_completed_at + policy.checkpoint_after;
+  } else if (inc.resolved_at && !inc.debrief_waived_at && DebriefRequired(policy, inc)) {
+    f.debrief_due = *inc.resolved_at + policy.debrief_due_within;
+  }
+  if (f.open) open_.insert(idx);
+  if (f.debrief_due) debrief_due_.insert({*f.debrief_due, idx});
+  if (f.checkpoint_due) checkpoint_due_.insert({*f.checkpoint_due, idx});
+}
+
+void GaugeIndex::Rebuild(const Policy& policy, const std::vector<Incident>& incidents) {
+  *this = GaugeIndex{};
+  for (size_t i = 0; i < incidents.size(); ++i) File(policy, i, incidents[i]);
+}
+
+GaugeSnapshot GaugeIndex::Compute(const std::vector<Incident>& incidents,
+                                  const std::map<std::string, ActionItem>& action_items,
+                                  const std::map<ServiceSeverity, IncidentCounters>& counters, Time now) const {
+  GaugeSnapshot g = Zeros(counters);
+  for (size_t idx : open_) ++g.open[{incidents[idx].service, incidents[idx].severity}];
+  // Overdue once `now` is past the due time, as DebriefOf and CheckpointAt say.
+  std::vector<std::pair<size_t, Time>> overdue;
+  for (const auto& [due, idx] : debrief_due_) {
+    if (!(now > due)) break;
+    overdue.emplace_back(idx, due);
+  }
+  // In the order of the incidents, as ComputeGauges lists them.
+  std::sort(overdue.begin(), overdue.end());
+  for (const auto& [idx, due] : overdue) {
+    const Incident& inc = incidents[idx];
+    ++g.debriefs_overdue[{inc.service, inc.severity}];
+    g.overdue_debriefs.push_back({inc.id, inc.service, inc.severity, now - due});
+  }
+  for (const auto& [due, idx] : checkpoint_due_) {
+    if (!(now > due)) break;
+    ++g.checkpoints_overdue[{incidents[idx].service, incidents[idx].severity}];
+  }
+  AddItems(g, action_items, now);
   return g;
 }
 

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +63,7 @@ struct ActionItemCounters {
 struct OverdueDebrief {
   std::string incident_id, service, severity;
   Duration overdue_by{};
+  bool operator==(const OverdueDebrief&) const = default;
 };
 struct GaugeSnapshot {
   std::map<ServiceSeverity, uint64_t> open;
@@ -69,12 +72,51 @@ struct GaugeSnapshot {
   std::map<std::pair<std::string, bool>, uint64_t> action_items_open;  // by (service, linked)
   std::map<std::string, uint64_t> action_items_overdue;  // by service
   std::vector<OverdueDebrief> overdue_debriefs;
+  bool operator==(const GaugeSnapshot&) const = default;
 };
 
 // The gauges at `now`. Every (service, severity) that has counters, and every
 // service with an incident, starts at zero so that dashboards see a 0, not a gap.
+// `counters` must hold the key (service, severity at opening) of every
+// incident, as IncidentTracker's do: the zeros of the services come from it.
+// O(incidents) with a small constant: only incidents that are open or have a
+// debrief or checkpoint overdue touch a map.
 GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& incidents,
                             const std::map<std::string, ActionItem>& action_items,
                             const std::map<ServiceSeverity, IncidentCounters>& counters, Time now);
+
+// The incidents that add to a gauge now or may later without another event,
+// filed by what they add and from when: open incidents; required debriefs
+// neither done nor waived, by due time (overdue after it); checkpoints not
+// yet held after a done debrief, by due time. A tracker that keeps one, and
+// re-files each incident an event changes, computes the gauges in
+// O(open + overdue + series) instead of O(incidents): Compute reads only the
+// incidents that are open or overdue.
+//
+// Not thread-safe; the owner serialises access (as IncidentTracker's).
+class GaugeIndex {
+ public:
+  // Files incident `idx` of the tracker as it is now: call when it is opened
+  // and after every event that changed it (re-filing an unchanged incident
+  // is harmless).
+  void File(const Policy& policy, size_t idx, const Incident& inc);
+  // Files every incident anew (after the policy changed).
+  void Rebuild(const Policy& policy, const std::vector<Incident>& incidents);
+  // ComputeGauges' result, provided every incident was filed as it is now.
+  GaugeSnapshot Compute(const std::vector<Incident>& incidents,
+                        const std::map<std::string, ActionItem>& action_items,
+                        const std::map<ServiceSeverity, IncidentCounters>& counters, Time now) const;
+
+ private:
+  struct Filed {
+    bool open = false;
+    std::optional<Time> debrief_due;
+    std::optional<Time> checkpoint_due;
+  };
+  std::vector<Filed> filed_;  // by incident index
+  std::set<size_t> open_;
+  std::set<std::pair<Time, size_t>> debrief_due_;     // (due, index)
+  std::set<std::pair<Time, size_t>> checkpoint_due_;  // (due, index)
+};
 
 }  // namespace debriefd

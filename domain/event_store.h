@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,14 @@ enum class KeyMatch {
   kAbsent,        // no event is stored under the key
   kSameContent,   // one is, with the same content (or stored before contents were digested)
   kOtherContent,  // one is, with different content: the key was re-used
+};
+
+// Derived state saved beside the events (IncidentTracker::SaveSnapshot), so
+// that a start applies only the events after `seq` instead of every one.
+struct StoredSnapshot {
+  int64_t seq = 0;   // the last event the state includes
+  std::string key;   // what it is valid for (SnapshotKey, domain/tracker_snapshot.h)
+  std::string data;  // the snapshot's bytes
 };
 
 // Not thread-safe: one owner thread at a time, except CheckFile.
@@ -70,6 +79,29 @@ class EventStore {
   virtual Status ForEach(const std::function<Status(const StoredEvent&)>& fn) = 0;
 
   virtual Result<EventCounts> LoadCounts() = 0;
+
+  // Calls fn for every stored event with a seq greater than `seq`, in append
+  // order; stops at the first error. ForEachAfter(0, fn) is ForEach(fn).
+  // This default filters ForEach; a store with an index on seq seeks instead.
+  virtual Status ForEachAfter(int64_t seq, const std::function<Status(const StoredEvent&)>& fn) {
+    return ForEach([&](const StoredEvent& e) { return e.seq > seq ? fn(e) : Status::Ok(); });
+  }
+
+  // Keeps one snapshot: replaces the one stored before, in one transaction.
+  // When it returns OK it is on disk (synced); otherwise the previous one is
+  // still there. A store without snapshots (this default) keeps nothing and
+  // says so with Unimplemented: starts then replay every event.
+  virtual Status SaveSnapshot(int64_t seq, std::string_view key, std::string_view data) {
+    (void)seq;
+    (void)key;
+    (void)data;
+    return Status::Unimplemented("this store keeps no snapshots");
+  }
+  // The seq of the last stored event (0 when there is none): what a snapshot
+  // saved now covers. This default is Unimplemented (no snapshots).
+  virtual Result<int64_t> LastSeq() { return Status::Unimplemented("this store keeps no snapshots"); }
+  // The stored snapshot, or nullopt when there is none (this default).
+  virtual Result<std::optional<StoredSnapshot>> LoadSnapshot() { return std::optional<StoredSnapshot>{}; }
 };
 
 }  // namespace debriefd

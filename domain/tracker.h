@@ -115,6 +115,20 @@ class IncidentTracker {
   // Histogram bucket bounds in seconds (the fixed set plus every goal).
   const std::vector<double>& bucket_bounds() const { return bounds_; }
 
+  // --- Snapshots (tracker_snapshot.h, tracker_snapshot.cc) -----------------
+  // The whole state as opaque bytes: incidents, indexes, changes, action items,
+  // counters and learned `for:` delays; not what the policy gives (bucket
+  // bounds, the compiled item pattern). A header holds the snapshot format,
+  // the policy's digest and the digest of the rest.
+  std::string SaveSnapshot() const;
+  // A tracker in the state of the one that saved `bytes` under `policy`: it
+  // applies every later event as that one would. DataLoss when the bytes are
+  // truncated, damaged or not a snapshot; FailedPrecondition when they are of
+  // another format (kTrackerSnapshotFormat) or were saved under another policy.
+  static Result<std::unique_ptr<IncidentTracker>> RestoreSnapshot(const Policy& policy, std::string_view bytes);
+  friend struct TrackerSnapshotAccess;  // tracker_snapshot.cc reads and writes the members
+  // --- end of snapshots ------------------------------------------------------
+
  private:
   // One overload per event type: a new event type that lacks its own does
   // not compile. `e` is the whole event (for received_at).

@@ -148,6 +148,151 @@ std::string IncidentListJson(const IncidentTracker& t, const std::vector<const I
   return json::serialize(json::object{{"incidents", std::move(list)}});
 }
 
+namespace {
+
+constexpr size_t kMaxCursor = 600;  // hex characters: an index and an id of up to ~280 bytes
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> Unhex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+// A cursor names the last incident of a page by its position in
+// IncidentTracker::incidents() and its id: "<index>:<id>", hex-encoded so
+// that it needs no escaping in a URL. Positions never change (incidents are
+// only appended, and a restart rebuilds them in the same order); the id
+// catches a cursor from another debriefd.
+struct Cursor {
+  size_t index = 0;
+  std::string id;
+};
+
+std::string EncodeCursor(size_t index, const std::string& id) {
+  std::string text = std::to_string(index);
+  text += ':';
+  text += id;
+  return Hex(text);
+}
+
+std::optional<Cursor> DecodeCursor(std::string_view cursor) {
+  if (cursor.size() > kMaxCursor) return std::nullopt;
+  std::optional<std::string> text = Unhex(cursor);
+  if (!text) return std::nullopt;
+  const size_t colon = text->find(':');
+  if (colon == 0 || colon == std::string::npos || colon > 12) return std::nullopt;
+  Cursor c;
+  for (size_t i = 0; i < colon; ++i) {
+    const char d = (*text)[i];
+    if (d < '0' || d > '9') return std::nullopt;
+    c.index = c.index * 10 + static_cast<size_t>(d - '0');
+  }
+  c.id = text->substr(colon + 1);
+  if (c.id.empty()) return std::nullopt;
+  return c;
+}
+
+Status BadCursor() {
+  return Status::InvalidArgument("cursor", "not a cursor of this debriefd's incidents (start again without it)");
+}
+
+}  // namespace
+
+Result<IncidentListQuery> ParseIncidentListQuery(const std::map<std::string, std::string>& query) {
+  IncidentListQuery q;
+  for (const auto& [key, value] : query) {
+    if (key == "state") {
+      if (value.empty()) continue;  // all
+      if (value != "open" && value != "resolved") return Status::InvalidArgument("state", "must be open or resolved");
+      q.open = value == "open";
+    } else if (key == "service") {
+      q.service = value;
+    } else if (key == "severity") {
+      q.severity = value;
+    } else if (key == "since") {
+      q.since = ParseRfc3339(value);
+      if (!q.since) return Status::InvalidArgument("since", "not RFC 3339");
+    } else if (key == "debrief") {
+      q.debrief = ParseDebriefStatus(value);
+      if (!q.debrief) {
+        return Status::InvalidArgument("debrief", "must be not_required, pending, overdue, done or waived");
+      }
+    } else if (key == "limit") {
+      size_t limit = 0;
+      const bool digits = !value.empty() && value.size() <= 4 &&
+                          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (digits) limit = std::stoul(value);
+      if (limit < 1 || limit > kIncidentPageMax) {
+        return Status::InvalidArgument("limit", "must be a whole number from 1 to " + std::to_string(kIncidentPageMax));
+      }
+      q.limit = limit;
+    } else if (key == "cursor") {
+      if (!DecodeCursor(value)) return BadCursor();
+      q.cursor = value;
+    } else {
+      return Status::InvalidArgument(
+          key.substr(0, 64),
+          "unknown query parameter (known: state, service, severity, since, debrief, limit, cursor)");
+    }
+  }
+  return q;
+}
+
+Result<std::string> IncidentListPageJson(const IncidentTracker& t, const IncidentListQuery& q, Time now) {
+  const std::vector<Incident>& all = t.incidents();
+  size_t end = all.size();  // the page lists matches among [0, end), from the top down
+  if (!q.cursor.empty()) {
+    std::optional<Cursor> c = DecodeCursor(q.cursor);
+    if (!c || c->index >= all.size() || all[c->index].id != c->id) return BadCursor();
+    end = c->index;
+  }
+  auto matches = [&](const Incident& inc) {
+    if (q.open && *q.open != inc.open) return false;
+    if (q.service && inc.service != *q.service) return false;
+    if (q.severity && inc.severity != *q.severity) return false;
+    if (q.since && inc.started_at < *q.since) return false;
+    if (q.debrief && t.DebriefOf(inc, now).status != *q.debrief) return false;
+    return true;
+  };
+  json::array list;
+  list.reserve(std::min(q.limit, end));
+  size_t i = end;
+  size_t last = 0;
+  while (i > 0 && list.size() < q.limit) {
+    --i;
+    if (!matches(all[i])) continue;
+    list.push_back(IncidentObject(t, all[i], now, false));
+    last = i;
+  }
+  // A cursor only when another match follows, so that the last page says so.
+  bool more = false;
+  while (i > 0 && !more) more = matches(all[--i]);
+  json::value next = more ? json::value(EncodeCursor(last, all[last].id)) : json::value(nullptr);
+  return json::serialize(json::object{{"incidents", std::move(list)}, {"next_cursor", std::move(next)}});
+}
+
 std::string ActionItemListJson(const std::vector<const ActionItem*>& items, Time now) {
   json::array list;
   list.reserve(items.size());

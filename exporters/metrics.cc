@@ -2,53 +2,123 @@
 
 #include "exporters/metric_names.h"
 
-#include <prometheus/metric_family.h>
-#include <prometheus/text_serializer.h>
-
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string_view>
+#include <unordered_set>
 
 namespace debriefd {
 namespace {
 
-using prometheus::ClientMetric;
-using prometheus::MetricFamily;
-using prometheus::MetricType;
+// The text format 0.0.4, written straight into one string. Byte for byte what
+// prometheus-cpp 1.0's TextSerializer writes (docs/metrics.md, "Format"):
+// doubles as printf's %.16g in the C locale, "+Inf", "-Inf" and "Nan";
+// counts of histograms as integers; label values with \\, \" and \n escaped;
+// no timestamps. A scrape at 100,000 incidents writes some 100,000 lines, and
+// building prometheus-cpp's objects and an ostream for each was most of its
+// cost.
+struct Label {
+  std::string_view name;
+  std::string_view value;
+};
+using Labels = std::initializer_list<Label>;
 
-MetricFamily Family(const metric::Def& def, MetricType type) {
-  return MetricFamily{std::string(def.name), std::string(def.help), type, {}};
-}
+class Exposition {
+ public:
+  explicit Exposition(size_t reserve) { out_.reserve(reserve); }
 
-ClientMetric Sample(std::vector<ClientMetric::Label> labels, double value, MetricType type) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  if (type == MetricType::Counter) m.counter.value = value;
-  else m.gauge.value = value;
-  return m;
-}
-
-ClientMetric HistogramSample(std::vector<ClientMetric::Label> labels, const Histogram& h) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  uint64_t cumulative = 0;
-  for (size_t i = 0; i < h.upper_bounds.size(); ++i) {
-    cumulative += h.counts[i];
-    m.histogram.bucket.push_back({cumulative, h.upper_bounds[i]});
+  void Family(const metric::Def& def, std::string_view type) {
+    if (!def.help.empty()) {
+      Append("# HELP ", def.name, " ", def.help, "\n");
+    }
+    Append("# TYPE ", def.name, " ", type, "\n");
   }
-  cumulative += h.counts.back();
-  m.histogram.bucket.push_back({cumulative, std::numeric_limits<double>::infinity()});
-  m.histogram.sample_count = h.count;
-  m.histogram.sample_sum = h.sum;
-  return m;
-}
+  void Sample(std::string_view name, Labels labels, double value) {
+    Head(name, "", labels);
+    Double(value);
+    out_ += '\n';
+  }
+  void Sample(std::string_view name, Labels labels, uint64_t value) { Sample(name, labels, static_cast<double>(value)); }
+  void HistogramSample(std::string_view name, Labels labels, const Histogram& h) {
+    Head(name, "_count", labels);
+    Integer(h.count);
+    out_ += '\n';
+    Head(name, "_sum", labels);
+    Double(h.sum);
+    out_ += '\n';
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < h.counts.size(); ++i) {
+      cumulative += h.counts[i];
+      Head(name, "_bucket", labels, false);
+      out_ += labels.size() == 0 ? "le=\"" : ",le=\"";
+      if (i < h.upper_bounds.size()) Double(h.upper_bounds[i]);
+      else out_ += "+Inf";
+      out_ += "\"} ";
+      Integer(cumulative);
+      out_ += '\n';
+    }
+  }
+  std::string Take() { return std::move(out_); }
 
-std::vector<ClientMetric::Label> SS(const ServiceSeverity& k) {
-  return {{"service", k.first}, {"severity", k.second}};
-}
+ private:
+  template <typename... Parts>
+  void Append(const Parts&... parts) {
+    (out_.append(std::string_view(parts)), ...);
+  }
+  // name + suffix + {labels} and a space; with !close, the labels stay open
+  // for one more.
+  void Head(std::string_view name, std::string_view suffix, Labels labels, bool close = true) {
+    out_ += name;
+    out_ += suffix;
+    if (labels.size() == 0) {
+      out_ += close ? " " : "{";
+      return;
+    }
+    char sep = '{';
+    for (const Label& l : labels) {
+      out_ += sep;
+      out_ += l.name;
+      out_ += "=\"";
+      Escaped(l.value);
+      out_ += '"';
+      sep = ',';
+    }
+    if (close) out_ += "} ";
+  }
+  void Escaped(std::string_view v) {
+    for (char c : v) {
+      if (c == '\n') out_ += "\\n";
+      else if (c == '\\' || c == '"') (out_ += '\\') += c;
+      else out_ += c;
+    }
+  }
+  void Integer(uint64_t v) {
+    char buf[24];
+    out_.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  }
+  void Double(double v) {
+    if (std::isnan(v)) {
+      out_ += "Nan";
+    } else if (std::isinf(v)) {
+      out_ += v < 0 ? "-Inf" : "+Inf";
+    } else if (v == std::trunc(v) && std::fabs(v) < 1e15 && !(v == 0 && std::signbit(v))) {
+      // A whole number below 1e15 prints as %.16g prints it: its digits.
+      char buf[24];
+      out_.append(buf, std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(v)).ptr);
+    } else {
+      char buf[32];
+      const int n = std::snprintf(buf, sizeof buf, "%.16g", v);
+      out_.append(buf, static_cast<size_t>(n));
+    }
+  }
+
+  std::string out_;
+};
 
 void Add(Histogram& into, const Histogram& from) {
   if (into.counts.size() != from.counts.size()) {
@@ -92,15 +162,24 @@ std::map<K, V> Rekey(std::map<K, V>&& in, Rename rename, Sum sum) {
 
 }  // namespace
 
-MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now) {
+MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services) {
   MetricsSnapshot s;
   s.counters = tracker.counters();
   s.gauges = tracker.Gauges(now);
   s.items = tracker.action_item_counters();
   s.changes = tracker.changes_total();
   s.change_failures = tracker.change_failures_total();
-  std::set<std::string_view> seen;
+  if (max_services == 0) return s;
+  // Only FoldServices reads this list, and only its first max_services
+  // names; every service with an incident has counters, so once as many
+  // names are listed as there are such services (or max_services), the rest
+  // of the incidents cannot add one. Usually that is near the start.
+  std::unordered_set<std::string_view> services;
+  for (const auto& [key, c] : s.counters) services.insert(key.first);
+  const size_t wanted = std::min(max_services, services.size());
+  std::unordered_set<std::string_view> seen;
   for (const Incident& inc : tracker.incidents()) {
+    if (s.services_by_first_incident.size() == wanted) break;
     if (seen.insert(inc.service).second) s.services_by_first_incident.push_back(inc.service);
   }
   return s;
@@ -154,105 +233,98 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
 }
 
 std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& events, const ProcessInfo& info) {
-  constexpr auto kCounter = MetricType::Counter;
-  constexpr auto kGauge = MetricType::Gauge;
-  std::vector<MetricFamily> out;
+  constexpr std::string_view kCounter = "counter", kGauge = "gauge", kHistogram = "histogram";
+  // About 110 bytes per line, some 40 lines per (service, severity).
+  Exposition x(64 * 1024 + snapshot.counters.size() * 4800);
 
   // --- Incidents and their clocking -----------------------------------------
-  auto incidents = Family(metric::kIncidents, kCounter);
-  auto ttd = Family(metric::kTimeToDetect, MetricType::Histogram);
-  auto ttf = Family(metric::kTimeToFix, MetricType::Histogram);
-  auto goals = Family(metric::kGoals, kCounter);
-  auto counted = Family(metric::kCounted, kCounter);
-  auto cause = Family(metric::kSuspectedCause, kCounter);
-  auto repeats = Family(metric::kRepeats, kCounter);
-  auto auto_resolved = Family(metric::kAutoResolved, kCounter);
-  auto debriefs = Family(metric::kDebriefs, kCounter);
-  for (const auto& [key, c] : snapshot.counters) {
-    incidents.metric.push_back(Sample(SS(key), static_cast<double>(c.opened), kCounter));
-    ttd.metric.push_back(HistogramSample(SS(key), c.time_to_detect));
-    ttf.metric.push_back(HistogramSample(SS(key), c.time_to_fix));
+  const auto& counters = snapshot.counters;
+  const GaugeSnapshot& g = snapshot.gauges;
+  auto per_key = [&](const metric::Def& def, std::string_view type, auto&& value) {
+    x.Family(def, type);
+    for (const auto& [key, c] : counters) {
+      x.Sample(def.name, {{"service", key.first}, {"severity", key.second}}, value(c));
+    }
+  };
+  auto per_key_gauge = [&](const metric::Def& def, const std::map<ServiceSeverity, uint64_t>& values) {
+    x.Family(def, kGauge);
+    for (const auto& [key, v] : values) x.Sample(def.name, {{"service", key.first}, {"severity", key.second}}, v);
+  };
+  auto histograms = [&](const metric::Def& def, Histogram IncidentCounters::*h) {
+    x.Family(def, kHistogram);
+    for (const auto& [key, c] : counters) {
+      x.HistogramSample(def.name, {{"service", key.first}, {"severity", key.second}}, c.*h);
+    }
+  };
+  per_key(metric::kIncidents, kCounter, [](const IncidentCounters& c) { return c.opened; });
+  per_key_gauge(metric::kOpen, g.open);
+  histograms(metric::kTimeToDetect, &IncidentCounters::time_to_detect);
+  histograms(metric::kTimeToFix, &IncidentCounters::time_to_fix);
+  x.Family(metric::kGoals, kCounter);
+  for (const auto& [key, c] : counters) {
     for (auto [goal, result, v] : {std::tuple{"detect", "met", c.detect_met},
                                    std::tuple{"detect", "missed", c.detect_missed},
                                    std::tuple{"fix", "met", c.fix_met},
                                    std::tuple{"fix", "missed", c.fix_missed}}) {
-      auto labels = SS(key);
-      labels.push_back({"goal", goal});
-      labels.push_back({"result", result});
-      goals.metric.push_back(Sample(labels, static_cast<double>(v), kCounter));
+      x.Sample(metric::kGoals.name,
+               {{"service", key.first}, {"severity", key.second}, {"goal", goal}, {"result", result}}, v);
     }
-    counted.metric.push_back(Sample(SS(key), static_cast<double>(c.counted), kCounter));
-    cause.metric.push_back(Sample(SS(key), static_cast<double>(c.with_suspected_cause), kCounter));
-    repeats.metric.push_back(Sample(SS(key), static_cast<double>(c.repeats), kCounter));
-    auto_resolved.metric.push_back(Sample(SS(key), static_cast<double>(c.auto_resolved), kCounter));
+  }
+  per_key(metric::kCounted, kCounter, [](const IncidentCounters& c) { return c.counted; });
+  per_key(metric::kSuspectedCause, kCounter, [](const IncidentCounters& c) { return c.with_suspected_cause; });
+  per_key(metric::kRepeats, kCounter, [](const IncidentCounters& c) { return c.repeats; });
+  per_key(metric::kAutoResolved, kCounter, [](const IncidentCounters& c) { return c.auto_resolved; });
+  x.Family(metric::kDebriefs, kCounter);
+  for (const auto& [key, c] : counters) {
     for (auto [result, v] : {std::pair{"on_time", c.debriefs_on_time}, std::pair{"late", c.debriefs_late}}) {
-      auto labels = SS(key);
-      labels.push_back({"result", result});
-      debriefs.metric.push_back(Sample(labels, static_cast<double>(v), kCounter));
+      x.Sample(metric::kDebriefs.name, {{"service", key.first}, {"severity", key.second}, {"result", result}}, v);
     }
   }
 
   // --- Gauges of the current moment -------------------------------------------
-  const GaugeSnapshot& g = snapshot.gauges;
-  auto open = Family(metric::kOpen, kGauge);
-  for (const auto& [key, v] : g.open) open.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
-  auto overdue = Family(metric::kDebriefsOverdue, kGauge);
-  for (const auto& [key, v] : g.debriefs_overdue) {
-    overdue.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
-  }
-  auto overdue_seconds = Family(metric::kDebriefOverdueSeconds, kGauge);
+  per_key_gauge(metric::kDebriefsOverdue, g.debriefs_overdue);
+  x.Family(metric::kDebriefOverdueSeconds, kGauge);
   for (const OverdueDebrief& o : g.overdue_debriefs) {
-    overdue_seconds.metric.push_back(Sample(
-        {{"incident_id", o.incident_id}, {"service", o.service}, {"severity", o.severity}},
-        Seconds(o.overdue_by), kGauge));
+    x.Sample(metric::kDebriefOverdueSeconds.name,
+             {{"incident_id", o.incident_id}, {"service", o.service}, {"severity", o.severity}},
+             Seconds(o.overdue_by));
   }
-  auto checkpoints = Family(metric::kCheckpointsOverdue, kGauge);
-  for (const auto& [key, v] : g.checkpoints_overdue) {
-    checkpoints.metric.push_back(Sample(SS(key), static_cast<double>(v), kGauge));
-  }
-  auto items_open = Family(metric::kActionItemsOpen, kGauge);
+  per_key_gauge(metric::kCheckpointsOverdue, g.checkpoints_overdue);
+  x.Family(metric::kActionItemsOpen, kGauge);
   for (const auto& [key, v] : g.action_items_open) {
-    items_open.metric.push_back(Sample({{"service", key.first}, {"linked", key.second ? "true" : "false"}},
-                                       static_cast<double>(v), kGauge));
+    x.Sample(metric::kActionItemsOpen.name, {{"service", key.first}, {"linked", key.second ? "true" : "false"}}, v);
   }
-  auto items_overdue = Family(metric::kActionItemsOverdue, kGauge);
-  for (const auto& [svc, v] : g.action_items_overdue) {
-    items_overdue.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kGauge));
-  }
+  x.Family(metric::kActionItemsOverdue, kGauge);
+  for (const auto& [svc, v] : g.action_items_overdue) x.Sample(metric::kActionItemsOverdue.name, {{"service", svc}}, v);
 
   // Every service with incidents or items starts at 0.
   const ActionItemCounters& ic = snapshot.items;
   auto per_service = [&](const metric::Def& def, const std::map<std::string, uint64_t>& counts) {
     std::map<std::string, uint64_t> all = counts;
     for (const auto& [svc, v] : g.action_items_overdue) all.try_emplace(svc, 0);
-    auto family = Family(def, kCounter);
-    for (const auto& [svc, v] : all) {
-      family.metric.push_back(Sample({{"service", svc}}, static_cast<double>(v), kCounter));
-    }
-    return family;
+    x.Family(def, kCounter);
+    for (const auto& [svc, v] : all) x.Sample(def.name, {{"service", svc}}, v);
   };
-  auto items_closed = per_service(metric::kActionItemsClosed, ic.closed);
-  auto items_reopened = per_service(metric::kActionItemsReopened, ic.reopened);
-  auto repeats_with_items = per_service(metric::kRepeatsWithOpenItems, ic.repeats_with_open_items);
+  per_service(metric::kActionItemsClosed, ic.closed);
+  per_service(metric::kActionItemsReopened, ic.reopened);
+  per_service(metric::kRepeatsWithOpenItems, ic.repeats_with_open_items);
 
   // --- Changes and ingestion ------------------------------------------------------
-  auto changes = Family(metric::kChanges, kCounter);
+  x.Family(metric::kChanges, kCounter);
   for (const auto& [key, v] : snapshot.changes) {
-    changes.metric.push_back(Sample({{"service", key.first}, {"kind", key.second}}, static_cast<double>(v),
-                                    kCounter));
+    x.Sample(metric::kChanges.name, {{"service", key.first}, {"kind", key.second}}, v);
   }
   // Every (service, kind) that has changes starts at 0, so the change failure
   // rate is 0 rather than absent; a confirmed change is always among them.
-  auto change_failures = Family(metric::kChangeFailures, kCounter);
+  x.Family(metric::kChangeFailures, kCounter);
   {
     std::map<std::pair<std::string, std::string>, uint64_t> failures = snapshot.change_failures;
     for (const auto& [key, v] : snapshot.changes) failures.try_emplace(key, 0);
     for (const auto& [key, v] : failures) {
-      change_failures.metric.push_back(
-          Sample({{"service", key.first}, {"kind", key.second}}, static_cast<double>(v), kCounter));
+      x.Sample(metric::kChangeFailures.name, {{"service", key.first}, {"kind", key.second}}, v);
     }
   }
-  auto evs = Family(metric::kEvents, kCounter);
+  x.Family(metric::kEvents, kCounter);
   for (const std::string& source : info.sources) {
     const bool webhook =
         std::find(info.webhook_sources.begin(), info.webhook_sources.end(), source) != info.webhook_sources.end();
@@ -260,47 +332,61 @@ std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& ev
     if (webhook) results.insert(results.end(), {"ignored", "unauthorized"});
     for (const char* result : results) {
       auto it = events.find({source, result});
-      double v = it == events.end() ? 0 : static_cast<double>(it->second);
-      evs.metric.push_back(Sample({{"source", source}, {"result", result}}, v, kCounter));
+      x.Sample(metric::kEvents.name, {{"source", source}, {"result", result}}, it == events.end() ? 0 : it->second);
     }
   }
-  // One series per receiver that ever truncated; none until one does.
-  auto truncated = Family(metric::kAlertsTruncated, kCounter);
+  // One series per receiver that ever truncated; none until one does (no
+  // family either, as for the others below that may be empty).
+  bool truncated = false;
   for (const auto& [key, v] : events) {
-    if (key.first == kAlertsTruncated) {
-      truncated.metric.push_back(Sample({{"receiver", key.second}}, static_cast<double>(v), kCounter));
-    }
+    if (key.first != kAlertsTruncated) continue;
+    if (!truncated) x.Family(metric::kAlertsTruncated, kCounter);
+    truncated = true;
+    x.Sample(metric::kAlertsTruncated.name, {{"receiver", key.second}}, v);
   }
-  auto rules = Family(metric::kRulesLastSuccess, kGauge);
-  if (info.rules_last_success) rules.metric.push_back(Sample({}, *info.rules_last_success, kGauge));
-  auto commits = Family(metric::kStoreCommits, kCounter);
-  commits.metric.push_back(Sample({}, static_cast<double>(info.commits), kCounter));
-  auto unreadable = Family(metric::kStoreUnreadable, kGauge);
-  unreadable.metric.push_back(Sample({}, static_cast<double>(info.unreadable_events), kGauge));
-  auto build = Family(metric::kBuildInfo, kGauge);
+  if (info.rules_last_success) {
+    x.Family(metric::kRulesLastSuccess, kGauge);
+    x.Sample(metric::kRulesLastSuccess.name, {}, *info.rules_last_success);
+  }
+  x.Family(metric::kStoreCommits, kCounter);
+  x.Sample(metric::kStoreCommits.name, {}, info.commits);
+  x.Family(metric::kStoreUnreadable, kGauge);
+  x.Sample(metric::kStoreUnreadable.name, {}, info.unreadable_events);
+  x.Family(metric::kBuildInfo, kGauge);
   // An empty label is no label to Prometheus: revision and external_url appear when known.
-  std::vector<ClientMetric::Label> build_labels = {{"version", info.version}};
-  if (!info.revision.empty()) build_labels.push_back({"revision", info.revision});
-  if (!info.external_url.empty()) build_labels.push_back({"external_url", info.external_url});
-  build.metric.push_back(Sample(build_labels, 1, kGauge));
-  auto folded = Family(metric::kLabelValuesFolded, kGauge);
-  folded.metric.push_back(Sample({{"label", "service"}}, static_cast<double>(info.services_folded), kGauge));
+  if (info.revision.empty() && info.external_url.empty()) {
+    x.Sample(metric::kBuildInfo.name, {{"version", info.version}}, 1.0);
+  } else if (info.external_url.empty()) {
+    x.Sample(metric::kBuildInfo.name, {{"version", info.version}, {"revision", info.revision}}, 1.0);
+  } else if (info.revision.empty()) {
+    x.Sample(metric::kBuildInfo.name, {{"version", info.version}, {"external_url", info.external_url}}, 1.0);
+  } else {
+    x.Sample(metric::kBuildInfo.name,
+             {{"version", info.version}, {"revision", info.revision}, {"external_url", info.external_url}}, 1.0);
+  }
+  x.Family(metric::kLabelValuesFolded, kGauge);
+  x.Sample(metric::kLabelValuesFolded.name, {{"label", "service"}}, static_cast<uint64_t>(info.services_folded));
 
   // --- HTTP, config, server and process -----------------------------------------
-  auto http_requests = Family(metric::kHttpRequests, kCounter);
-  auto http_duration = Family(metric::kHttpDuration, MetricType::Histogram);
-  for (const HttpHandlerFigures& h : info.http) {
-    for (const auto& [code, v] : h.requests_by_code) {
-      http_requests.metric.push_back(
-          Sample({{"code", std::to_string(code)}, {"handler", h.handler}}, static_cast<double>(v), kCounter));
+  bool any_requests = false;
+  for (const HttpHandlerFigures& h : info.http) any_requests = any_requests || !h.requests_by_code.empty();
+  if (any_requests) {
+    x.Family(metric::kHttpRequests, kCounter);
+    for (const HttpHandlerFigures& h : info.http) {
+      for (const auto& [code, v] : h.requests_by_code) {
+        x.Sample(metric::kHttpRequests.name, {{"code", std::to_string(code)}, {"handler", h.handler}}, v);
+      }
     }
-    http_duration.metric.push_back(HistogramSample({{"handler", h.handler}}, h.duration));
   }
-  std::vector<MetricFamily> optional;
-  auto single = [&](const metric::Def& def, MetricType type, double v) {
-    auto f = Family(def, type);
-    f.metric.push_back(Sample({}, v, type));
-    optional.push_back(std::move(f));
+  if (!info.http.empty()) {
+    x.Family(metric::kHttpDuration, kHistogram);
+    for (const HttpHandlerFigures& h : info.http) {
+      x.HistogramSample(metric::kHttpDuration.name, {{"handler", h.handler}}, h.duration);
+    }
+  }
+  auto single = [&](const metric::Def& def, std::string_view type, double v) {
+    x.Family(def, type);
+    x.Sample(def.name, {}, v);
   };
   if (info.reload) {
     single(metric::kConfigReloadSuccessful, kGauge, info.reload->last_successful ? 1 : 0);
@@ -327,18 +413,7 @@ std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& ev
     single(metric::kProcessMaxFds, kGauge, p.max_fds);
     single(metric::kProcessStartTime, kGauge, p.start_time_seconds);
   }
-
-  for (auto* f : {&incidents, &open, &ttd, &ttf, &goals, &counted, &cause, &repeats, &auto_resolved, &debriefs,
-                  &overdue, &overdue_seconds, &checkpoints, &items_open, &items_overdue, &items_closed, &items_reopened,
-                  &repeats_with_items, &changes, &change_failures, &evs,
-                  &truncated, &rules, &commits, &unreadable, &build, &folded, &http_requests, &http_duration}) {
-    if ((f == &truncated || f == &rules || f == &http_requests || f == &http_duration) && f->metric.empty()) continue;
-    out.push_back(std::move(*f));
-  }
-  for (MetricFamily& f : optional) out.push_back(std::move(f));
-  std::ostringstream os;
-  prometheus::TextSerializer().Serialize(os, out);
-  return os.str();
+  return x.Take();
 }
 
 }  // namespace debriefd

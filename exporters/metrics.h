@@ -1,7 +1,8 @@
 #pragma once
 // The Prometheus exposition of debriefd. Every metric debriefd exports is
-// declared in metric_names.h, built at scrape time (a prometheus-cpp
-// MetricFamily list) and serialised with prometheus-cpp's TextSerializer.
+// declared in metric_names.h and written at scrape time in the text format
+// 0.0.4, byte for byte as prometheus-cpp 1.0's TextSerializer writes it
+// (docs/metrics.md).
 //
 // A scrape has two steps so that the state lock is held only for the first:
 // TakeMetricsSnapshot copies the numbers out of the tracker (under the lock),
@@ -27,13 +28,17 @@ struct MetricsSnapshot {
   ActionItemCounters items;
   std::map<std::pair<std::string, std::string>, uint64_t> changes;          // (service, kind)
   std::map<std::pair<std::string, std::string>, uint64_t> change_failures;  // (service, kind)
-  // Every service with an incident, in the order of its first incident (the
-  // order incidents were opened, which a restart rebuilds alike).
+  // Services with an incident, in the order of their first incident (the
+  // order incidents were opened, which a restart rebuilds alike): the first
+  // `max_services` of them, all FoldServices needs.
   std::vector<std::string> services_by_first_incident;
 };
 
-// Copies what RenderMetrics needs. Call under the state lock; O(incidents).
-MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now);
+// Copies what RenderMetrics needs, for FoldServices(snapshot, max_services)
+// (0: no bound, and no services_by_first_incident). Call under the state
+// lock. O(incidents) with a small constant (ComputeGauges) plus
+// O(series) copies; nothing is formatted.
+MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services = 0);
 
 // The service label value that series beyond limits.max_services share.
 inline constexpr const char* kOtherService = "_other";

@@ -498,41 +498,13 @@ void Api::Ingest(const Options& options, const Source& from, const HttpRequest& 
 }
 
 HttpResponse Api::ListIncidents(const std::map<std::string, std::string>& query) {
-  for (const auto& [k, v] : query) {
-    if (k != "state" && k != "service" && k != "severity" && k != "since" && k != "debrief") {
-      return ErrorResponse(Status::InvalidArgument(
-          k.substr(0, 64), "unknown query parameter (known: state, service, severity, since, debrief)"));
-    }
-  }
-  std::optional<Time> since;
-  if (auto it = query.find("since"); it != query.end()) {
-    since = ParseRfc3339(it->second);
-    if (!since) return ErrorResponse(Status::InvalidArgument("since", "not RFC 3339"));
-  }
-  std::string state = query.count("state") ? query.at("state") : "";
-  if (!state.empty() && state != "open" && state != "resolved") {
-    return ErrorResponse(Status::InvalidArgument("state", "must be open or resolved"));
-  }
-  std::optional<DebriefStatus> debrief;
-  if (auto it = query.find("debrief"); it != query.end()) {
-    debrief = ParseDebriefStatus(it->second);
-    if (!debrief) {
-      return ErrorResponse(
-          Status::InvalidArgument("debrief", "must be not_required, pending, overdue, done or waived"));
-    }
-  }
-  return ingest_.Read([&](const IncidentTracker& t, Time now) {
-    std::vector<const Incident*> list;
-    for (const Incident& inc : t.incidents()) {
-      if (!state.empty() && (state == "open") != inc.open) continue;
-      if (query.count("service") && inc.service != query.at("service")) continue;
-      if (query.count("severity") && inc.severity != query.at("severity")) continue;
-      if (since && inc.started_at < *since) continue;
-      if (debrief && t.DebriefOf(inc, now).status != *debrief) continue;
-      list.push_back(&inc);
-    }
-    return JsonResponse(IncidentListJson(t, list, now));
-  });
+  Result<IncidentListQuery> q = ParseIncidentListQuery(query);
+  if (!q.ok()) return ErrorResponse(q.status());
+  // Under the state lock: the page is selected and written, nothing more.
+  Result<std::string> page =
+      ingest_.Read([&](const IncidentTracker& t, Time now) { return IncidentListPageJson(t, *q, now); });
+  if (!page.ok()) return ErrorResponse(page.status());
+  return JsonResponse(std::move(*page));
 }
 
 HttpResponse Api::GetIncident(const std::string& id) {
@@ -588,7 +560,8 @@ HttpResponse Api::Metrics(const ApiOptions& o) {
   // Only the copy of the numbers happens under the state lock; folding and
   // formatting, the larger part, happen outside it so that a scrape does not
   // hold up ingestion.
-  MetricsSnapshot snapshot = ingest_.Read(TakeMetricsSnapshot);
+  MetricsSnapshot snapshot = ingest_.Read(
+      [&](const IncidentTracker& t, Time now) { return TakeMetricsSnapshot(t, now, o.max_services); });
   info.services_folded = FoldServices(snapshot, o.max_services);
   telemetry_->Folded(info.services_folded, o.max_services);
   info.http = telemetry_->Snapshot(ingest_handlers);

@@ -43,34 +43,6 @@ void IngestService::SetLearnedPending(std::map<std::string, Duration> pending) {
   tracker_->SetLearnedPending(std::move(pending));
 }
 
-// Re-reads every stored event into a new tracker. Touches no member state
-// but the store (and sources_), so it runs without the state lock; the
-// caller holds group_mu_ (or no writer runs yet).
-Result<IngestService::Rebuilt> IngestService::RebuildTracker(const Policy& policy,
-                                                              std::map<std::string, Duration> learned_pending) {
-  ++rebuilds_;
-  Rebuilt out{std::make_unique<IncidentTracker>(policy), 0};
-  out.tracker->SetLearnedPending(std::move(learned_pending));
-  Status s = store_.ForEach([&](const StoredEvent& stored) {
-    Result<Event> e = ParseStoredEvent(stored.source, stored.raw, stored.received_at, SettingsOf(sources_, stored.source));
-    if (!e.ok()) {
-      // Kept in the store (a later version may read it) but lost to the state.
-      ++out.unreadable;
-      Status lost = Status::DataLoss("event " + std::to_string(stored.seq) + " cannot be re-read: " +
-                                     e.status().message()).WithSource("store");
-      spdlog::error("{}", lost.message());
-      return Status::Ok();
-    }
-    e->dedup_key = stored.dedup_key;
-    if (Status applied = out.tracker->Apply(*e); !applied.ok()) {
-      spdlog::warn("store: event {} no longer applies: {}", stored.seq, applied.message());
-    }
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return out;
-}
-
 Result<size_t> IngestService::Load() {
   std::lock_guard<std::mutex> one_group(group_mu_);
   std::map<std::string, Duration> learned;
@@ -83,10 +55,8 @@ Result<size_t> IngestService::Load() {
   Result<EventCounts> counts = store_.LoadCounts();
   if (!counts.ok()) return counts.status();
   std::lock_guard<std::mutex> lock(mu_);
-  tracker_ = std::move(rebuilt->tracker);
-  tracker_->RecordTransitions(true);
+  Adopt(std::move(rebuilt.value()));
   counts_ = std::move(counts.value());
-  unreadable_ = rebuilt->unreadable;
   loaded_ = true;
   return static_cast<size_t>(unreadable_);
 }
@@ -106,10 +76,8 @@ Status IngestService::Reconfigure(Policy policy, SourceSettingsMap sources) {
     return rebuilt.status();
   }
   std::lock_guard<std::mutex> lock(mu_);
-  tracker_ = std::move(rebuilt->tracker);
-  tracker_->RecordTransitions(true);
+  Adopt(std::move(rebuilt.value()));
   policy_ = std::move(policy);
-  unreadable_ = rebuilt->unreadable;
   return Status::Ok();
 }
 
@@ -135,6 +103,8 @@ void IngestService::Stop() {
   // written now; an empty group writes nothing when there are none.
   std::vector<Work> none;
   ProcessGroup(none, /*flush_counts=*/true);
+  // The next start restores this state and applies nothing.
+  if (save_snapshots_ && loaded_ && events_since_snapshot_ > 0) (void)SaveSnapshot();
 }
 
 void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, Done done) {
@@ -255,6 +225,12 @@ void IngestService::Run() {
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
       while (queue_.empty() && !stopping_) {
+        if (SnapshotDue()) {  // between groups, while nothing waits
+          lock.unlock();
+          (void)SaveSnapshot();
+          lock.lock();
+          continue;
+        }
         // While idle, the store file is checked now and then, so that a lost
         // file is logged even when nothing is written and nobody asks /readyz.
         const bool due = counts_waiting_;
@@ -356,6 +332,10 @@ void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
   }
   if (committed.ok()) {
     if (held != nullptr) Apply(*held, keys_in_group, transitions);
+    for (const Work& work : group) {
+      events_since_snapshot_ += work.fresh.size();
+      applied_seq_ += static_cast<int64_t>(work.fresh.size());
+    }
     if (writes) {
       ++commits_;
       for (const auto& [key, delta] : deltas) counts_[key] += delta;
@@ -518,9 +498,7 @@ void IngestService::Unwind(std::vector<Work>& group, const Status& why, bool app
   if (!applied) return;
   Result<Rebuilt> rebuilt = RebuildTracker(policy_, learned_pending_);
   if (rebuilt.ok()) {
-    tracker_ = std::move(rebuilt->tracker);
-    tracker_->RecordTransitions(true);
-    unreadable_ = rebuilt->unreadable;
+    Adopt(std::move(rebuilt.value()));
     return;
   }
   // The state holds requests that are not on disk and the disk cannot be

@@ -168,6 +168,23 @@ class IngestService {
   // Stored events that Load could not re-read (debriefd_store_unreadable_events).
   uint64_t unreadable_events() const;
 
+  // How the state was last read from the store, and snapshots saved.
+  struct LoadFigures {
+    bool from_snapshot = false;  // a valid snapshot was restored
+    uint64_t tail = 0;           // events applied (after the snapshot, or all)
+    uint64_t snapshots_saved = 0;
+  };
+  LoadFigures load_figures() const;
+  // Saves a snapshot once at least this many events were stored since the
+  // last one and `snapshot_interval` has passed, between groups; and at Stop.
+  void SetSnapshotPolicy(uint64_t every_events, std::chrono::seconds interval) {
+    snapshot_every_ = every_events;
+    snapshot_interval_ = interval;
+  }
+  // Off: no snapshot is ever written (a reader of a store another process
+  // serves, like `debriefd report`). On by default.
+  void SaveSnapshots(bool on) { save_snapshots_ = on; }
+
  private:
   struct Work {
     std::string source;
@@ -196,11 +213,25 @@ class IngestService {
   // Marks the store failed (once: logs it) and returns the Status to answer.
   Status StoreFailed(const Status& why) const;
 
+  // ingest_state.cc: the state from the store (its snapshot, then the events
+  // after it), and the snapshot saved back.
   struct Rebuilt {
     std::unique_ptr<IncidentTracker> tracker;
     uint64_t unreadable = 0;
+    int64_t last_seq = 0;       // the last stored event the state includes
+    uint64_t tail = 0;          // events applied after the snapshot (all, without one)
+    bool from_snapshot = false;
   };
+  // Touches no member state but the store and sources_; the caller holds
+  // group_mu_ (or no writer runs yet).
   Result<Rebuilt> RebuildTracker(const Policy& policy, std::map<std::string, Duration> learned_pending);
+  // Makes `rebuilt` the state. Holds mu_.
+  void Adopt(Rebuilt rebuilt);
+  // The key a snapshot of the running state is valid for. Holds mu_.
+  std::string SnapshotKeyNow() const;
+  bool SnapshotDue() const;
+  // Writes a snapshot of the state to the store, between two groups.
+  Status SaveSnapshot();
 
   EventStore& store_;
   Policy policy_;
@@ -214,8 +245,17 @@ class IngestService {
   EventCounts counts_;          // as readers see them
   EventCounts pending_counts_;  // in counts_, not yet on disk
   uint64_t commits_ = 0;
+  std::atomic<uint64_t> events_since_snapshot_{0};  // stored events the saved snapshot lacks
+  // The seq of the last stored event the state includes: the one read last,
+  // plus the events this service appended since (seqs are consecutive).
+  int64_t applied_seq_ = 0;
+  std::chrono::steady_clock::time_point last_snapshot_{};
+  LoadFigures load_figures_;
   uint64_t unreadable_ = 0;
   std::atomic<bool> loaded_{false};
+  bool save_snapshots_ = true;
+  uint64_t snapshot_every_ = 100000;
+  std::chrono::seconds snapshot_interval_{300};
   std::atomic<uint64_t> rebuilds_{0};
 
   // One group at a time (writer thread, ProcessNow, Reconfigure); guards

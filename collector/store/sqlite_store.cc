@@ -8,13 +8,14 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 namespace debriefd {
 namespace {
 
 // Numbered migrations: index i brings the schema from version i to i + 1.
 // Never edit a shipped migration; append a new one.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
       CREATE TABLE events (
         seq            INTEGER PRIMARY KEY,
@@ -34,6 +35,16 @@ constexpr std::array<const char*, 2> kMigrations = {
     // a re-used idempotency key. Rows stored before have none.
     R"sql(
       ALTER TABLE events ADD COLUMN digest TEXT;
+    )sql",
+    // 3: the tracker's latest snapshot (at most one row): the state after
+    // event `seq`, valid under `state_key`.
+    R"sql(
+      CREATE TABLE snapshot (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        seq       INTEGER NOT NULL,
+        state_key TEXT    NOT NULL,
+        data      BLOB    NOT NULL
+      );
     )sql",
 };
 
@@ -264,11 +275,19 @@ Status SqliteStore::Append(const std::vector<StoredEvent>& events, const EventCo
 }
 
 Status SqliteStore::ForEach(const std::function<Status(const StoredEvent&)>& fn) {
+  return ForEachAfter(std::numeric_limits<int64_t>::min(), fn);
+}
+
+// seq is the rowid: the WHERE clause seeks to the first event after `seq`.
+Status SqliteStore::ForEachAfter(int64_t seq, const std::function<Status(const StoredEvent&)>& fn) {
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, "SELECT seq, source, dedup_key, received_at_ms, body FROM events ORDER BY seq",
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq, source, dedup_key, received_at_ms, body FROM events WHERE seq > ?1 "
+                         "ORDER BY seq",
                          -1, &st, nullptr) != SQLITE_OK) {
     return Error("scan");
   }
+  sqlite3_bind_int64(st, 1, seq);
   Status result;
   StoredEvent e;
   int rc;
@@ -285,6 +304,72 @@ Status SqliteStore::ForEach(const std::function<Status(const StoredEvent&)>& fn)
   if (result.ok() && rc != SQLITE_DONE) result = Error("scan");
   sqlite3_finalize(st);
   return result;
+}
+
+Status SqliteStore::SaveSnapshot(int64_t seq, std::string_view key, std::string_view data) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO snapshot (id, seq, state_key, data) VALUES (1, ?1, ?2, ?3)",
+                         -1, &st, nullptr) != SQLITE_OK) {
+    return Error("snapshot");
+  }
+  sqlite3_bind_int64(st, 1, seq);
+  sqlite3_bind_text(st, 2, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  // SQLite refuses a blob over SQLITE_MAX_LENGTH (1 GB by default) here.
+  int rc = sqlite3_bind_blob64(st, 3, data.data(), data.size(), SQLITE_STATIC);
+  if (rc == SQLITE_TOOBIG) {
+    sqlite3_finalize(st);
+    return Status::ResourceExhausted("", path_ + ": snapshot: " + std::to_string(data.size()) +
+                                             " bytes are more than SQLite stores in one value")
+        .WithSource("store");
+  }
+  // One statement, one transaction: the old snapshot stays until the new one is synced.
+  rc = sqlite3_step(st);
+  Status result = rc == SQLITE_DONE ? Status::Ok() : Error("snapshot");
+  sqlite3_finalize(st);
+  return result;
+}
+
+Result<std::optional<StoredSnapshot>> SqliteStore::LoadSnapshot() {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, state_key, data FROM snapshot WHERE id = 1", -1, &st, nullptr) !=
+      SQLITE_OK) {
+    return Error("snapshot");
+  }
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {
+    sqlite3_finalize(st);
+    return std::optional<StoredSnapshot>{};
+  }
+  if (rc != SQLITE_ROW) {
+    Status s = Error("snapshot");
+    sqlite3_finalize(st);
+    return s;
+  }
+  StoredSnapshot snap;
+  snap.seq = sqlite3_column_int64(st, 0);
+  snap.key.assign(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)),
+                  static_cast<size_t>(sqlite3_column_bytes(st, 1)));
+  // column_blob before column_bytes, as SQLite documents; an empty blob is null.
+  const void* data = sqlite3_column_blob(st, 2);
+  const size_t size = static_cast<size_t>(sqlite3_column_bytes(st, 2));
+  if (data != nullptr) snap.data.assign(static_cast<const char*>(data), size);
+  sqlite3_finalize(st);
+  return std::optional<StoredSnapshot>(std::move(snap));
+}
+
+Result<int64_t> SqliteStore::LastSeq() {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT COALESCE(MAX(seq), 0) FROM events", -1, &st, nullptr) != SQLITE_OK) {
+    return Error("last seq");
+  }
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    Status s = Error("last seq");
+    sqlite3_finalize(st);
+    return s;
+  }
+  const int64_t seq = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return seq;
 }
 
 Result<EventCounts> SqliteStore::LoadCounts() {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "domain/event_store.h"
@@ -51,7 +52,15 @@ class SqliteStore final : public EventStore {
   // Appends the events, each with the SHA-256 digest of its raw.
   Status Append(const std::vector<StoredEvent>& events, const EventCounts& count_deltas) override;
   Status ForEach(const std::function<Status(const StoredEvent&)>& fn) override;
+  // Seeks to the first event after `seq` (seq is the table's rowid).
+  Status ForEachAfter(int64_t seq, const std::function<Status(const StoredEvent&)>& fn) override;
   Result<EventCounts> LoadCounts() override;
+  // The snapshot is the one row of table `snapshot` (schema version 3),
+  // written in one synced transaction. A snapshot over SQLite's largest value
+  // (1 GB by default) is ResourceExhausted and leaves the previous one.
+  Status SaveSnapshot(int64_t seq, std::string_view key, std::string_view data) override;
+  Result<std::optional<StoredSnapshot>> LoadSnapshot() override;
+  Result<int64_t> LastSeq() override;
   // Compares the (device, inode) the path names now with the file opened:
   // a deleted, moved-away or replaced file is Unavailable. Always OK for
   // ":memory:". Thread-safe.

@@ -1,5 +1,6 @@
 // GET /incidents: the list, filtered and paginated (docs/pages.md).
 #include <algorithm>
+#include <cstddef>
 
 #include "exporters/pages/common.h"
 #include "exporters/report/range.h"
@@ -65,8 +66,17 @@ std::string RenderIncidentListPage(const IncidentTracker& t, Time now, const Inc
     if (!f.debrief.empty() && ToString(t.DebriefOf(inc, now).status) != f.debrief) continue;
     matching.push_back(&inc);
   }
-  std::stable_sort(matching.begin(), matching.end(),
-                   [](const Incident* a, const Incident* b) { return a->started_at > b->started_at; });
+  const size_t pages = std::max<size_t>(1, (matching.size() + kIncidentsPerPage - 1) / kIncidentsPerPage);
+  const size_t current = std::min(f.page, pages);
+  const size_t first = (current - 1) * kIncidentsPerPage;
+  const size_t last = std::min(matching.size(), first + kIncidentsPerPage);
+  // Newest start first, and among equal starts the order they were opened:
+  // only the incidents up to this page are put in order, so that a first
+  // page costs one pass over the incidents even at a large history.
+  std::partial_sort(matching.begin(), matching.begin() + static_cast<std::ptrdiff_t>(last), matching.end(),
+                    [](const Incident* a, const Incident* b) {
+                      return a->started_at != b->started_at ? a->started_at > b->started_at : a < b;
+                    });
 
   pages::Page page("Incidents", options, now);
   TemplateDictionary& d = page.content("incidents.tpl");
@@ -93,14 +103,15 @@ std::string RenderIncidentListPage(const IncidentTracker& t, Time now, const Inc
       if (f.debrief == status) o->ShowSection("SELECTED");
     }
   }
-  std::vector<std::string> services;
-  for (const Incident& inc : t.incidents()) services.push_back(inc.service);
-  std::sort(services.begin(), services.end());
-  services.erase(std::unique(services.begin(), services.end()), services.end());
-  for (const std::string& s : services) d.AddSectionDictionary("SERVICE_OPTION")->SetValue("VALUE", s);
+  // Every service with an incident has counters, keyed (service, severity)
+  // in order: the services, sorted, without a pass over the incidents.
+  const std::string* previous = nullptr;
+  for (const auto& [key, c] : t.counters()) {
+    if (previous != nullptr && *previous == key.first) continue;
+    previous = &key.first;
+    d.AddSectionDictionary("SERVICE_OPTION")->SetValue("VALUE", key.first);
+  }
 
-  const size_t pages = std::max<size_t>(1, (matching.size() + kIncidentsPerPage - 1) / kIncidentsPerPage);
-  const size_t current = std::min(f.page, pages);
   d.SetValue("TOTAL", matching.size() == 1 ? "1 incident" : std::to_string(matching.size()) + " incidents");
   if (pages > 1) {
     TemplateDictionary* paged = d.AddSectionDictionary("PAGED");
@@ -110,8 +121,6 @@ std::string RenderIncidentListPage(const IncidentTracker& t, Time now, const Inc
   if (current > 1) d.AddSectionDictionary("PREV")->SetIntValue("TO_PAGE", static_cast<long>(current - 1));
   if (current < pages) d.AddSectionDictionary("NEXT")->SetIntValue("TO_PAGE", static_cast<long>(current + 1));
 
-  const size_t first = (current - 1) * kIncidentsPerPage;
-  const size_t last = std::min(matching.size(), first + kIncidentsPerPage);
   if (first >= last) d.ShowSection("NO_ROWS");
   if (first < last) {
     TemplateDictionary* rows = d.AddSectionDictionary("ROWS");

@@ -471,10 +471,15 @@ scrape_configs:
                             step=step)["data"]["result"]
 
     def incidents(self, **params):
-        url = f"{self.debriefd}/api/v1/incidents"
-        if params:
-            url += "?" + urllib.parse.urlencode(params)
-        return get_json(url)["incidents"]
+        """Every incident that matches, following the pages' next_cursor."""
+        params = dict(params, limit=1000)
+        found = []
+        while True:
+            page = get_json(f"{self.debriefd}/api/v1/incidents?" + urllib.parse.urlencode(params))
+            found += page["incidents"]
+            if page.get("next_cursor") is None:
+                return found
+            params["cursor"] = page["next_cursor"]
 
     def metrics(self):
         status, text = http_get(f"{self.debriefd}/metrics")

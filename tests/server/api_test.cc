@@ -161,6 +161,37 @@ TEST(Api, UnknownPathsAre404AndWrongMethods405) {
   EXPECT_EQ(h.Get("/api/v1/incidents?colour=red").status, 400);
 }
 
+TEST(Api, IncidentsComeInPagesFollowingNextCursor) {
+  ApiHarness h;
+  for (const char* service : {"a", "b", "c"}) {
+    ASSERT_EQ(h.Post("/webhooks/alertmanager", AlertBody("firing", "Errors", service, "critical", "2026-10-01T09:00:00Z")).status, 200);
+  }
+  json::object first = Body(h.Get("/api/v1/incidents?limit=2"));
+  ASSERT_EQ(first.at("incidents").as_array().size(), 2u);
+  EXPECT_EQ(first.at("incidents").as_array()[0].at("service").as_string(), "c");  // newest first
+  const std::string cursor(first.at("next_cursor").as_string());
+  json::object second = Body(h.Get("/api/v1/incidents?limit=2&cursor=" + cursor));
+  ASSERT_EQ(second.at("incidents").as_array().size(), 1u);
+  EXPECT_EQ(second.at("incidents").as_array()[0].at("service").as_string(), "a");
+  EXPECT_TRUE(second.at("next_cursor").is_null());
+  EXPECT_TRUE(Body(h.Get("/api/v1/incidents")).at("next_cursor").is_null());  // 3 of at most 100
+}
+
+TEST(Api, ABadLimitOrCursorIsA400NamingIt) {
+  ApiHarness h;
+  for (const char* target : {"/api/v1/incidents?limit=0", "/api/v1/incidents?limit=1001", "/api/v1/incidents?limit=x"}) {
+    HttpResponse r = h.Get(target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_EQ(Body(r).at("field").as_string(), "limit") << target;
+  }
+  // Not a cursor at all, and a well-formed one naming no incident of this debriefd.
+  for (const char* target : {"/api/v1/incidents?cursor=nope", "/api/v1/incidents?cursor=313a696e632d303030303031"}) {
+    HttpResponse r = h.Get(target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_EQ(Body(r).at("field").as_string(), "cursor") << target;
+  }
+}
+
 TEST(Api, BearerTokensGuardTheirGroups) {
   Config c;
   c.auth.ingest_token = "in-secret";

@@ -15,7 +15,8 @@ class FailingStore final : public EventStore {
  public:
   explicit FailingStore(std::unique_ptr<SqliteStore> real) : real_(std::move(real)) {}
 
-  // Append fails while set; with `reads` too, Contains, Match and ForEach fail.
+  // Append and SaveSnapshot fail while set; with `reads`, Contains, Match,
+  // ForEach, ForEachAfter, LoadCounts and LoadSnapshot fail.
   void FailWrites(bool on) { fail_writes_ = on; }
   void FailReads(bool on) { fail_reads_ = on; }
   int failed_appends() const { return failed_appends_; }
@@ -41,9 +42,26 @@ class FailingStore final : public EventStore {
     if (fail_reads_) return Injected("read");
     return real_->ForEach(fn);
   }
+  Status ForEachAfter(int64_t seq, const std::function<Status(const StoredEvent&)>& fn) override {
+    if (fail_reads_) return Injected("read");
+    return real_->ForEachAfter(seq, fn);
+  }
   Result<EventCounts> LoadCounts() override {
     if (fail_reads_) return Injected("read");
     return real_->LoadCounts();
+  }
+  // Fails with the writes (SaveSnapshot) and the reads (LoadSnapshot).
+  Status SaveSnapshot(int64_t seq, std::string_view key, std::string_view data) override {
+    if (fail_writes_) return Injected("snapshot");
+    return real_->SaveSnapshot(seq, key, data);
+  }
+  Result<int64_t> LastSeq() override {
+    if (fail_reads_) return Injected("read");
+    return real_->LastSeq();
+  }
+  Result<std::optional<StoredSnapshot>> LoadSnapshot() override {
+    if (fail_reads_) return Injected("read");
+    return real_->LoadSnapshot();
   }
 
  private:

@@ -24,7 +24,7 @@ TEST(SqliteStore, AppendsAndReadsBackInOrderAcrossReopen) {
   {
     auto store = SqliteStore::Open(dir.File("sub/dir/d.db"));
     ASSERT_TRUE(store.ok()) << store.status().message();
-    EXPECT_EQ((*store)->schema_version(), 2);
+    EXPECT_EQ((*store)->schema_version(), 3);
     ASSERT_TRUE((*store)->Append({Ev("a", R"({"n":1})"), Ev("b", R"({"n":2})")}, {{{"events", "accepted"}, 2}}).ok());
     ASSERT_TRUE((*store)->Append({Ev("c", R"({"n":3})")}, {{{"events", "accepted"}, 1}}).ok());
   }
@@ -196,7 +196,7 @@ TEST(SqliteStore, EventsStoredBeforeDigestsMatchAnyContent) {
   }
   auto store = SqliteStore::Open(path);
   ASSERT_TRUE(store.ok()) << store.status().message();
-  EXPECT_EQ((*store)->schema_version(), 2);
+  EXPECT_EQ((*store)->schema_version(), 3);
   EXPECT_EQ(*(*store)->Match("old", "anything"), KeyMatch::kSameContent);
   ASSERT_TRUE((*store)->Append({Ev("new", "{}")}, {}).ok());
   EXPECT_EQ(*(*store)->Match("new", "other"), KeyMatch::kOtherContent);

@@ -69,9 +69,10 @@ std::optional<StoreLock> LockStore(const Config& config) {
   return std::move(lock.value());
 }
 
-std::unique_ptr<SqliteStore> OpenStore(const Config& config) {
+std::unique_ptr<SqliteStore> OpenStore(const Config& config, bool check_later = false) {
   SqliteStore::Options options;
   options.full_integrity_check = config.storage_integrity_check;
+  options.check_later = check_later;
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(config.storage_path, options);
   if (!store.ok()) {
     std::cerr << store.status().message() << "\n";
@@ -225,7 +226,9 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
 
   std::optional<StoreLock> lock = LockStore(*config);
   if (!lock) return 1;
-  std::unique_ptr<SqliteStore> store = OpenStore(*config);
+  // Checked while loading, after the port opens (reading every page of a
+  // large file takes a while).
+  std::unique_ptr<SqliteStore> store = OpenStore(*config, /*check_later=*/true);
   if (!store) return 1;
   SystemClock clock;
   IngestService ingest(*store, config->policy, clock);
@@ -292,7 +295,8 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   // /readyz and every other endpoint 503 until it is whole.
   std::atomic<bool> load_failed{false};
   std::thread loader([&] {
-    Result<size_t> loaded = ingest.Load();
+    Status checked = store->CheckIntegrity(config->storage_integrity_check);
+    Result<size_t> loaded = checked.ok() ? ingest.Load() : Result<size_t>(checked);
     if (!loaded.ok()) {
       spdlog::error("{}", loaded.status().message());
       load_failed = true;

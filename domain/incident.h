@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/event.h"
@@ -13,10 +14,39 @@
 
 namespace debriefd {
 
+// An alert's labels, sorted by name, packed into one string: an incident may
+// hold thousands of alerts, and a map of strings costs about 100 bytes a label
+// in nodes and allocations.
+class LabelSet {
+ public:
+  LabelSet() = default;
+  explicit LabelSet(const std::map<std::string, std::string>& labels);
+  // Calls fn(name, value) for each label, sorted by name.
+  template <typename F>
+  void ForEach(F&& fn) const {
+    std::string_view rest = packed_;
+    while (!rest.empty()) {
+      std::string_view name, value;
+      if (!Take(rest, name) || !Take(rest, value)) return;
+      fn(name, value);
+    }
+  }
+  std::map<std::string, std::string> ToMap() const;
+  bool empty() const { return packed_.empty(); }
+  // Each name and value as its length (LEB128) and bytes; what snapshots
+  // keep. Malformed bytes end ForEach early, never read past the end.
+  std::string& packed() { return packed_; }
+  const std::string& packed() const { return packed_; }
+
+ private:
+  static bool Take(std::string_view& rest, std::string_view& out);
+  std::string packed_;
+};
+
 struct AlertInstance {
   std::string fingerprint;
   std::string alertname;
-  std::map<std::string, std::string> labels;
+  LabelSet labels;
   std::string summary;
   std::string generator_url;
   Time starts_at{};  // when the alert started firing (Prometheus' startsAt)

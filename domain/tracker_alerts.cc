@@ -175,7 +175,7 @@ void IncidentTracker::AddInstance(size_t idx, const AlertNotification& a, Time r
   AlertInstance inst;
   inst.fingerprint = a.fingerprint;
   inst.alertname = a.alertname;
-  inst.labels = a.labels;
+  inst.labels = LabelSet(a.labels);
   inst.summary = a.summary;
   inst.generator_url = a.generator_url;
   inst.starts_at = a.starts_at;

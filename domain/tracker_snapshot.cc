@@ -240,7 +240,7 @@ void serialize(Ar& ar, std::optional<T>& o, unsigned v) {
 
 template <class Ar>
 void serialize(Ar& ar, debriefd::AlertInstance& a, unsigned) {
-  ar & a.fingerprint & a.alertname & a.labels & a.summary & a.generator_url & a.starts_at & a.onset & a.ends_at &
+  ar & a.fingerprint & a.alertname & a.labels.packed() & a.summary & a.generator_url & a.starts_at & a.onset & a.ends_at &
       a.resolved & a.replaced;
 }
 template <class Ar>

@@ -19,7 +19,7 @@ namespace debriefd {
 
 // The layout of SaveSnapshot's bytes. Raised whenever the tracker's state, or
 // how it is written, changes: a snapshot of another format is refused.
-inline constexpr uint32_t kTrackerSnapshotFormat = 1;
+inline constexpr uint32_t kTrackerSnapshotFormat = 2;  // 2: alert labels packed (LabelSet)
 
 // "v<format>-<hex SHA-256>" of the snapshot format, the Boost.Serialization
 // version, every field of `policy`, and of `sources` what changes how a stored

@@ -108,7 +108,7 @@ json::object IncidentObject(const IncidentTracker& t, const Incident& inc, Time 
     json::array alerts;
     for (const AlertInstance& a : inc.alerts) {
       json::object labels;
-      for (const auto& [k, v] : a.labels) labels[k] = v;
+      a.labels.ForEach([&labels](std::string_view k, std::string_view v) { labels[k] = v; });
       alerts.push_back(json::object{{"fingerprint", a.fingerprint},
                                     {"alertname", a.alertname},
                                     {"labels", std::move(labels)},

@@ -99,7 +99,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
     if (Status s = store->Exec(pragma); !s.ok()) return s;
   }
-  if (Status s = store->CheckIntegrity(options.full_integrity_check); !s.ok()) return s;
+  if (!options.check_later) {
+    if (Status s = store->CheckIntegrity(options.full_integrity_check); !s.ok()) return s;
+  }
   if (Status s = store->Migrate(); !s.ok()) return s;
   if (options.max_page_count > 0) {
     std::string pragma = "PRAGMA max_page_count=" + std::to_string(options.max_page_count);

@@ -32,6 +32,9 @@ class SqliteStore final : public EventStore {
     // max_page_count): a commit that needs more fails as on a full disk.
     // For tests of the full-store path.
     uint32_t max_page_count = 0;
+    // Open skips the check; the owner runs CheckIntegrity before reading
+    // (serve opens its port first and checks while it loads).
+    bool check_later = false;
   };
 
   // Opens (creating when missing) the database at `path` (":memory:" works),
@@ -70,10 +73,14 @@ class SqliteStore final : public EventStore {
   // The schema version the file is at.
   int schema_version() const { return schema_version_; }
 
+  // PRAGMA quick_check, or with `full` integrity_check: DataLoss naming the
+  // file and SQLite's first finding when the file is damaged. Open runs it
+  // unless Options::check_later.
+  Status CheckIntegrity(bool full);
+
  private:
   SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status Migrate();
-  Status CheckIntegrity(bool full);
   Status Exec(const char* sql);
   Status Error(const char* what) const;
 

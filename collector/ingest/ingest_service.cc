@@ -23,6 +23,9 @@ namespace {
 bool SenderChoseKey(const std::string& key) { return key.rfind("ev:", 0) == 0; }
 
 constexpr std::chrono::seconds kIdleFileCheck{10};
+// A snapshot holds the state lock while it is written: it waits for this much
+// quiet after the last group (SnapshotDue, ingest_state.cc).
+constexpr std::chrono::seconds kQuietForSnapshot{1};
 // How long counts without events (duplicates, rejections) wait for a commit.
 constexpr std::chrono::seconds kCountsFlush{1};
 
@@ -219,13 +222,14 @@ uint64_t IngestService::unreadable_events() const {
 }
 
 void IngestService::Run() {
+  auto last_group = std::chrono::steady_clock::now();
   for (;;) {
     std::vector<Work> group;
     bool flush = false;
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
       while (queue_.empty() && !stopping_) {
-        if (SnapshotDue()) {  // between groups, while nothing waits
+        if (SnapshotDue(last_group)) {  // between groups, while nothing waits
           lock.unlock();
           (void)SaveSnapshot();
           lock.lock();
@@ -234,7 +238,8 @@ void IngestService::Run() {
         // While idle, the store file is checked now and then, so that a lost
         // file is logged even when nothing is written and nobody asks /readyz.
         const bool due = counts_waiting_;
-        const auto until = due ? counts_due_ : std::chrono::steady_clock::now() + kIdleFileCheck;
+        auto until = due ? counts_due_ : std::chrono::steady_clock::now() + kIdleFileCheck;
+        if (SnapshotWanted()) until = std::min(until, last_group + kQuietForSnapshot);
         if (queue_cv_.wait_until(lock, until) != std::cv_status::timeout) continue;
         if (due && counts_waiting_ && std::chrono::steady_clock::now() >= counts_due_) {
           flush = true;
@@ -257,6 +262,7 @@ void IngestService::Run() {
       queued_events_ -= events;
     }
     ProcessGroup(group, flush);
+    last_group = std::chrono::steady_clock::now();
   }
 }
 

@@ -176,7 +176,8 @@ class IngestService {
   };
   LoadFigures load_figures() const;
   // Saves a snapshot once at least this many events were stored since the
-  // last one and `snapshot_interval` has passed, between groups; and at Stop.
+  // last one and `snapshot_interval` has passed, when no group has run for a
+  // second (or an hour after the last one under constant load); and at Stop.
   void SetSnapshotPolicy(uint64_t every_events, std::chrono::seconds interval) {
     snapshot_every_ = every_events;
     snapshot_interval_ = interval;
@@ -229,7 +230,10 @@ class IngestService {
   void Adopt(Rebuilt rebuilt);
   // The key a snapshot of the running state is valid for. Holds mu_.
   std::string SnapshotKeyNow() const;
-  bool SnapshotDue() const;
+  // Enough events for a snapshot; Due: and the moment is right (a second
+  // after `last_group`, or an hour after the last snapshot).
+  bool SnapshotWanted() const;
+  bool SnapshotDue(std::chrono::steady_clock::time_point last_group) const;
   // Writes a snapshot of the state to the store, between two groups.
   Status SaveSnapshot();
 

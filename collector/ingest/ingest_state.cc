@@ -6,11 +6,12 @@
 // Without a valid snapshot every event is re-parsed and re-applied; either way
 // the state is the same (tests/collector/ingest/ingest_snapshot_test.cc).
 //
-// The writer saves a snapshot between groups once snapshot_every events were
-// stored since the last one and snapshot_interval has passed, and at Stop. A
-// save holds the state lock while the tracker is written out (about a second
-// at a million events), so it is rare; a crash costs at most the events since
-// the last snapshot at the next start, never an event.
+// The writer saves a snapshot once snapshot_every events were stored since
+// the last one and snapshot_interval has passed, when no group has run for a
+// second (or after an hour of constant load), and at Stop. A save holds the
+// state lock while the tracker is written out (about a second at a million
+// events), so it waits for a quiet moment; a crash costs the next start at
+// most the events since the last snapshot, never an event.
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -118,9 +119,16 @@ void IngestService::Adopt(Rebuilt rebuilt) {
 
 std::string IngestService::SnapshotKeyNow() const { return StateKey(policy_, sources_, learned_pending_); }
 
-bool IngestService::SnapshotDue() const {
-  return save_snapshots_ && loaded_ && events_since_snapshot_ >= snapshot_every_ &&
-         std::chrono::steady_clock::now() - last_snapshot_ >= snapshot_interval_;
+bool IngestService::SnapshotWanted() const {
+  return save_snapshots_ && loaded_ && events_since_snapshot_ >= snapshot_every_;
+}
+
+bool IngestService::SnapshotDue(std::chrono::steady_clock::time_point last_group) const {
+  if (!SnapshotWanted()) return false;
+  const auto now = std::chrono::steady_clock::now();
+  const auto age = now - last_snapshot_;
+  if (age < snapshot_interval_) return false;
+  return now - last_group >= std::chrono::seconds(1) || age >= std::chrono::hours(1);
 }
 
 Status IngestService::SaveSnapshot() {

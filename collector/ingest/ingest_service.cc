@@ -347,9 +347,13 @@ void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
       for (const auto& [key, delta] : deltas) counts_[key] += delta;
       pending_counts_.clear();
     }
-  } else {
+  } else if (any_fresh) {
     Unwind(group, committed, applied_before_commit);
     transitions.clear();
+  } else {
+    // Only counts were to be written: they stay waiting, and the requests
+    // (duplicates, rejections) keep their answers, which needed no write.
+    spdlog::error("{}; {} count(s) wait for the next commit", committed.message(), pending_counts_.size());
   }
   const bool counts_wait = !pending_counts_.empty();
   lock.unlock();

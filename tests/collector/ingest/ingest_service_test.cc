@@ -299,6 +299,35 @@ TEST_F(IngestServiceTest, ALiveEventIsStampedWhenAppliedSoLiveAndRebuiltAgree) {
 
 // Rule: rejections are counters like the others; they reach the disk without
 // waiting for an accepted request, and at the latest when the service stops.
+// Rule: a pure duplicate costs no commit (no sync); its count is visible at
+// once, reaches the disk with the next commit or at Stop, and goes on after a
+// restart. A failed write of counts alone fails no request.
+TEST_F(IngestServiceTest, APureDuplicateCostsNoCommitAndItsCountSurvivesARestart) {
+  ASSERT_TRUE(Send("events", Declared("INC-1", "2026-10-01T09:58:00Z")).status.ok());
+  const uint64_t commits = ingest->commits();
+  for (int i = 0; i < 3; ++i) {
+    IngestOutcome dup = Send("events", Declared("INC-1", "2026-10-01T09:58:00Z"));
+    ASSERT_TRUE(dup.status.ok()) << dup.status.message();
+    EXPECT_EQ(dup.duplicates, 1u);
+  }
+  EXPECT_EQ(ingest->commits(), commits) << "a duplicate must not commit";
+  EXPECT_EQ(Count("events", "duplicate"), 3u) << "counted at once";
+
+  // Counts alone that fail to be written wait; the duplicate is still a 200.
+  store->FailWrites(true);
+  ingest->Stop();
+  EXPECT_TRUE(Send("events", Declared("INC-1", "2026-10-01T09:58:00Z")).status.ok());
+  EXPECT_EQ(Count("events", "duplicate"), 4u);
+  store->FailWrites(false);
+
+  // The next commit of an event writes them too.
+  ASSERT_TRUE(Send("events", Declared("INC-2", "2026-10-01T09:59:00Z")).status.ok());
+  EXPECT_EQ(ingest->commits(), commits + 1);
+  Restart();
+  EXPECT_EQ(Count("events", "duplicate"), 4u) << "the duplicate count goes on after a restart";
+  EXPECT_EQ(Count("events", "accepted"), 2u);
+}
+
 TEST_F(IngestServiceTest, RejectionsAreWrittenWithoutAnAcceptedRequestAndSurviveARestart) {
   ingest->CountRejected("alertmanager");
   ingest->CountRejected("events");

@@ -120,6 +120,7 @@ ApiOptions ApiOptionsFor(const Config& config, const ApiOptions& base) {
   o.sources = config.sources;
   o.pages = PageOptions{config.external_url};
   o.max_services = config.max_services;
+  o.max_overdue_series = config.max_overdue_series;
   return o;
 }
 

@@ -247,7 +247,7 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   }
   if (YAML::Node n = root["limits"];
       r.Mapping(n, "limits", {"max_body", "read_timeout", "max_inflight_bytes", "max_connections", "max_services",
-                              "max_clock_skew"})) {
+                              "max_overdue_series", "max_clock_skew"})) {
     auto bytes = [&](const char* key, size_t* out) {
       if (YAML::Node v = n[key]; v.IsDefined() && !v.IsNull()) {
         if (!v.IsScalar() || !ParseByteSize(v.Scalar(), out) || *out == 0) {
@@ -270,6 +270,7 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
     bytes("max_inflight_bytes", &c.max_inflight_bytes);
     count("max_connections", &c.max_connections);
     count("max_services", &c.max_services);
+    count("max_overdue_series", &c.max_overdue_series);
     r.Dur(n, "limits", "read_timeout", &c.read_timeout);
     r.Dur(n, "limits", "max_clock_skew", &c.max_clock_skew);
     if (c.max_inflight_bytes < c.max_body) {

@@ -43,6 +43,9 @@ struct Config {
   // limits.max_services: distinct `service` label values in /metrics; the
   // rest are folded into service="_other".
   size_t max_services = 1000;
+  // limits.max_overdue_series: debriefd_debrief_overdue_seconds series (one per
+  // incident overdue now); the longest overdue are kept.
+  size_t max_overdue_series = 1000;
   // limits.max_clock_skew: how far in the future an event's stated time may
   // be (a sender's clock ahead of ours); beyond it the event is refused.
   Duration max_clock_skew = std::chrono::minutes(5);

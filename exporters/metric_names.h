@@ -78,7 +78,8 @@ inline constexpr Def kBuildInfo{"debriefd_build_info",
                                 "debriefd's version, revision and external_url (when set); always 1."};
 inline constexpr Def kLabelValuesFolded{
     "debriefd_label_values_folded",
-    "Distinct values of a label exported as \"_other\" because of a cardinality limit (limits.max_services)."};
+    "Distinct values of a label folded by a cardinality limit: services exported as \"_other\" (limits.max_services), "
+    "incidents left out of debriefd_debrief_overdue_seconds (limits.max_overdue_series)."};
 
 // HTTP, config and the server.
 inline constexpr Def kHttpRequests{"debriefd_http_requests_total",

@@ -185,6 +185,27 @@ MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, si
   return s;
 }
 
+size_t CapOverdueDebriefs(MetricsSnapshot& s, size_t max_series) {
+  std::vector<OverdueDebrief>& all = s.gauges.overdue_debriefs;
+  if (max_series == 0 || all.size() <= max_series) return 0;
+  // The longest overdue matter most (they are the ones to chase); the order
+  // of the list (incident order) breaks ties and is kept in the output.
+  std::vector<size_t> order(all.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(max_series), order.end(),
+                   [&all](size_t a, size_t b) {
+                     return all[a].overdue_by != all[b].overdue_by ? all[a].overdue_by > all[b].overdue_by : a < b;
+                   });
+  order.resize(max_series);
+  std::sort(order.begin(), order.end());
+  std::vector<OverdueDebrief> kept;
+  kept.reserve(max_series);
+  for (size_t i : order) kept.push_back(std::move(all[i]));
+  const size_t left_out = all.size() - kept.size();
+  all = std::move(kept);
+  return left_out;
+}
+
 size_t FoldServices(MetricsSnapshot& s, size_t max_services) {
   if (max_services == 0) return 0;
   std::set<std::string> all(s.services_by_first_incident.begin(), s.services_by_first_incident.end());
@@ -365,6 +386,7 @@ std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& ev
              {{"version", info.version}, {"revision", info.revision}, {"external_url", info.external_url}}, 1.0);
   }
   x.Family(metric::kLabelValuesFolded, kGauge);
+  x.Sample(metric::kLabelValuesFolded.name, {{"label", "incident_id"}}, static_cast<uint64_t>(info.overdue_left_out));
   x.Sample(metric::kLabelValuesFolded.name, {{"label", "service"}}, static_cast<uint64_t>(info.services_folded));
 
   // --- HTTP, config, server and process -----------------------------------------

@@ -53,6 +53,13 @@ inline constexpr const char* kOtherService = "_other";
 // distinct values folded (0 when none).
 size_t FoldServices(MetricsSnapshot& snapshot, size_t max_services);
 
+// Bounds debriefd_debrief_overdue_seconds (one series per incident whose
+// debrief is overdue now) to the `max_series` longest overdue, ties in the
+// order incidents were opened; the rest are left out of /metrics (they still
+// count in debriefd_debriefs_overdue, and the API lists them). 0 means no
+// bound. Returns the number left out.
+size_t CapOverdueDebriefs(MetricsSnapshot& snapshot, size_t max_series);
+
 // One HTTP handler's figures (a route pattern such as "/api/v1/incidents/{id}").
 struct HttpHandlerFigures {
   std::string handler;
@@ -102,6 +109,8 @@ struct ProcessInfo {
   std::string revision;
   // What FoldServices returned: debriefd_label_values_folded{label="service"}.
   size_t services_folded = 0;
+  // What CapOverdueDebriefs returned: debriefd_label_values_folded{label="incident_id"}.
+  size_t overdue_left_out = 0;
   // debriefd_http_requests_total and debriefd_http_request_duration_seconds.
   std::vector<HttpHandlerFigures> http;
   // Each family below is left out while its figures are absent.

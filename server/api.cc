@@ -563,6 +563,7 @@ HttpResponse Api::Metrics(const ApiOptions& o) {
   MetricsSnapshot snapshot = ingest_.Read(
       [&](const IncidentTracker& t, Time now) { return TakeMetricsSnapshot(t, now, o.max_services); });
   info.services_folded = FoldServices(snapshot, o.max_services);
+  info.overdue_left_out = CapOverdueDebriefs(snapshot, o.max_overdue_series);
   telemetry_->Folded(info.services_folded, o.max_services);
   info.http = telemetry_->Snapshot(ingest_handlers);
   Result<ProcessStats> process = o.process_stats ? o.process_stats() : ReadProcessStats();

@@ -61,6 +61,8 @@ struct ApiOptions {
   // this are exported as service="_other" (exporters/metrics.h FoldServices).
   // 0: no bound.
   size_t max_services = 1000;
+  // limits.max_overdue_series (exporters/metrics.h CapOverdueDebriefs). 0: no bound.
+  size_t max_overdue_series = 1000;
   // GET /api/v1/status/config: the running config as YAML, secrets already
   // redacted. Unset: 404.
   std::function<std::string()> config_yaml;

@@ -162,6 +162,21 @@ TEST(FoldServices, KeepsTheFirstServicesByFirstIncidentAndSumsTheRest) {
   EXPECT_EQ(s.gauges.overdue_debriefs[0].incident_id, "inc-9");
 }
 
+TEST(CapOverdueDebriefs, KeepsTheLongestOverdueInIncidentOrder) {
+  MetricsSnapshot s;
+  auto overdue = [](const char* id, int hours) {
+    return OverdueDebrief{id, "svc", "critical", std::chrono::hours(hours)};
+  };
+  s.gauges.overdue_debriefs = {overdue("a", 5), overdue("b", 90), overdue("c", 5), overdue("d", 30), overdue("e", 1)};
+  EXPECT_EQ(CapOverdueDebriefs(s, 3), 2u);
+  std::vector<std::string> ids;
+  for (const OverdueDebrief& o : s.gauges.overdue_debriefs) ids.push_back(o.incident_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"a", "b", "d"})) << "90 h, 30 h, and the first of the two at 5 h";
+  EXPECT_EQ(CapOverdueDebriefs(s, 3), 0u) << "within the bound";
+  EXPECT_EQ(CapOverdueDebriefs(s, 0), 0u) << "no bound";
+  EXPECT_EQ(s.gauges.overdue_debriefs.size(), 3u);
+}
+
 TEST(FoldServices, NothingIsFoldedWithinTheBoundOrWithoutOne) {
   MetricsSnapshot s;
   s.services_by_first_incident = {"a", "b"};

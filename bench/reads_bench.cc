@@ -11,8 +11,6 @@
 // median [min .. max]:
 //   snapshot   TakeMetricsSnapshot: the part of a scrape under the state lock
 //   gauges     ComputeGauges over every incident (part of the snapshot)
-//   indexed    the same gauges from a GaugeIndex (domain/counters.h), as a
-//              tracker that kept one would compute them
 //   counters   the copy of the counters (part of the snapshot)
 //   metrics    the whole /metrics body: snapshot, FoldServices, RenderMetrics
 //   page 1     the first page (limit 100) of GET /api/v1/incidents, all of it
@@ -137,12 +135,6 @@ int Main(int argc, char** argv) {
   size_t bytes = 0;
   Measure(rounds, [&] { TakeMetricsSnapshot(tracker, now, 1000); }).Print("snapshot");
   Measure(rounds, [&] { tracker.Gauges(now); }).Print("gauges");
-  {
-    GaugeIndex index;
-    index.Rebuild(tracker.policy(), tracker.incidents());
-    Measure(rounds, [&] { index.Compute(tracker.incidents(), tracker.action_items(), tracker.counters(), now); })
-        .Print("indexed");
-  }
   Measure(rounds, [&] { std::map<ServiceSeverity, IncidentCounters> copy = tracker.counters(); }).Print("counters");
   Measure(rounds, [&] {
     MetricsSnapshot s = TakeMetricsSnapshot(tracker, now, 1000);

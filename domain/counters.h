@@ -5,8 +5,6 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -84,39 +82,5 @@ struct GaugeSnapshot {
 GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& incidents,
                             const std::map<std::string, ActionItem>& action_items,
                             const std::map<ServiceSeverity, IncidentCounters>& counters, Time now);
-
-// The incidents that add to a gauge now or may later without another event,
-// filed by what they add and from when: open incidents; required debriefs
-// neither done nor waived, by due time (overdue after it); checkpoints not
-// yet held after a done debrief, by due time. A tracker that keeps one, and
-// re-files each incident an event changes, computes the gauges in
-// O(open + overdue + series) instead of O(incidents): Compute reads only the
-// incidents that are open or overdue.
-//
-// Not thread-safe; the owner serialises access (as IncidentTracker's).
-class GaugeIndex {
- public:
-  // Files incident `idx` of the tracker as it is now: call when it is opened
-  // and after every event that changed it (re-filing an unchanged incident
-  // is harmless).
-  void File(const Policy& policy, size_t idx, const Incident& inc);
-  // Files every incident anew (after the policy changed).
-  void Rebuild(const Policy& policy, const std::vector<Incident>& incidents);
-  // ComputeGauges' result, provided every incident was filed as it is now.
-  GaugeSnapshot Compute(const std::vector<Incident>& incidents,
-                        const std::map<std::string, ActionItem>& action_items,
-                        const std::map<ServiceSeverity, IncidentCounters>& counters, Time now) const;
-
- private:
-  struct Filed {
-    bool open = false;
-    std::optional<Time> debrief_due;
-    std::optional<Time> checkpoint_due;
-  };
-  std::vector<Filed> filed_;  // by incident index
-  std::set<size_t> open_;
-  std::set<std::pair<Time, size_t>> debrief_due_;     // (due, index)
-  std::set<std::pair<Time, size_t>> checkpoint_due_;  // (due, index)
-};
 
 }  // namespace debriefd

@@ -14,14 +14,13 @@
 #include <thread>
 
 #include "cmd/log_format.h"
+#include "cmd/stores.h"
 #include "server/api.h"
 #include "server/server.h"
 #include "server/web_config.h"
 #include "collector/ingest/ingest_service.h"
 #include "collector/prometheus_rules.h"
 #include "collector/replay.h"
-#include "collector/store/sqlite_store.h"
-#include "collector/store/store_lock.h"
 #include "config/config.h"
 #include "exporters/report.h"
 
@@ -54,31 +53,6 @@ std::optional<Config> LoadOrPrint(const std::string& path) {
     }
   }
   return load.config;
-}
-
-// Writers (serve, replay) own the store while they run: see store_lock.h.
-std::optional<StoreLock> LockStore(const Config& config) {
-  std::error_code ec;
-  const std::filesystem::path dir = std::filesystem::path(config.storage_path).parent_path();
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  Result<StoreLock> lock = StoreLock::Acquire(config.storage_path);
-  if (!lock.ok()) {
-    std::cerr << lock.status().message() << "\n";
-    return std::nullopt;
-  }
-  return std::move(lock.value());
-}
-
-std::unique_ptr<SqliteStore> OpenStore(const Config& config, bool check_later = false) {
-  SqliteStore::Options options;
-  options.full_integrity_check = config.storage_integrity_check;
-  options.check_later = check_later;
-  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(config.storage_path, options);
-  if (!store.ok()) {
-    std::cerr << store.status().message() << "\n";
-    return nullptr;
-  }
-  return std::move(store.value());
 }
 
 // --log.level and --log.format, when given, win over the config's log.*.
@@ -169,7 +143,9 @@ Status Reload(Running& running, IngestService& ingest, Api& api, const Clock& cl
     next_value = running_value;
   };
   keep("listen", next.listen, now.listen);
+  keep("storage.driver", next.storage_driver, now.storage_driver);
   keep("storage.path", next.storage_path, now.storage_path);
+  keep("storage.dsn", next.storage_dsn, now.storage_dsn);
   keep("storage.integrity_check", next.storage_integrity_check, now.storage_integrity_check);
   keep("limits.max_body", next.max_body, now.max_body);
   keep("limits.read_timeout", next.read_timeout, now.read_timeout);
@@ -225,14 +201,12 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  std::optional<StoreLock> lock = LockStore(*config);
-  if (!lock) return 1;
-  // Checked while loading, after the port opens (reading every page of a
-  // large file takes a while).
-  std::unique_ptr<SqliteStore> store = OpenStore(*config, /*check_later=*/true);
-  if (!store) return 1;
+  // A SQLite file is checked while loading, after the port opens (reading
+  // every page of a large file takes a while).
+  std::optional<OpenedStore> opened = OpenConfiguredStore(*config, /*writer=*/true, /*check_later=*/true);
+  if (!opened) return 1;
   SystemClock clock;
-  IngestService ingest(*store, config->policy, clock);
+  IngestService ingest(*opened->store, config->policy, clock);
   ingest.UseSourceSettings(config->sources);
   // `for:` delays from Prometheus: one read before the store is rebuilt (so
   // the rebuild uses them), then every refresh.
@@ -296,7 +270,8 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   // /readyz and every other endpoint 503 until it is whole.
   std::atomic<bool> load_failed{false};
   std::thread loader([&] {
-    Status checked = store->CheckIntegrity(config->storage_integrity_check);
+    Status checked =
+        opened->sqlite ? opened->sqlite->CheckIntegrity(config->storage_integrity_check) : Status::Ok();
     Result<size_t> loaded = checked.ok() ? ingest.Load() : Result<size_t>(checked);
     if (!loaded.ok()) {
       spdlog::error("{}", loaded.status().message());
@@ -305,7 +280,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
       return;
     }
     size_t incidents = ingest.Read([](const IncidentTracker& t, Time) { return t.incidents().size(); });
-    spdlog::info("store {}: {} incidents loaded ({} unreadable events)", config->storage_path, incidents, *loaded);
+    spdlog::info("store {}: {} incidents loaded ({} unreadable events)", opened->name, incidents, *loaded);
     ingest.Start();
     if (rules) rules->Start();
   });
@@ -357,7 +332,7 @@ int CheckConfig(const std::string& path, const std::string& web_config_path) {
 
 // A store opened and rebuilt into an IngestService, for the one-shot commands.
 struct LoadedStore {
-  std::unique_ptr<SqliteStore> store;
+  OpenedStore opened;
   SystemClock clock;
   std::unique_ptr<IngestService> ingest;
 };
@@ -366,9 +341,10 @@ struct LoadedStore {
 // snapshot of the state at its end; a reader (report) never writes.
 std::unique_ptr<LoadedStore> LoadStore(const Config& config, bool writer) {
   auto loaded = std::make_unique<LoadedStore>();
-  loaded->store = OpenStore(config);
-  if (!loaded->store) return nullptr;
-  loaded->ingest = std::make_unique<IngestService>(*loaded->store, config.policy, loaded->clock);
+  std::optional<OpenedStore> opened = OpenConfiguredStore(config, writer);
+  if (!opened) return nullptr;
+  loaded->opened = std::move(*opened);
+  loaded->ingest = std::make_unique<IngestService>(*loaded->opened.store, config.policy, loaded->clock);
   loaded->ingest->UseSourceSettings(config.sources);
   loaded->ingest->SaveSnapshots(writer);
   if (Result<size_t> rebuilt = loaded->ingest->Load(); !rebuilt.ok()) {
@@ -386,8 +362,6 @@ int Replay(const std::string& config_path, const std::string& events_path) {
     std::cerr << events_path << ": cannot read\n";
     return 1;
   }
-  std::optional<StoreLock> lock = LockStore(*config);
-  if (!lock) return 1;
   std::unique_ptr<LoadedStore> loaded = LoadStore(*config, /*writer=*/true);
   if (!loaded) return 1;
   ReplaySummary summary = Replay(in, *loaded->ingest, [&](size_t line, const Status& why) {
@@ -401,8 +375,9 @@ int Replay(const std::string& config_path, const std::string& events_path) {
 int DumpEvents(const std::string& config_path, const std::string& out_path) {
   std::optional<Config> config = LoadOrPrint(config_path);
   if (!config) return 1;
-  std::unique_ptr<SqliteStore> store = OpenStore(*config);
-  if (!store) return 1;
+  std::optional<OpenedStore> opened = OpenConfiguredStore(*config, /*writer=*/false);
+  if (!opened) return 1;
+  EventStore* store = opened->store.get();
   std::ofstream file;
   if (!out_path.empty()) file.open(out_path);
   std::ostream& out = out_path.empty() ? std::cout : file;
@@ -465,7 +440,8 @@ int WriteReport(const std::string& config_path, std::optional<std::string> quart
   std::optional<Config> config = LoadOrPrint(config_path);
   if (!config) return 1;
   // A report of a store that is not there would be an empty report of a new one.
-  if (std::error_code ec; !std::filesystem::exists(config->storage_path, ec)) {
+  if (std::error_code ec;
+      config->storage_driver == "sqlite" && !std::filesystem::exists(config->storage_path, ec)) {
     std::cerr << config_path << ": storage.path " << config->storage_path << ": no such store\n";
     return 1;
   }
@@ -552,11 +528,18 @@ int main(int argc, char** argv) {
   report->add_option("--format", format, format_help)->capture_default_str();
   report->add_option("--out", out, "Output file (default: stdout)");
 
+  std::string migrate_from, migrate_to;
+  auto* migrate = app.add_subcommand("migrate", "Copy a SQLite history into an empty PostgreSQL database "
+                                                "(for storage.driver: postgres)");
+  migrate->add_option("--from", migrate_from, "sqlite:PATH, the file at storage.path")->required();
+  migrate->add_option("--to", migrate_to, "postgres:DSN, a libpq connection string as storage.dsn")->required();
+
   CLI11_PARSE(app, argc, argv);
   if (*serve) return Serve(config, listen, port_file, web_config, log_flags);
   if (*check) return CheckConfig(check_path, web_config);
   if (*replay) return Replay(config, events);
   if (*dump) return DumpEvents(config, out);
   if (*report) return WriteReport(config, quarter, from, to, month, at, format, out);
+  if (*migrate) return MigrateStore(migrate_from, migrate_to);
   return 1;
 }

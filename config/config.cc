@@ -241,9 +241,20 @@ ConfigLoad LoadConfig(std::string_view yaml, const std::string& file) {
   if (!c.external_url.empty() && !c.external_url.starts_with("http://") && !c.external_url.starts_with("https://")) {
     r.Error(root["external_url"], "external_url", "must be an http:// or https:// URL");
   }
-  if (YAML::Node n = root["storage"]; r.Mapping(n, "storage", {"path", "integrity_check"})) {
+  if (YAML::Node n = root["storage"]; r.Mapping(n, "storage", {"driver", "path", "integrity_check", "dsn", "dsn_file"})) {
+    r.String(n, "storage", "driver", &c.storage_driver);
     r.String(n, "storage", "path", &c.storage_path);
     r.Bool(n, "storage", "integrity_check", &c.storage_integrity_check);
+    r.String(n, "storage", "dsn", &c.storage_dsn);
+    r.TokenFile(n, "storage", "dsn_file", [](Config& c) -> std::string& { return c.storage_dsn; });
+    const bool dsn = n["dsn"].IsDefined(), dsn_file = n["dsn_file"].IsDefined();
+    if (c.storage_driver != "sqlite" && c.storage_driver != "postgres") {
+      r.Error(n["driver"], "storage.driver", "must be sqlite or postgres, not \"" + c.storage_driver.substr(0, 32) + "\"");
+    } else if (c.storage_driver == "postgres" && dsn == dsn_file) {
+      r.Error(n, "storage", dsn ? "give dsn or dsn_file, not both" : "driver postgres needs dsn or dsn_file");
+    } else if (c.storage_driver == "sqlite" && (dsn || dsn_file)) {
+      r.Error(n[dsn ? "dsn" : "dsn_file"], dsn ? "storage.dsn" : "storage.dsn_file", "only with driver: postgres");
+    }
   }
   if (YAML::Node n = root["limits"];
       r.Mapping(n, "limits", {"max_body", "read_timeout", "max_inflight_bytes", "max_connections", "max_services",
@@ -391,8 +402,9 @@ namespace {
 bool IsSecretKey(std::string key) {
   std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
   if (key.ends_with("_file") || key.ends_with("_env")) return false;
+  // storage.dsn: a libpq connection string may hold a password.
   return key.find("token") != std::string::npos || key.find("secret") != std::string::npos ||
-         key.find("password") != std::string::npos;
+         key.find("password") != std::string::npos || key == "dsn";
 }
 
 void Redact(YAML::Node node) {

@@ -30,6 +30,11 @@ struct Config {
   // storage.path: a relative path is relative to the config file's folder
   // (LoadConfigFile resolves it, as every path the config names).
   std::string storage_path = "data/debriefd.db";
+  // storage.driver: "sqlite" (the file at storage.path) or "postgres"
+  // (storage.dsn or storage.dsn_file: a libpq connection string; any number of
+  // replicas may share the database).
+  std::string storage_driver = "sqlite";
+  std::string storage_dsn;
   // storage.integrity_check: true runs PRAGMA integrity_check at start (slow,
   // reads every page); false the quicker quick_check.
   bool storage_integrity_check = false;

@@ -102,6 +102,39 @@ class EventStore {
   virtual Result<int64_t> LastSeq() { return Status::Unimplemented("this store keeps no snapshots"); }
   // The stored snapshot, or nullopt when there is none (this default).
   virtual Result<std::optional<StoredSnapshot>> LoadSnapshot() { return std::optional<StoredSnapshot>{}; }
+  // The snapshot to start from when the state's key is `key`. A store that
+  // keeps one snapshot (this default) returns it whatever its key: the caller
+  // compares. A store shared by replicas keeps one per key.
+  virtual Result<std::optional<StoredSnapshot>> LoadSnapshotFor(std::string_view key) {
+    (void)key;
+    return LoadSnapshot();
+  }
+
+  // --- A log that several processes append to (replicas on PostgreSQL) ---
+  //
+  // Every process applies the one log in seq order. Seqs are assigned under
+  // the log's write lock, consecutively, and commit in that order: the events
+  // a reader sees are always a gap-free prefix of the log, so ForEachAfter
+  // never skips an event that commits late.
+
+  // True when other processes may append too (this default: false, the store
+  // has one writer and no group needs BeginGroup).
+  virtual bool shared() const { return false; }
+  // Opens the transaction of one group and takes the log's write lock: until
+  // Append commits it (or EndGroup ends it), no other process appends, and
+  // Match and ForEachAfter see everything appended before. Unavailable when
+  // the store cannot be reached. This default has nothing to do.
+  virtual Status BeginGroup() { return Status::Ok(); }
+  // Ends the open group without appending (releases the lock). No-op without one.
+  virtual void EndGroup() {}
+  // Whether the store answers now: Ok, or Unavailable saying why the last
+  // attempt failed. Unlike CheckFile, not sticky: it turns Ok again when the
+  // store is back. Thread-safe and cheap (no round trip).
+  virtual Status Health() const { return Status::Ok(); }
+  // Calls `appended` (on a thread of the store's) soon after another process
+  // commits events, until Watch(nullptr) or the store is destroyed; Watch
+  // returns once no call is running any more. This default never calls it.
+  virtual void Watch(std::function<void()> appended) { (void)appended; }
 };
 
 }  // namespace debriefd

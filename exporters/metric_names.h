@@ -74,6 +74,14 @@ inline constexpr Def kStoreCommits{"debriefd_store_commits_total",
                                    "Group commits written to the store since this process started."};
 inline constexpr Def kStoreUnreadable{"debriefd_store_unreadable_events",
                                       "Stored events that could not be re-read when the store was loaded (logged)."};
+// Replicas on a shared store (storage.driver: postgres); per replica.
+inline constexpr Def kStoreAppliedSeq{"debriefd_store_applied_seq",
+                                      "Seq of the last event of the shared log this replica has applied."};
+inline constexpr Def kStoreAvailable{"debriefd_store_available",
+                                     "1 when the store answered the last attempt to reach it, else 0."};
+inline constexpr Def kReplicationDelay{
+    "debriefd_replication_delay_seconds",
+    "Time from an event's acceptance by another replica to its application on this one."};
 inline constexpr Def kBuildInfo{"debriefd_build_info",
                                 "debriefd's version, revision and external_url (when set); always 1."};
 inline constexpr Def kLabelValuesFolded{

@@ -373,6 +373,14 @@ std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& ev
   x.Sample(metric::kStoreCommits.name, {}, info.commits);
   x.Family(metric::kStoreUnreadable, kGauge);
   x.Sample(metric::kStoreUnreadable.name, {}, info.unreadable_events);
+  if (info.replica) {
+    x.Family(metric::kStoreAppliedSeq, kGauge);
+    x.Sample(metric::kStoreAppliedSeq.name, {}, static_cast<double>(info.replica->applied_seq));
+    x.Family(metric::kStoreAvailable, kGauge);
+    x.Sample(metric::kStoreAvailable.name, {}, info.replica->store_available ? 1.0 : 0.0);
+    x.Family(metric::kReplicationDelay, kHistogram);
+    x.HistogramSample(metric::kReplicationDelay.name, {}, info.replica->delay);
+  }
   x.Family(metric::kBuildInfo, kGauge);
   // An empty label is no label to Prometheus: revision and external_url appear when known.
   if (info.revision.empty() && info.external_url.empty()) {

@@ -88,6 +88,13 @@ struct ReloadFigures {
   double last_success_seconds = 0;  // unix seconds
 };
 
+// A replica's following of the shared log (IngestService::FollowFigures).
+struct ReplicaFigures {
+  int64_t applied_seq = 0;
+  bool store_available = true;
+  Histogram delay;  // seconds
+};
+
 struct ProcessInfo {
   std::string version;
   uint64_t commits = 0;  // group commits since start
@@ -117,6 +124,8 @@ struct ProcessInfo {
   std::optional<ProcessStats> process;
   std::optional<ServerFigures> server;
   std::optional<ReloadFigures> reload;
+  // With a store shared by replicas.
+  std::optional<ReplicaFigures> replica;
 };
 
 // The text exposition format (version 0.0.4) of a snapshot.

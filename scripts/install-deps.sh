@@ -12,6 +12,9 @@ BUILD_PACKAGES=(
   libsqlite3-dev libcli11-dev sqlite3 libssl-dev libctemplate-dev
   # the state snapshot (domain/tracker_snapshot.cc).
   libboost-serialization1.81-dev
+  # storage.driver: postgres (collector/store/postgres_store.cc). libpq-dev comes
+  # with it; naming it would upgrade an installed PostgreSQL.
+  libpqxx-dev
 )
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3
@@ -25,6 +28,8 @@ TEST_PACKAGES=(
   curl
   # make bench: the load generator and the HTTP ceiling beside debriefd.
   wrk nginx-light
+  # the replica tests and the PostgreSQL bench: initdb and postgres on a temporary directory.
+  postgresql-15
 )
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -411,6 +411,13 @@ void Api::Route(const Options& options, const HttpRequest& req, const Target& t,
     if (!store.ok()) body["reason"] = store.message();
     return respond(Json(503, std::move(body)));
   }
+  if (!ingest_.state_whole() && h != "/api/v1/status/buildinfo" && h != "/api/v1/status/config") {
+    // Replicas: a commit failed with the database away, after requests of
+    // its group were applied; until the state is re-read it may hold them.
+    return respond(ErrorResponse(
+        Status::Unavailable("the state is being re-read from the store after a failed commit; retry shortly")
+            .WithSource("store")));
+  }
   if (!ingest_.loaded() && h != "/api/v1/status/buildinfo" && h != "/api/v1/status/config") {
     // The port opens before the state is read from the store: until then
     // no figure or page would be whole (a counter read now would seem to
@@ -569,6 +576,10 @@ HttpResponse Api::Metrics(const ApiOptions& o) {
   Result<ProcessStats> process = o.process_stats ? o.process_stats() : ReadProcessStats();
   if (process.ok()) info.process = *process;
   if (o.server_stats) info.server = o.server_stats();
+  if (ingest_.shared_store()) {
+    IngestService::FollowFigures f = ingest_.follow_figures();
+    info.replica = ReplicaFigures{f.applied_seq, f.store_available, std::move(f.delay)};
+  }
   if (o.reload_state != nullptr) {
     info.reload = ReloadFigures{o.reload_state->last_successful.load(), o.reload_state->last_success_seconds.load()};
   }

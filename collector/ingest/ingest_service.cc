@@ -28,12 +28,16 @@ constexpr std::chrono::seconds kIdleFileCheck{10};
 constexpr std::chrono::seconds kQuietForSnapshot{1};
 // How long counts without events (duplicates, rejections) wait for a commit.
 constexpr std::chrono::seconds kCountsFlush{1};
+// Replicas: the longest a replica waits before it reads what the others
+// stored, when no notification came (the safety net of Watch).
+constexpr std::chrono::seconds kFollowPoll{1};
 
 }  // namespace
 
 IngestService::IngestService(EventStore& store, Policy policy, const Clock& clock, IngestLimits limits)
     : store_(store), policy_(std::move(policy)), clock_(clock), limits_(limits),
-      tracker_(std::make_unique<IncidentTracker>(policy_)) {
+      tracker_(std::make_unique<IncidentTracker>(policy_)),
+      follow_delay_({0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}) {
   tracker_->RecordTransitions(true);
 }
 
@@ -89,6 +93,13 @@ void IngestService::Start() {
   if (writer_.joinable()) return;
   stopping_ = false;
   writer_ = std::thread([this] { Run(); });
+  store_.Watch([this] {
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      follow_due_ = true;
+    }
+    queue_cv_.notify_one();
+  });
 }
 
 void IngestService::Stop() {
@@ -104,6 +115,7 @@ void IngestService::Stop() {
   }
   // Counts not yet on disk (rejections counted without the writer) are
   // written now; an empty group writes nothing when there are none.
+  store_.Watch(nullptr);  // no more calls into this service
   std::vector<Work> none;
   ProcessGroup(none, /*flush_counts=*/true);
   // The next start restores this state and applies nothing.
@@ -186,7 +198,7 @@ EventCounts IngestService::event_counts() const {
   return counts_;
 }
 
-bool IngestService::ready() const { return loaded_ && store_status().ok(); }
+bool IngestService::ready() const { return loaded_ && !stale_ && store_status().ok() && store_.Health().ok(); }
 
 Status IngestService::store_status() const {
   {
@@ -223,12 +235,22 @@ uint64_t IngestService::unreadable_events() const {
 
 void IngestService::Run() {
   auto last_group = std::chrono::steady_clock::now();
+  auto next_follow = last_group + kFollowPoll;
+  const bool shared = store_.shared();
   for (;;) {
     std::vector<Work> group;
     bool flush = false;
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
       while (queue_.empty() && !stopping_) {
+        if (shared && (follow_due_ || std::chrono::steady_clock::now() >= next_follow)) {
+          follow_due_ = false;
+          lock.unlock();
+          if (Status s = CatchUp(); !s.ok()) spdlog::debug("store: following the log: {}", s.message());
+          next_follow = std::chrono::steady_clock::now() + kFollowPoll;
+          lock.lock();
+          continue;
+        }
         if (SnapshotDue(last_group)) {  // between groups, while nothing waits
           lock.unlock();
           (void)SaveSnapshot();
@@ -240,6 +262,7 @@ void IngestService::Run() {
         const bool due = counts_waiting_;
         auto until = due ? counts_due_ : std::chrono::steady_clock::now() + kIdleFileCheck;
         if (SnapshotWanted()) until = std::min(until, last_group + kQuietForSnapshot);
+        if (shared) until = std::min(until, next_follow);
         if (queue_cv_.wait_until(lock, until) != std::cv_status::timeout) continue;
         if (due && counts_waiting_ && std::chrono::steady_clock::now() >= counts_due_) {
           flush = true;
@@ -252,6 +275,7 @@ void IngestService::Run() {
         }
       }
       if (queue_.empty() && !flush) return;  // stopping: Stop() writes the counts left
+      follow_due_ = false;                    // the group catches up first
       if (flush) counts_waiting_ = false;  // the group below commits them
       size_t events = 0;
       while (!queue_.empty() && (group.empty() || events + queue_.front().events.size() <= limits_.max_group_events)) {
@@ -263,6 +287,7 @@ void IngestService::Run() {
     }
     ProcessGroup(group, flush);
     last_group = std::chrono::steady_clock::now();
+    next_follow = last_group + kFollowPoll;
   }
 }
 
@@ -277,15 +302,26 @@ void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
   // `deltas`: what this group adds if it commits; `rejected`: rejections,
   // a fact whether or not it does.
   EventCounts deltas, rejected;
-  // Never before what the tracker has seen: a read may have advanced it past
-  // the moment a request was parsed, and its events must not apply "earlier".
-  const Time stamp = std::max(clock_.Now(), tracker_->now());
   // A lost store file fails every group until restart: skip the work.
   Status lost;
   {
     std::lock_guard<std::mutex> store_lock(store_mu_);
     lost = store_failure_;
   }
+  // Replicas: the log's write lock, and every event the others stored.
+  const bool shared = store_.shared() && lost.ok() && (!group.empty() || (flush_counts && !pending_counts_.empty()));
+  if (shared) {
+    lost = store_.BeginGroup();
+    if (lost.ok()) lost = CatchUpLocked();
+    if (!lost.ok()) {
+      store_.EndGroup();
+      if (!group.empty()) spdlog::warn("{}; {} request(s) answered 503", lost.message(), group.size());
+    }
+  }
+  // Never before what the tracker has seen: a read may have advanced it past
+  // the moment a request was parsed, and its events must not apply "earlier"
+  // (nor before the events of other replicas just caught up on).
+  const Time stamp = std::max(clock_.Now(), tracker_->now());
   GroupKeys keys_in_group;
   GroupTransitions transitions;
   // A request with events to store is applied when the next request comes
@@ -326,13 +362,15 @@ void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
     }
     deltas.clear();
   }
-  const bool writes = any_fresh || (flush_counts && !pending_counts_.empty());
+  const bool writes = lost.ok() && (any_fresh || (flush_counts && !pending_counts_.empty()));
   Status committed;
+  if (shared && !writes) store_.EndGroup();
   if (writes) {
     EventCounts all = deltas;
     for (const auto& [key, n] : pending_counts_) all[key] += n;
     committed = store_status();
     if (committed.ok()) committed = Commit(group, all);
+    if (shared && !committed.ok()) store_.EndGroup();
     // A file deleted or replaced during the commit took the group with it.
     if (committed.ok()) committed = store_status();
   }
@@ -509,6 +547,14 @@ void IngestService::Unwind(std::vector<Work>& group, const Status& why, bool app
   Result<Rebuilt> rebuilt = RebuildTracker(policy_, learned_pending_);
   if (rebuilt.ok()) {
     Adopt(std::move(rebuilt.value()));
+    return;
+  }
+  if (store_.shared()) {
+    // The database is away: reads answer 503 until the writer, which
+    // retries every second, has re-read the state (CatchUpLocked).
+    stale_ = true;
+    spdlog::error("the state cannot be re-read after a failed commit ({}); reads answer 503 until it is",
+                  rebuilt.status().message());
     return;
   }
   // The state holds requests that are not on disk and the disk cannot be

@@ -49,6 +49,20 @@
 //
 // Reads: Read() runs a function under the state lock after advancing the
 // tracker to the clock's now. Thread-safe.
+//
+// Replicas (a store shared by several processes, EventStore::shared()): each
+// group opens with BeginGroup, which takes the log's write lock, and first
+// applies the events other replicas stored since this one last looked
+// (catch-up), so that dedup, check and apply see the whole log, and the
+// group's events get the seqs right after it. Between groups the writer
+// follows the log: on the store's notification (Watch), and every second at
+// the latest, it applies what others stored (CatchUp) and re-reads the
+// counts, which the replicas share. If the store cannot be reached, groups
+// answer 503 and the state stays as it is (reads go on); if it is lost in the
+// middle of a group that had applied requests before its commit, the state
+// holds what may not be stored, so reads answer 503 too (state_whole()
+// false) until the writer has re-read it from the store, which it retries
+// every second.
 
 #include <atomic>
 #include <chrono>
@@ -63,6 +77,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "domain/counters.h"
 #include "domain/event_store.h"
 #include "domain/tracker.h"
 #include "collector/sources/source.h"
@@ -168,6 +183,24 @@ class IngestService {
   // Stored events that Load could not re-read (debriefd_store_unreadable_events).
   uint64_t unreadable_events() const;
 
+  // Applies every event that other processes stored after the last one the
+  // state includes, and re-reads the shared counts. The writer thread does it
+  // on the store's notifications and every second; tests and tools call it
+  // directly. OK without doing anything for a store with one writer.
+  Status CatchUp();
+  // False while the state may hold requests whose commit failed and the
+  // store could not be re-read (replicas only; reads answer 503 meanwhile).
+  bool state_whole() const { return !stale_; }
+  // True when other processes append to the store too (replicas).
+  bool shared_store() const { return store_.shared(); }
+  // How this replica follows the shared log.
+  struct FollowFigures {
+    int64_t applied_seq = 0;      // the last event of the log the state includes
+    bool store_available = true;  // EventStore::Health()
+    Histogram delay;              // seconds from another replica's acceptance to the apply here
+  };
+  FollowFigures follow_figures() const;
+
   // How the state was last read from the store, and snapshots saved.
   struct LoadFigures {
     bool from_snapshot = false;  // a valid snapshot was restored
@@ -226,6 +259,12 @@ class IngestService {
   // Touches no member state but the store and sources_; the caller holds
   // group_mu_ (or no writer runs yet).
   Result<Rebuilt> RebuildTracker(const Policy& policy, std::map<std::string, Duration> learned_pending);
+  // Applies one stored event to `tracker`; counts it in `unreadable` when it
+  // cannot be re-read.
+  void ApplyStored(IncidentTracker& tracker, const StoredEvent& stored, uint64_t* unreadable) const;
+  // CatchUp's work, holding group_mu_ and mu_ (inside a group's transaction
+  // or not). Re-reads the whole state first when it is stale.
+  Status CatchUpLocked();
   // Makes `rebuilt` the state. Holds mu_.
   void Adopt(Rebuilt rebuilt);
   // The key a snapshot of the running state is valid for. Holds mu_.
@@ -261,6 +300,8 @@ class IngestService {
   uint64_t snapshot_every_ = 100000;
   std::chrono::seconds snapshot_interval_{300};
   std::atomic<uint64_t> rebuilds_{0};
+  std::atomic<bool> stale_{false};  // see state_whole()
+  Histogram follow_delay_;          // guarded by mu_
 
   // One group at a time (writer thread, ProcessNow, Reconfigure); guards
   // policy_ and sources_ while running.
@@ -275,6 +316,7 @@ class IngestService {
   size_t queued_events_ = 0;
   bool stopping_ = false;
   bool counts_waiting_ = false;  // counts to commit without events, by counts_due_
+  bool follow_due_ = false;      // the store says others appended: CatchUp
   std::chrono::steady_clock::time_point counts_due_;
   std::thread writer_;
 };

@@ -60,7 +60,7 @@ Result<IngestService::Rebuilt> IngestService::RebuildTracker(const Policy& polic
   ++rebuilds_;
   Rebuilt out;
   const std::string key = StateKey(policy, sources_, learned_pending);
-  Result<std::optional<StoredSnapshot>> stored = store_.LoadSnapshot();
+  Result<std::optional<StoredSnapshot>> stored = store_.LoadSnapshotFor(key);
   if (!stored.ok()) {
     spdlog::warn("store: the snapshot cannot be read ({}); reading every event", stored.status().message());
   } else if (stored->has_value() && (*stored)->key != key) {
@@ -86,24 +86,80 @@ Result<IngestService::Rebuilt> IngestService::RebuildTracker(const Policy& polic
   Status s = store_.ForEachAfter(out.last_seq, [&](const StoredEvent& stored_event) {
     out.last_seq = stored_event.seq;
     ++out.tail;
-    Result<Event> e = ParseStoredEvent(stored_event.source, stored_event.raw, stored_event.received_at,
-                                       SettingsOf(sources_, stored_event.source));
-    if (!e.ok()) {
-      // Kept in the store (a later version may read it) but lost to the state.
-      ++out.unreadable;
-      Status lost = Status::DataLoss("event " + std::to_string(stored_event.seq) + " cannot be re-read: " +
-                                     e.status().message()).WithSource("store");
-      spdlog::error("{}", lost.message());
-      return Status::Ok();
-    }
-    e->dedup_key = stored_event.dedup_key;
-    if (Status applied = out.tracker->Apply(*e); !applied.ok()) {
-      spdlog::warn("store: event {} no longer applies: {}", stored_event.seq, applied.message());
-    }
+    ApplyStored(*out.tracker, stored_event, &out.unreadable);
     return Status::Ok();
   });
   if (!s.ok()) return s;
   return out;
+}
+
+void IngestService::ApplyStored(IncidentTracker& tracker, const StoredEvent& stored, uint64_t* unreadable) const {
+  Result<Event> e =
+      ParseStoredEvent(stored.source, stored.raw, stored.received_at, SettingsOf(sources_, stored.source));
+  if (!e.ok()) {
+    // Kept in the store (a later version may read it) but lost to the state.
+    ++*unreadable;
+    Status lost = Status::DataLoss("event " + std::to_string(stored.seq) + " cannot be re-read: " +
+                                   e.status().message()).WithSource("store");
+    spdlog::error("{}", lost.message());
+    return;
+  }
+  e->dedup_key = stored.dedup_key;
+  if (Status applied = tracker.Apply(*e); !applied.ok()) {
+    spdlog::warn("store: event {} no longer applies: {}", stored.seq, applied.message());
+  }
+}
+
+Status IngestService::CatchUp() {
+  if (!store_.shared()) return Status::Ok();
+  std::lock_guard<std::mutex> one_group(group_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  return CatchUpLocked();
+}
+
+// The log is read from the last applied seq on: what others committed is a
+// gap-free prefix of it (event_store.h), so nothing is skipped. The state lock
+// is held throughout: readers see each replica's events whole, in log order.
+Status IngestService::CatchUpLocked() {
+  if (stale_) {
+    Result<Rebuilt> rebuilt = RebuildTracker(policy_, learned_pending_);
+    if (!rebuilt.ok()) return rebuilt.status();
+    Adopt(std::move(rebuilt.value()));
+    stale_ = false;
+    spdlog::info("store: the state was re-read after a failed commit; reads are answered again");
+  }
+  const Time now = clock_.Now();
+  uint64_t applied = 0;
+  Status s = store_.ForEachAfter(applied_seq_, [&](const StoredEvent& e) {
+    ApplyStored(*tracker_, e, &unreadable_);
+    applied_seq_ = e.seq;
+    ++applied;
+    follow_delay_.Observe(std::max(0.0, std::chrono::duration<double>(now - e.received_at).count()));
+    return Status::Ok();
+  });
+  events_since_snapshot_ += applied;
+  (void)tracker_->TakeTransitions();  // logged by the replica that accepted them
+  if (!s.ok()) return s;
+  // The counts are the replicas' shared table, plus what this one has not
+  // written yet: each only grows, so no counter goes down.
+  Result<EventCounts> counts = store_.LoadCounts();
+  if (!counts.ok()) return counts.status();
+  for (const auto& [key, n] : pending_counts_) (*counts)[key] += n;
+  for (const auto& [key, n] : counts_) {
+    uint64_t& now_n = (*counts)[key];
+    now_n = std::max(now_n, n);
+  }
+  counts_ = std::move(counts.value());
+  return Status::Ok();
+}
+
+IngestService::FollowFigures IngestService::follow_figures() const {
+  FollowFigures f;
+  f.store_available = store_.Health().ok();
+  std::lock_guard<std::mutex> lock(mu_);
+  f.applied_seq = applied_seq_;
+  f.delay = follow_delay_;
+  return f;
 }
 
 void IngestService::Adopt(Rebuilt rebuilt) {
@@ -133,11 +189,14 @@ bool IngestService::SnapshotDue(std::chrono::steady_clock::time_point last_group
 
 Status IngestService::SaveSnapshot() {
   std::lock_guard<std::mutex> one_group(group_mu_);
-  Result<int64_t> seq = store_.LastSeq();
+  // Replicas save the state at the seq it includes: the others append
+  // meanwhile, and the prefix up to it has no gap.
+  Result<int64_t> seq = store_.shared() ? Result<int64_t>(int64_t{0}) : store_.LastSeq();
   if (!seq.ok()) return seq.status();
   std::string key, data;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (store_.shared()) *seq = applied_seq_;
     if (*seq != applied_seq_) {
       // Another writer appended to the file (it should not: see
       // store_lock.h): the state does not cover what the snapshot would

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "collector/store/content_digest.h"
 #include "domain/event_store.h"
 
 struct sqlite3;
@@ -95,8 +96,5 @@ class SqliteStore final : public EventStore {
   sqlite3_stmt* count_ = nullptr;
   int schema_version_ = 0;
 };
-
-// The lower-case hex SHA-256 of `content`: the digest kept beside each dedup key.
-std::string ContentDigest(std::string_view content);
 
 }  // namespace debriefd

@@ -11,12 +11,14 @@ import {
   NEUTRAL_THRESHOLDS,
   SHARE_THRESHOLDS,
   bargauge,
+  counter,
   dashboard,
   datasourceVariable,
   labelVariable,
   query,
   row,
   sel,
+  shared,
   stat,
   table,
   textboxVariable,
@@ -30,10 +32,12 @@ import {
 const F = BY_SERVICE_SEVERITY;
 const DAY = 86400;
 
-const debriefs = (result, window) => {
-  const s = sel(result && `result="${result}"`, F);
-  return window ? `increase(debriefd_debriefs_total{${s}}[${window}])` : `debriefd_debriefs_total{${s}}`;
-};
+// Every metric here is derived from the history that replicas share: `counter` and
+// `shared` (lib.mjs) count it once however many replicas Prometheus scrapes.
+const debriefs = (result, window) =>
+  counter(`debriefd_debriefs_total{${sel(result && `result="${result}"`, F)}}`, window);
+/** The sum of the shared gauge `selector`, optionally `by` labels. */
+const gauge = (selector, by) => `sum${by ? ` by (${by}) ` : ''}(${shared(selector)})`;
 
 
 const overdueNow = stat({
@@ -43,7 +47,7 @@ const overdueNow = stat({
     'their severity is in debrief.required_for, debrief.due_within (72 hours by default) has ' +
     'passed since resolved_at, and no debrief.completed or debrief.waived event arrived. ' +
     'The IncidentDebriefOverdue alert fires for each of them.',
-  targets: [query(`sum(debriefd_debriefs_overdue{${F}})`, { instant: true, legend: 'overdue' })],
+  targets: [query(gauge(`debriefd_debriefs_overdue{${F}}`), { instant: true, legend: 'overdue' })],
   thresholds: LATE_THRESHOLDS,
 });
 
@@ -90,7 +94,7 @@ const checkpointsOverdueNow = stat({
     'Incidents whose checkpoint is past due right now (debriefd_checkpoints_overdue): ' +
     'debrief.checkpoint_after (14 days by default) has passed since the debrief was held and ' +
     'no checkpoint.completed event arrived. The IncidentCheckpointOverdue alert fires on them.',
-  targets: [query(`sum(debriefd_checkpoints_overdue{${F}})`, { instant: true, legend: 'overdue' })],
+  targets: [query(gauge(`debriefd_checkpoints_overdue{${F}}`), { instant: true, legend: 'overdue' })],
   thresholds: LATE_THRESHOLDS,
 });
 
@@ -101,7 +105,7 @@ const actionItemsOpenNow = stat({
     'opened by debrief.completed or action_item.opened, or Jira, GitHub and GitLab issues ' +
     'carrying the action_items.label (debrief), not yet closed or withdrawn. Filtered by ' +
     'service only; action items have no severity.',
-  targets: [query(`sum(debriefd_action_items_open{${BY_SERVICE}})`, { instant: true, legend: 'open' })],
+  targets: [query(gauge(`debriefd_action_items_open{${BY_SERVICE}}`), { instant: true, legend: 'open' })],
   thresholds: NEUTRAL_THRESHOLDS,
 });
 
@@ -111,7 +115,7 @@ const actionItemsOverdueNow = stat({
     'Open action items past their due date right now (debriefd_action_items_overdue); an ' +
     'item without a due date is due action_items.due_within (30 days by default) after it ' +
     'was opened. The DebriefActionItemsOverdue alert fires on them.',
-  targets: [query(`sum(debriefd_action_items_overdue{${BY_SERVICE}})`, { instant: true, legend: 'overdue' })],
+  targets: [query(gauge(`debriefd_action_items_overdue{${BY_SERVICE}}`), { instant: true, legend: 'overdue' })],
   thresholds: LATE_THRESHOLDS,
 });
 
@@ -124,7 +128,7 @@ const overdueTable = table({
     'incident in debriefd\'s API under the "debriefd URL" set at the top of the dashboard.',
   targets: [
     query(
-      `sort_desc(label_replace(debriefd_debrief_overdue_seconds{${F}}, "link", "$debriefd_url/api/v1/incidents/$1", "incident_id", "(.+)"))`,
+      `sort_desc(label_replace(${shared(`debriefd_debrief_overdue_seconds{${F}}`)}, "link", "$debriefd_url/api/v1/incidents/$1", "incident_id", "(.+)"))`,
       { instant: true, format: 'table' },
     ),
   ],
@@ -165,10 +169,10 @@ const heldPerWeek = timeseries({
   title: 'Debriefs held per week, on time vs. late',
   description:
     'Debriefs held per week, stacked by result: on_time (completed at or before due_at) or ' +
-    'late. Increase of debriefd_debriefs_total over each interval (one week; longer for long ' +
-    'ranges), rounded.',
+    'late. How much debriefd_debriefs_total grew in each interval (one week; longer for ' +
+    'long ranges).',
   targets: [
-    query(`round(sum by (result) (${debriefs('', '$__interval')}))`, { legend: '{{result}}' }),
+    query(`sum by (result) (${debriefs('', '$__interval')})`, { legend: '{{result}}' }),
   ],
   interval: '1w',
   bars: true,
@@ -193,7 +197,7 @@ const overdueOverTime = timeseries({
   description:
     'Debriefs past due at each point in time, by service (debriefd_debriefs_overdue). A ' +
     'line that keeps rising means debriefs are being skipped, not just delayed.',
-  targets: [query(`sum by (service) (debriefd_debriefs_overdue{${F}})`, { legend: '{{service}}' })],
+  targets: [query(gauge(`debriefd_debriefs_overdue{${F}}`, 'service'), { legend: '{{service}}' })],
   min: 0,
   thresholds: LATE_THRESHOLDS,
 });
@@ -205,7 +209,7 @@ const checkpointsByService = bargauge({
     '(debriefd_checkpoints_overdue); only those above zero are shown. The checkpoint, ' +
     'debrief.checkpoint_after the debrief, reviews whether its action items got done.',
   targets: [
-    query(`sort_desc(sum by (service, severity) (debriefd_checkpoints_overdue{${F}}) > 0)`, {
+    query(`sort_desc(${gauge(`debriefd_checkpoints_overdue{${F}}`, 'service, severity')} > 0)`, {
       instant: true,
       legend: '{{service}} · {{severity}}',
     }),
@@ -221,8 +225,8 @@ const actionItemsTable = table({
     'debriefd_action_items_overdue). The monthly review list, oldest first, is ' +
     'GET /api/v1/action-items?state=open on debriefd.',
   targets: [
-    query(`sum by (service) (debriefd_action_items_open{${BY_SERVICE}})`, { instant: true, format: 'table' }),
-    query(`sum by (service) (debriefd_action_items_overdue{${BY_SERVICE}})`, { instant: true, format: 'table' }),
+    query(gauge(`debriefd_action_items_open{${BY_SERVICE}}`, 'service'), { instant: true, format: 'table' }),
+    query(gauge(`debriefd_action_items_overdue{${BY_SERVICE}}`, 'service'), { instant: true, format: 'table' }),
   ],
   columns: [
     ['service', 'Service'],
@@ -242,8 +246,8 @@ const actionItemsOverTime = timeseries({
     'debriefd_action_items_overdue). Are action items getting done? Open items should come ' +
     'down between debriefs, and overdue items should stay near zero.',
   targets: [
-    query(`sum(debriefd_action_items_open{${BY_SERVICE}})`, { legend: 'open' }),
-    query(`sum(debriefd_action_items_overdue{${BY_SERVICE}})`, { legend: 'overdue' }),
+    query(gauge(`debriefd_action_items_open{${BY_SERVICE}}`), { legend: 'open' }),
+    query(gauge(`debriefd_action_items_overdue{${BY_SERVICE}}`), { legend: 'overdue' }),
   ],
   min: 0,
 });
@@ -257,7 +261,7 @@ const unlinkedNow = stat({
     'repository. Link them (add the label) so that the incident\'s follow-through shows them; ' +
     'GET /api/v1/action-items?state=open&linked=false lists them.',
   targets: [
-    query(`sum(debriefd_action_items_open{linked="false",${BY_SERVICE}})`, { instant: true, legend: 'unlinked' }),
+    query(gauge(`debriefd_action_items_open{linked="false",${BY_SERVICE}}`), { instant: true, legend: 'unlinked' }),
   ],
   thresholds: thresholds(GREEN, [1, ORANGE]),
 });
@@ -266,10 +270,10 @@ const repeatsWithOpenItemsInRange = stat({
   title: 'Repeats while action items were open',
   description:
     'Repeat incidents opened in the selected range while the incident they repeat still had ' +
-    'open action items: the fix had not been done when the failure came back. Increase of ' +
-    `debriefd_incident_repeats_with_open_items_total, rounded. ${rangeNote('incidents')}`,
+    'open action items: the fix had not been done when the failure came back. How much ' +
+    `debriefd_incident_repeats_with_open_items_total grew in the range. ${rangeNote('incidents')}`,
   targets: [
-    query(`round(sum(increase(debriefd_incident_repeats_with_open_items_total{${BY_SERVICE}}[$__range])))`, {
+    query(`sum(${counter(`debriefd_incident_repeats_with_open_items_total{${BY_SERVICE}}`, '$__range')})`, {
       instant: true,
       legend: 'repeats',
     }),
@@ -281,14 +285,14 @@ const closedPerWeek = timeseries({
   title: 'Action items closed and reopened per week',
   description:
     'Action items closed per week and closed items their tracker opened again ' +
-    '(increase of debriefd_action_items_closed_total and debriefd_action_items_reopened_total ' +
-    'over each interval, rounded). A closed item that is reopened and closed again counts as ' +
+    '(how much debriefd_action_items_closed_total and debriefd_action_items_reopened_total ' +
+    'grew in each interval). A closed item that is reopened and closed again counts as ' +
     'two closings; many reopenings mean items are closed before the fix holds.',
   targets: [
-    query(`round(sum(increase(debriefd_action_items_closed_total{${BY_SERVICE}}[$__interval])))`, {
+    query(`sum(${counter(`debriefd_action_items_closed_total{${BY_SERVICE}}`, '$__interval')})`, {
       legend: 'closed',
     }),
-    query(`round(sum(increase(debriefd_action_items_reopened_total{${BY_SERVICE}}[$__interval])))`, {
+    query(`sum(${counter(`debriefd_action_items_reopened_total{${BY_SERVICE}}`, '$__interval')})`, {
       legend: 'reopened',
     }),
   ],
@@ -300,10 +304,10 @@ const repeatsInRange = stat({
   title: 'Repeat incidents',
   description:
     'Incidents opened in the selected range that repeat an earlier incident of the same key ' +
-    '(same alerts.group_by labels) within repeats.window (90 days by default): increase of ' +
-    `debriefd_incident_repeats_total, rounded. ${rangeNote('incidents')}`,
+    '(same alerts.group_by labels) within repeats.window (90 days by default): how much ' +
+    `debriefd_incident_repeats_total grew in the range. ${rangeNote('incidents')}`,
   targets: [
-    query(`round(sum(increase(debriefd_incident_repeats_total{${F}}[$__range])))`, { instant: true, legend: 'repeats' }),
+    query(`sum(${counter(`debriefd_incident_repeats_total{${F}}`, '$__range')})`, { instant: true, legend: 'repeats' }),
   ],
   thresholds: LATE_THRESHOLDS,
 });
@@ -315,7 +319,7 @@ const repeatShareAllTime = stat({
     'repeats.window: debriefd_incident_repeats_total over debriefd_incidents_total. The same ' +
     `failure twice means a debrief's action items did not prevent it. ${allTimeNote('incidents')}`,
   targets: [
-    query(`sum(debriefd_incident_repeats_total{${F}}) / sum(debriefd_incidents_total{${F}})`, {
+    query(`sum(${shared(`debriefd_incident_repeats_total{${F}}`)}) / sum(${shared(`debriefd_incidents_total{${F}}`)})`, {
       instant: true,
       legend: 'repeats',
     }),
@@ -335,7 +339,7 @@ const repeatsByService = bargauge({
     '(debriefd_incident_repeats_total). GET /api/v1/incidents on debriefd shows each ' +
     `incident's repeat_of. ${allTimeNote('incidents')}`,
   targets: [
-    query(`sort_desc(sum by (service, severity) (debriefd_incident_repeats_total{${F}}))`, {
+    query(`sort_desc(sum by (service, severity) (${shared(`debriefd_incident_repeats_total{${F}}`)}))`, {
       instant: true,
       legend: '{{service}} · {{severity}}',
     }),
@@ -346,10 +350,10 @@ const repeatsByService = bargauge({
 const repeatsPerWeek = timeseries({
   title: 'Repeats per week by service',
   description:
-    'Repeat incidents opened per week by service: increase of ' +
-    'debriefd_incident_repeats_total over each interval, rounded.',
+    'Repeat incidents opened per week by service: how much ' +
+    'debriefd_incident_repeats_total grew in each interval.',
   targets: [
-    query(`round(sum by (service) (increase(debriefd_incident_repeats_total{${F}}[$__interval])))`, {
+    query(`sum by (service) (${counter(`debriefd_incident_repeats_total{${F}}`, '$__interval')})`, {
       legend: '{{service}}',
     }),
   ],
@@ -366,7 +370,8 @@ const autoResolvedAllTime = stat({
     `debrief.skip_auto_resolved they need no debrief. ${allTimeNote('incidents')}`,
   targets: [
     query(
-      `sum(debriefd_incidents_auto_resolved_total{${F}}) / sum(debriefd_incident_time_to_fix_seconds_count{${F}})`,
+      `sum(${shared(`debriefd_incidents_auto_resolved_total{${F}}`)}) / ` +
+        `sum(${shared(`debriefd_incident_time_to_fix_seconds_count{${F}}`)})`,
       { instant: true, legend: 'auto-resolved' },
     ),
   ],

@@ -33,6 +33,61 @@ export function rangeNote(things) {
   );
 }
 
+// ---------------------------------------------------------------------------
+// Replicas
+//
+// Several debriefd replicas may share one PostgreSQL store (docs/operations.md,
+// "Replicas on PostgreSQL"), and Prometheus scrapes every one of them. Every metric
+// derived from the shared history (incidents, goals, histograms, changes, debriefs,
+// repeats, action items, the overdue gauges, events) then has one identical series
+// per replica, differing only in the replica's target labels. Summing them would
+// count each incident once per replica, so every query reduces them to one series
+// per label set first, and only then sums, divides or takes quantiles:
+//
+// - gauges and raw counters: `max without (instance, pod)`. With one debriefd
+//   there is one series per label set and the max is that series.
+// - counted within a window: the counter's highest value in the window minus its
+//   lowest, each over the samples of every replica (see `counted`), rather than
+//   `increase()` per replica. A counter here never falls: debriefd rebuilds it from
+//   the store when it starts, so a replica that replaces another (a new pod, a new
+//   `instance`) starts at the store's total, not at 0. `increase()` sees such a new
+//   series only from its first sample, so over a week or a quarter spanning a
+//   rollout the max of per-replica increases would keep only the longest-lived
+//   replica's share; the difference of the extremes counts every increment any
+//   replica showed inside the window. It is what `increase()` gives without its
+//   extrapolation to the window's edges: whole counts, and the same ratios.
+// - per-process metrics (debriefd_http_*, debriefd_build_info, process_*) stay per
+//   instance.
+//
+// Replicas of one debriefd must differ in these target labels only; separate
+// debriefds with separate stores must differ in another one (a `job` each).
+export const REPLICA_LABELS = 'instance, pod';
+
+/** One series per label set of the shared history, however many replicas export it. */
+export function shared(expr) {
+  return `max without (${REPLICA_LABELS}) (${expr})`;
+}
+
+/**
+ * What the shared-history counter `selector` counted inside `window` (ending `offset`
+ * before the evaluation time): its last value there minus its first, over the samples
+ * of every replica. Like increase(), an increment before the first sample Prometheus
+ * holds in the window is not counted.
+ */
+export function counted(selector, window, offset) {
+  const o = offset ? ` offset ${offset}` : '';
+  return (
+    `(max without (${REPLICA_LABELS}) (max_over_time(${selector}[${window}]${o}))` +
+    ` - min without (${REPLICA_LABELS}) (min_over_time(${selector}[${window}]${o})))`
+  );
+}
+
+/** A raw counter (`window` unset) or what it counted inside `window`, deduplicated. */
+export function counter(selector, window, offset) {
+  if (window) return counted(selector, window, offset);
+  return shared(offset ? `${selector} offset ${offset}` : selector);
+}
+
 /** Joins label matchers into one selector body: sel('goal="detect"', BY_SERVICE). */
 export function sel(...matchers) {
   return matchers.filter(Boolean).join(', ');

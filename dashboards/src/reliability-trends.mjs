@@ -14,12 +14,14 @@ import {
   NEUTRAL_THRESHOLDS,
   SHARE_THRESHOLDS,
   bargauge,
+  counter,
   dashboard,
   datasourceVariable,
   labelVariable,
   query,
   row,
   sel,
+  shared,
   stat,
   table,
   thresholds,
@@ -31,34 +33,28 @@ import {
 
 const F = BY_SERVICE_SEVERITY;
 
+// Every metric below but debriefd_build_info is derived from the history that
+// replicas share: `counter` and `shared` (lib.mjs) count it once however many
+// replicas Prometheus scrapes.
+
 // Goal results are counted once per finalized incident: after it has stayed
 // resolved for alerts.reopen_within.
-const goal = (g, extra, window, offset) => {
-  const s = sel(`goal="${g}"`, extra, F);
-  if (!window) return `debriefd_incident_goal_total{${s}}`;
-  const o = offset ? ` offset ${offset}` : '';
-  return `increase(debriefd_incident_goal_total{${s}}[${window}]${o})`;
-};
+const goal = (g, extra, window, offset) =>
+  counter(`debriefd_incident_goal_total{${sel(`goal="${g}"`, extra, F)}}`, window, offset);
 
 /** Share of finalized incidents that met goal `g`, over `window` (or all time). */
 const goalShare = (g, window, offset) =>
   `sum(${goal(g, 'result="met"', window, offset)}) / sum(${goal(g, '', window, offset)})`;
 
 const quantile = (q, metric, window) =>
-  window
-    ? `histogram_quantile(${q}, sum by (le) (increase(${metric}_bucket{${F}}[${window}])))`
-    : `histogram_quantile(${q}, sum by (le) (${metric}_bucket{${F}}))`;
+  `histogram_quantile(${q}, sum by (le) (${counter(`${metric}_bucket{${F}}`, window)}))`;
 
 const TTD = 'debriefd_incident_time_to_detect_seconds';
 const TTF = 'debriefd_incident_time_to_fix_seconds';
 
 // Finalized incidents: one observation of the time-to-fix histogram each.
-const finalized = (window) =>
-  window ? `sum(increase(${TTF}_count{${F}}[${window}]))` : `sum(${TTF}_count{${F}})`;
-const suspected = (window) =>
-  window
-    ? `sum(increase(debriefd_incident_suspected_cause_total{${F}}[${window}]))`
-    : `sum(debriefd_incident_suspected_cause_total{${F}})`;
+const finalized = (window) => `sum(${counter(`${TTF}_count{${F}}`, window)})`;
+const suspected = (window) => `sum(${counter(`debriefd_incident_suspected_cause_total{${F}}`, window)})`;
 
 const FINALIZED_NOTE =
   'An incident counts once it has stayed resolved for alerts.reopen_within (15 minutes by ' +
@@ -239,27 +235,27 @@ const openNow = stat({
   description:
     'Incidents open right now (debriefd_incidents_open): opened by a firing alert or an ' +
     'incident.declared event and not yet resolved.',
-  targets: [query(`sum(debriefd_incidents_open{${F}})`, { instant: true, legend: 'open' })],
+  targets: [query(`sum(${shared(`debriefd_incidents_open{${F}}`)})`, { instant: true, legend: 'open' })],
   thresholds: thresholds(GREEN, [1, ORANGE]),
 });
 
 const openedInRange = stat({
   title: 'Incidents opened',
   description:
-    'Incidents opened in the selected range: increase of debriefd_incidents_total, rounded ' +
-    `(Prometheus extrapolates increases to the window's edges). A reopened incident is not a new one. ${rangeNote('incidents')}`,
-  targets: [query(`round(sum(increase(debriefd_incidents_total{${F}}[$__range])))`, { instant: true, legend: 'opened' })],
+    'Incidents opened in the selected range: how much debriefd_incidents_total grew in it. ' +
+    `A reopened incident is not a new one. ${rangeNote('incidents')}`,
+  targets: [query(`sum(${counter(`debriefd_incidents_total{${F}}`, '$__range')})`, { instant: true, legend: 'opened' })],
   thresholds: NEUTRAL_THRESHOLDS,
 });
 
 const perWeek = timeseries({
   title: 'Incidents per week by service and severity',
   description:
-    'Incidents opened per week, stacked by service and severity: increase of ' +
-    'debriefd_incidents_total over each interval (one week; longer when the range is too ' +
-    'long to draw every week), rounded.',
+    'Incidents opened per week, stacked by service and severity: how much ' +
+    'debriefd_incidents_total grew in each interval (one week; longer when the range is too ' +
+    'long to draw every week).',
   targets: [
-    query(`round(sum by (service, severity) (increase(debriefd_incidents_total{${F}}[$__interval])))`, {
+    query(`sum by (service, severity) (${counter(`debriefd_incidents_total{${F}}`, '$__interval')})`, {
       legend: '{{service}} · {{severity}}',
     }),
   ],
@@ -274,7 +270,7 @@ const byServiceAllTime = table({
     'Alerts without a service label count under "unknown", as do those without a severity. ' +
     allTimeNote('incidents'),
   targets: [
-    query(`sort_desc(sum by (service, severity) (debriefd_incidents_total{${F}}))`, {
+    query(`sort_desc(sum by (service, severity) (${shared(`debriefd_incidents_total{${F}}`)}))`, {
       instant: true,
       format: 'table',
     }),
@@ -291,11 +287,11 @@ const missedInRange = bargauge({
   title: 'Missed goals by service',
   description:
     'Worst services first: goals missed (detect and fix together) by incidents finalized in ' +
-    'the selected range, from the increase of debriefd_incident_goal_total{result="missed"}. ' +
+    'the selected range, from the growth of debriefd_incident_goal_total{result="missed"}. ' +
     'An incident that was detected late and fixed late counts twice.',
   targets: [
     query(
-      `sort_desc(round(sum by (service) (increase(debriefd_incident_goal_total{${sel('result="missed"', F)}}[$__range]))))`,
+      `sort_desc(sum by (service) (${counter(`debriefd_incident_goal_total{${sel('result="missed"', F)}}`, '$__range')}))`,
       { instant: true, legend: '{{service}}' },
     ),
   ],
@@ -311,7 +307,8 @@ const missedShareAllTime = bargauge({
     `with few incidents. ${allTimeNote('incidents')}`,
   targets: [
     query(
-      `sort_desc(sum by (service) (debriefd_incident_goal_total{${sel('result="missed"', F)}}) / sum by (service) (debriefd_incident_goal_total{${F}}))`,
+      `sort_desc(sum by (service) (${shared(`debriefd_incident_goal_total{${sel('result="missed"', F)}}`)}) / ` +
+        `sum by (service) (${shared(`debriefd_incident_goal_total{${F}}`)}))`,
       { instant: true, legend: '{{service}}' },
     ),
   ],
@@ -329,7 +326,7 @@ const missedByGoalAllTime = table({
     `debriefd's store (debriefd_incident_goal_total{result="missed"}). ${allTimeNote('incidents')}`,
   targets: [
     query(
-      `sort_desc(sum by (service, goal) (debriefd_incident_goal_total{${sel('result="missed"', F)}}))`,
+      `sort_desc(sum by (service, goal) (${shared(`debriefd_incident_goal_total{${sel('result="missed"', F)}}`)}))`,
       { instant: true, format: 'table' },
     ),
   ],
@@ -345,10 +342,10 @@ const changesPerWeek = timeseries({
   title: 'Changes per week by kind',
   description:
     'Changes recorded per week (change events: deploy, config, feature_flag, infra), ' +
-    'stacked by kind: increase of debriefd_changes_total over each interval, rounded. ' +
+    'stacked by kind: how much debriefd_changes_total grew in each interval. ' +
     'Filtered by service only; changes have no severity.',
   targets: [
-    query(`round(sum by (kind) (increase(debriefd_changes_total{${BY_SERVICE}}[$__interval])))`, {
+    query(`sum by (kind) (${counter(`debriefd_changes_total{${BY_SERVICE}}`, '$__interval')})`, {
       legend: '{{kind}}',
     }),
   ],
@@ -359,8 +356,8 @@ const changesPerWeek = timeseries({
 const changesInRange = stat({
   title: 'Changes',
   description:
-    `Changes recorded in the selected range: increase of debriefd_changes_total, rounded. ${rangeNote('changes')}`,
-  targets: [query(`round(sum(increase(debriefd_changes_total{${BY_SERVICE}}[$__range])))`, { instant: true, legend: 'changes' })],
+    `Changes recorded in the selected range: how much debriefd_changes_total grew in it. ${rangeNote('changes')}`,
+  targets: [query(`sum(${counter(`debriefd_changes_total{${BY_SERVICE}}`, '$__range')})`, { instant: true, legend: 'changes' })],
   thresholds: NEUTRAL_THRESHOLDS,
 });
 
@@ -408,10 +405,8 @@ const causeWeekly = timeseries({
 // Change failure rate: changes a debrief confirmed as the cause of an incident,
 // each counted once however many incidents it caused, over the changes.
 const changeFailureRate = (window) =>
-  window
-    ? `sum(increase(debriefd_change_failures_total{${BY_SERVICE}}[${window}])) / ` +
-      `sum(increase(debriefd_changes_total{${BY_SERVICE}}[${window}]))`
-    : `sum(debriefd_change_failures_total{${BY_SERVICE}}) / sum(debriefd_changes_total{${BY_SERVICE}})`;
+  `sum(${counter(`debriefd_change_failures_total{${BY_SERVICE}}`, window)}) / ` +
+  `sum(${counter(`debriefd_changes_total{${BY_SERVICE}}`, window)})`;
 const CHANGE_FAILURE_THRESHOLDS = thresholds(GREEN, [0.15, ORANGE], [0.3, RED]);
 const NAN_AS_NO_CHANGES = [
   { type: 'special', options: { match: 'nan', result: { index: 0, text: 'no changes' } } },
@@ -426,8 +421,8 @@ const CHANGE_FAILURE_NOTE =
 const changeFailureInRange = stat({
   title: 'Change failure rate',
   description:
-    'Share of changes that failed, in the selected range: increase of ' +
-    'debriefd_change_failures_total over the increase of debriefd_changes_total. ' +
+    'Share of changes that failed, in the selected range: growth of ' +
+    'debriefd_change_failures_total over the growth of debriefd_changes_total. ' +
     `${CHANGE_FAILURE_NOTE} A failure counts when its debrief is completed, usually days ` +
     'after the change: over a range much shorter than that delay the rate lags, and it can ' +
     `exceed 100 % in a range with few changes. ${rangeNote('changes')}`,
@@ -461,9 +456,12 @@ const events = timeseries({
     'Requests debriefd received per second, by source (alertmanager webhook, native events) ' +
     'and result: accepted, duplicate (a re-sent notification or a repeated event id, never ' +
     'counted twice) or rejected (answered 4xx, nothing stored). Rejected events mean missing ' +
-    'incidents or changes: the DebriefdEventsRejected alert fires on them.',
+    'incidents or changes: the DebriefdEventsRejected alert fires on them. Replicas ' +
+    'sharing a store keep these counts in it, so each event counts once whichever replica ' +
+    'received it.',
   targets: [
-    query(`sum by (source, result) (rate(debriefd_events_total[$__rate_interval]))`, {
+    // A short window: the per-replica rates agree, and one of them covers a rollout.
+    query(`sum by (source, result) (${shared('rate(debriefd_events_total[$__rate_interval])')})`, {
       legend: '{{source}} · {{result}}',
     }),
   ],

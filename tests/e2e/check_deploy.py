@@ -3,7 +3,7 @@
 
     check_deploy.py prometheus     REPO PROMTOOL
     check_deploy.py alertmanager   REPO AMTOOL
-    check_deploy.py kubernetes     REPO DEBRIEFD AMTOOL
+    check_deploy.py kubernetes     REPO DEBRIEFD AMTOOL  (kubernetes.yaml and kubernetes-replicated.yaml)
     check_deploy.py debriefd       REPO DEBRIEFD
     check_deploy.py systemd        REPO DEBRIEFD
 
@@ -63,7 +63,8 @@ def check_prometheus(repo, promtool):
                      "debriefd-tokens/read-token", "debriefd-tls/ca.crt"):
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text("placeholder\n")
-        for example in ("prometheus.yml", "prometheus-kubernetes.yml"):
+        for example in ("prometheus.yml", "prometheus-kubernetes.yml",
+                        "prometheus-kubernetes-replicated.yml"):
             shutil.copy(repo / "docs/deploy" / example, tmp)
             code, out = run([promtool, "check", "config", tmp / example])
             if code != 0 or "1 rule files found" not in out:
@@ -124,8 +125,18 @@ def check_kubernetes(repo, debriefd, amtool):
         print("SKIP: python3-yaml is not installed (scripts/install-deps.sh installs it)")
         sys.exit(SKIP)
     amtool = need(amtool)
-    docs = [d for d in yaml.safe_load_all((repo / "docs/deploy/kubernetes.yaml").read_text()) if d]
-    by_kind = {(d["kind"], d["metadata"]["name"]): d for d in docs}
+    failed = check_kubernetes_sidecar(repo, debriefd, amtool, yaml)
+    return check_kubernetes_replicated(repo, debriefd, amtool, yaml) or failed
+
+
+def manifest(repo, name, yaml):
+    docs = [d for d in yaml.safe_load_all((repo / "docs/deploy" / name).read_text()) if d]
+    return {(d["kind"], d["metadata"]["name"]): d for d in docs}
+
+
+def check_kubernetes_sidecar(repo, debriefd, amtool, yaml):
+    """kubernetes.yaml: debriefd beside a single Alertmanager, SQLite on a volume claim."""
+    by_kind = manifest(repo, "kubernetes.yaml", yaml)
     problems = []
 
     sts = by_kind[("StatefulSet", "alertmanager")]
@@ -185,6 +196,122 @@ def check_kubernetes(repo, debriefd, amtool):
         problems.append("the Service does not expose debriefd-http")
     for p in problems:
         print(f"FAIL: docs/deploy/kubernetes.yaml: {p}")
+    return bool(problems)
+
+
+def selects(selector, labels):
+    """Whether a selector (matchLabels, or a Service's plain map) picks pods with `labels`."""
+    match = selector.get("matchLabels", selector) if selector else {}
+    return bool(match) and all(labels.get(k) == v for k, v in match.items())
+
+
+def check_kubernetes_replicated(repo, debriefd, amtool, yaml):
+    """kubernetes-replicated.yaml: replicas on PostgreSQL behind a Service, every pod
+    scraped by docs/deploy/prometheus-kubernetes-replicated.yml."""
+    name = "docs/deploy/kubernetes-replicated.yaml"
+    by_kind = manifest(repo, "kubernetes-replicated.yaml", yaml)
+    problems = []
+
+    deploy = by_kind[("Deployment", "debriefd")]
+    replicas = deploy["spec"].get("replicas", 1)
+    if replicas < 2:
+        problems.append(f"a replicated Deployment needs replicas >= 2, not {replicas}")
+    template = deploy["spec"]["template"]
+    pod_labels = template["metadata"]["labels"]
+    if not selects(deploy["spec"]["selector"], pod_labels):
+        problems.append("the Deployment's selector does not match its pods")
+    pod = template["spec"]
+    containers = {c["name"]: c for c in pod["containers"]}
+    if set(containers) != {"debriefd"}:
+        problems.append(f"the pod should run debriefd alone, not {sorted(containers)}")
+    container = containers.get("debriefd", {})
+    ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
+    claims = [v["name"] for v in pod.get("volumes", []) if "persistentVolumeClaim" in v]
+    if claims or deploy["spec"].get("volumeClaimTemplates"):
+        problems.append(f"replicas keep no store of their own, yet the pod has volume claims {claims}")
+    volumes = {v["name"]: v for v in pod.get("volumes", [])}
+    mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
+    config_mount = config_mount_of(container)
+    args = container.get("args", [])
+    if f"{config_mount}/debriefd.yaml" not in args:
+        problems.append(f"debriefd does not read its ConfigMap: args {args}")
+    if f"--web.config.file={config_mount}/web-config.yml" not in args:
+        problems.append(f"debriefd does not read its web config (TLS): args {args}")
+    for probe, path in (("readinessProbe", "/readyz"), ("livenessProbe", "/healthz")):
+        get = container.get(probe, {}).get("httpGet", {})
+        if get.get("path") != path or get.get("scheme") != "HTTPS" \
+                or get.get("port") not in ("debriefd-http", ports.get("debriefd-http")):
+            problems.append(f"{probe} should GET {path} over HTTPS on debriefd-http, not {get}")
+
+    cfg_text = by_kind[("ConfigMap", "debriefd-config")]["data"]["debriefd.yaml"]
+    web_text = by_kind[("ConfigMap", "debriefd-config")]["data"]["web-config.yml"]
+    cfg = yaml.safe_load(cfg_text)
+    storage = cfg.get("storage", {})
+    dsn_file = str(storage.get("dsn_file", ""))
+    if storage.get("driver") != "postgres" or not dsn_file or "dsn" in storage or "path" in storage:
+        problems.append(f"storage should be driver: postgres with a dsn_file only, not {storage}")
+    dsn_volume = volumes.get(mounts.get(str(pathlib.PurePosixPath(dsn_file).parent)), {})
+    if "secret" not in dsn_volume:
+        problems.append(f"storage.dsn_file {dsn_file} is not in a mounted Secret ({mounts})")
+    listen_port = int(str(cfg["listen"]).rsplit(":", 1)[1])
+    if listen_port != ports.get("debriefd-http"):
+        problems.append(f"debriefd listens on {listen_port}, its container port is {ports}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        # The Secrets' files, where the pod mounts them, moved under tmp (a placeholder
+        # dsn: check-config reads the file, it does not connect).
+        files = {"/etc/debriefd-tokens/ingest-token": "placeholder",
+                 "/etc/debriefd-tokens/read-token": "placeholder"}
+        if dsn_file.startswith("/"):
+            files[dsn_file] = "host=/nonexistent dbname=debriefd user=debriefd"
+        for path, text in files.items():
+            cfg_text = cfg_text.replace(path, f"{tmp}{path}")
+            (tmp / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / path.lstrip("/")).write_text(text + "\n")
+        cfg_file = tmp / "debriefd.yaml"
+        cfg_file.write_text(cfg_text)
+        web_file = tmp / "web-config.yml"
+        web_file.write_text(web_text)
+        code, _ = run([debriefd, "check-config", cfg_file, f"--web.config.file={web_file}"])
+        if code != 0:
+            problems.append("the embedded debriefd.yaml or web-config.yml does not load")
+
+        # Alertmanager posts to the Service, whichever replica answers.
+        service = by_kind[("Service", "debriefd")]
+        service_ports = {p.get("targetPort"): p["port"] for p in service["spec"]["ports"]}
+        if service["spec"].get("clusterIP") == "None" or not selects(service["spec"].get("selector"), pod_labels):
+            problems.append("the Service debriefd should be a ClusterIP Service selecting the pods")
+        am_yml = tmp / "alertmanager.yml"
+        am_yml.write_text(by_kind[("ConfigMap", "alertmanager-config")]["data"]["alertmanager.yml"])
+        if check_alertmanager_file(amtool, am_yml, "kubernetes-replicated.yaml alertmanager-config"):
+            problems.append("the embedded alertmanager.yml fails its checks")
+        am = yaml.safe_load(am_yml.read_text())
+        hooks = [w["url"] for r in am["receivers"] for w in r.get("webhook_configs", [])
+                 if w["url"].endswith("/webhooks/alertmanager")]
+        host = f"https://debriefd.monitoring.svc:{service_ports.get('debriefd-http')}"
+        if hooks != [f"{host}/webhooks/alertmanager"]:
+            problems.append(f"Alertmanager should post to the Service at {host}, not {hooks}")
+
+    # Prometheus scrapes every pod through the headless Service, ready or not.
+    headless = by_kind.get(("Service", "debriefd-pods"), {}).get("spec", {})
+    if headless.get("clusterIP") != "None" or not headless.get("publishNotReadyAddresses") \
+            or not selects(headless.get("selector"), pod_labels):
+        problems.append("the Service debriefd-pods should be headless, publish pods that are not "
+                        f"ready and select the pods: {headless}")
+    prom = yaml.safe_load((repo / "docs/deploy/prometheus-kubernetes-replicated.yml").read_text())
+    jobs = {j["job_name"]: j for j in prom["scrape_configs"]}
+    sd = [(n, c.get("type"), c.get("port")) for c in jobs.get("debriefd", {}).get("dns_sd_configs", [])
+          for n in c["names"]]
+    want = [("debriefd-pods.monitoring.svc.cluster.local", "A", ports.get("debriefd-http"))]
+    if sd != want:
+        problems.append(f"prometheus-kubernetes-replicated.yml should scrape every pod {want}, not {sd}")
+
+    pdb = by_kind.get(("PodDisruptionBudget", "debriefd"), {}).get("spec", {})
+    if not selects(pdb.get("selector"), pod_labels) or not 1 <= pdb.get("minAvailable", 0) < replicas:
+        problems.append(f"the PodDisruptionBudget should keep at least one of {replicas} replicas: {pdb}")
+    for p in problems:
+        print(f"FAIL: {name}: {p}")
     return bool(problems)
 
 

@@ -9,7 +9,9 @@ Everything runs on 127.0.0.1 free ports in a temporary folder: nginx
 debriefd is started on generated stores (bench/gen_history.py, cached under
 --data-dir) to time its start, its memory, its reads, ingest while /metrics is
 scraped and the quarterly report from the CLI. Only the binary, its HTTP API
-and its CLI are used.
+and its CLI are used. bench/postgres_bench.py adds durable ingest on a private
+PostgreSQL beside SQLite, and how fast one replica follows another (skipped,
+with a note, when PostgreSQL 15 is not installed).
 
 It prints every figure, then each target of the issue as
 `measured / target / ratio`, and with --docs writes docs/benchmarks.md.
@@ -40,6 +42,7 @@ ROOT = os.path.dirname(HERE)
 sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, HERE)
 import gen_history  # noqa: E402
+import postgres_bench  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 CASES = ("spread", "storm", "duplicate")
@@ -632,7 +635,7 @@ def write_docs(path, args, results, hist, report, rows, extra, started, load):
 Speed is measured by benchmarks run on demand, never by timed tests:
 
 ```sh
-make bench                 # about 15 minutes on 2 cores; BENCH_ROUNDS=3, BENCH_SECONDS=10
+make bench                 # about 18 minutes on 2 cores; BENCH_ROUNDS=3, BENCH_SECONDS=10
 BENCH_QUICK=1 make bench   # tiny stores, 1 s runs: checks that the harness works
 ```
 
@@ -808,7 +811,7 @@ def main():
     p.add_argument("--bench-dir", default=None, help="folder of debriefd_ingest_bench and debriefd_report_bench")
     p.add_argument("--docs", default=None, help="write this markdown file (docs/benchmarks.md)")
     p.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK") == "1")
-    p.add_argument("--skip", default="", help="comma list of parts to skip: peers,history,report,inprocess")
+    p.add_argument("--skip", default="", help="comma list of parts to skip: peers,postgres,history,report,inprocess")
     args = p.parse_args()
     args.rounds = int(os.environ.get("BENCH_ROUNDS", "1" if args.quick else "3"))
     args.seconds = int(os.environ.get("BENCH_SECONDS", "1" if args.quick else "10"))
@@ -837,6 +840,12 @@ def main():
         if "peers" not in skip:
             log("\n== ingest over HTTP: nginx, Alertmanager, debriefd")
             args.storm_alerts = ingest_vs_peers(args, tmp, results)
+        pg, pg_skipped = {}, "skipped (`--skip postgres`)"
+        if "postgres" not in skip:
+            log("\n== durable ingest on SQLite and PostgreSQL, and a replica following another")
+            pg_skipped = postgres_bench.run(sys.modules[__name__], args, pg)
+            if pg_skipped:
+                log("SKIP postgres: " + pg_skipped)
         if "history" not in skip:
             log("\n== history size")
             small, large, storm = (200, 1000, 2000) if args.quick else (10000, 100000, 80000)
@@ -856,13 +865,15 @@ def main():
         log("\n== ingest over HTTP (median (range) of %d rounds)\n%s" % (args.rounds, ingest_table(results)))
     if hist:
         log("\n== history\n" + history_table(hist))
-    rows = targets(results, hist, report)
+    postgres_bench.print_summary(sys.modules[__name__], args, pg, pg_skipped)
+    rows = targets(results, hist, report) + postgres_bench.targets(sys.modules[__name__], pg)
     print_targets(rows, load)
     if float(load.split()[0]) > os.cpu_count():
         log("WARNING: load average %s on %d cores: other processes shared the CPU with this run"
             % (load, os.cpu_count()))
     log("\nbench: %.0f s" % (time.monotonic() - t_start))
     if args.docs:
+        extra = postgres_bench.section(sys.modules[__name__], args, pg, pg_skipped) + "\n" + extra
         write_docs(args.docs, args, results, hist, report, rows, extra, started, load)
     return 0
 

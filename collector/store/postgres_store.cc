@@ -318,8 +318,9 @@ Status PostgresStore::Append(const std::vector<StoredEvent>& events, const Event
     for (const auto& [key, delta] : count_deltas) {
       w.exec_prepared("count", key.first, key.second, static_cast<long long>(delta));
     }
-    // Delivered to every listener when (and only if) the transaction commits.
-    if (!events.empty()) w.exec("SELECT pg_notify('debriefd_events', (SELECT MAX(seq) FROM events)::text)");
+    // Delivered to every listener when (and only if) the transaction commits;
+    // counts alone too, so that the others re-read them at once.
+    w.exec("SELECT pg_notify('debriefd_events', (SELECT COALESCE(MAX(seq), 0) FROM events)::text)");
     return Status::Ok();
   };
   if (pg_->group == nullptr) return Run("append", true, write);

@@ -9,7 +9,8 @@
 // share. The unique dedup key makes a notification delivered to two replicas
 // one stored event, whatever either replica remembers.
 //
-// Commits NOTIFY channel "debriefd_events" with the new head seq; Watch
+// Every commit (events, or counts alone) NOTIFYs channel "debriefd_events"
+// with the head seq; Watch
 // LISTENs on a connection of its own and calls back on each notification
 // (the reader's poll is the safety net for one that is missed).
 //

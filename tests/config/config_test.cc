@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include <filesystem>
+#include <fstream>
 
 #include "tests/support/test_util.h"
 
@@ -89,6 +90,36 @@ TEST(Config, ListenNeedsAPortFrom0To65535) {
     ASSERT_EQ(load.errors.size(), 1u) << bad;
     EXPECT_EQ(load.errors[0].ToString().rfind("c.yaml:1: listen: ", 0), 0u) << load.errors[0].ToString();
   }
+}
+
+TEST(Config, StorageDriverPostgresNeedsExactlyOneDsn) {
+  ConfigLoad pg = LoadConfig("storage:\n  driver: postgres\n  dsn: host=/run/pg dbname=debriefd\n", "c.yaml");
+  ASSERT_TRUE(pg.ok());
+  EXPECT_EQ(pg.config.storage_driver, "postgres");
+  EXPECT_EQ(pg.config.storage_dsn, "host=/run/pg dbname=debriefd");
+  EXPECT_EQ(LoadConfig("", "c.yaml").config.storage_driver, "sqlite");
+  const std::pair<const char*, const char*> bad[] = {
+      {"storage:\n  driver: mysql\n", "c.yaml:2: storage.driver: must be sqlite or postgres, not \"mysql\""},
+      {"storage:\n  driver: postgres\n", "c.yaml:2: storage: driver postgres needs dsn or dsn_file"},
+      {"storage:\n  driver: postgres\n  dsn: x\n  dsn_file: f\n", "c.yaml:2: storage: give dsn or dsn_file, not both"},
+      {"storage:\n  dsn: host=x\n", "c.yaml:2: storage.dsn: only with driver: postgres"},
+  };
+  for (const auto& [text, error] : bad) {
+    ConfigLoad load = LoadConfig(text, "c.yaml");
+    ASSERT_EQ(load.errors.size(), 1u) << text;
+    EXPECT_EQ(load.errors[0].ToString(), error);
+  }
+}
+
+TEST(Config, StorageDsnFileIsReadAndTheDsnIsRedacted) {
+  TempDir dir;
+  std::ofstream(dir.File("dsn")) << "host=/run/pg password=hunter2\n";
+  std::ofstream(dir.File("c.yaml")) << "storage:\n  driver: postgres\n  dsn_file: dsn\n";
+  ConfigLoad load = LoadConfigFile(dir.File("c.yaml"));
+  ASSERT_TRUE(load.ok()) << load.errors[0].ToString();
+  EXPECT_EQ(load.config.storage_dsn, "host=/run/pg password=hunter2");
+  const std::string redacted = RedactSecrets("storage:\n  driver: postgres\n  dsn: host=x password=hunter2\n");
+  EXPECT_EQ(redacted.find("hunter2"), std::string::npos) << redacted;
 }
 
 TEST(Config, ExternalUrlIsAWebUrl) {

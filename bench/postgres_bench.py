@@ -174,7 +174,7 @@ def run(b, args, results):
             for s in servers:
                 s.wait_ready(60)
             results["pg_version"] = pg.psql("SHOW server_version").strip()
-            results["settings"] = "fsync %s, synchronous_commit %s" % (
+            results["settings"] = "fsync %s and synchronous_commit %s" % (
                 pg.psql("SHOW fsync").strip(), pg.psql("SHOW synchronous_commit").strip())
             for rnd in range(args.rounds):
                 one_round(b, args, pg, rnd, lite, lone, a, rb, results)
@@ -352,8 +352,9 @@ def section(b, args, results, skipped):
     buckets, count = pooled(follows)
     return head + """Durable ingest on PostgreSQL beside SQLite, and how fast one replica follows
 another (docs/operations.md, "Replicas on PostgreSQL"). `bench/postgres_bench.py`
-starts a private PostgreSQL %(version)s (%(settings)s, the defaults: each
-acknowledged request is on disk) on a Unix socket of a temporary folder, with one
+starts a private PostgreSQL %(version)s with %(settings)s (the
+defaults: each acknowledged request is on disk) on a Unix socket of a temporary
+folder, with one
 `debriefd serve` alone on one database and two replicas, A and B, on another;
 one debriefd on SQLite runs beside them. Every run is the spread case above (a new
 alert per request, `wrk -t1 -c64 -d%(seconds)ds`), in interleaved rounds. Two

@@ -10,9 +10,9 @@
 // one stored event, whatever either replica remembers.
 //
 // Every commit (events, or counts alone) NOTIFYs channel "debriefd_events"
-// with the head seq; Watch
-// LISTENs on a connection of its own and calls back on each notification
-// (the reader's poll is the safety net for one that is missed).
+// with the head seq; Watch LISTENs on a connection of its own and calls back
+// on each notification (the reader's poll is the safety net for one that is
+// missed).
 //
 // The schema lives in numbered migrations (postgres_store.cc), applied under
 // an advisory lock and recorded in table `debriefd_schema_migrations`, so

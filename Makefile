@@ -58,6 +58,7 @@ test-sanitize:
 	  $(shell command -v ccache >/dev/null 2>&1 && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) >/dev/null
 	@cmake --build $(SAN_DIR) -j $(JOBS) --target debriefd_tests
 	@cd $(SAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ./tests/debriefd_tests --gtest_brief=1
 
 # Benchmarks (bench/run.py): debriefd beside nginx and Alertmanager under wrk,

@@ -18,6 +18,7 @@ order, the spread case of bench/wrk/alerts.lua (a new alert per request) loads:
 
 Only the binary, its HTTP API and its /metrics are used.
 """
+import http.client
 import importlib.util
 import json
 import os
@@ -60,7 +61,6 @@ def available():
 
 def scrape(port):
     """{'seq': applied seq, 'buckets': [(le, cumulative)], 'count': n} from /metrics."""
-    import http.client
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request("GET", "/metrics")
@@ -116,21 +116,19 @@ def fmt_s(v):
     return ("%g s" % v) if v >= 1 else ("%g ms" % (v * 1000))
 
 
-class PgDebriefd:
-    """Factory of `debriefd serve` on a PostgreSQL database, built on run.py's Debriefd."""
-
-    def __init__(self, b):
-        class Replica(b.Debriefd):
-            def __init__(self, binary, tmp, dsn, name):
-                self.port = b.free_port()
-                conf = os.path.join(tmp, name + ".yaml")
-                with open(conf, "w") as f:
-                    f.write("listen: 127.0.0.1:%d\nstorage:\n  driver: postgres\n  dsn: %s\nlog:\n  level: warn\n"
-                            % (self.port, json.dumps(dsn)))
-                b.Server.__init__(self, name, [binary, "serve", "--config", conf], self.port, tmp)
-                self.port_s = self.ready_s = self.healthz_loading = None
-                self.before_ready = set()
-        self.cls = Replica
+def replica_class(b):
+    """run.py's Debriefd, on a PostgreSQL database (storage.driver: postgres) instead of a file."""
+    class Replica(b.Debriefd):
+        def __init__(self, binary, tmp, dsn, name):
+            port = b.free_port()
+            conf = os.path.join(tmp, name + ".yaml")
+            with open(conf, "w") as f:
+                f.write("listen: 127.0.0.1:%d\nstorage:\n  driver: postgres\n  dsn: %s\nlog:\n  level: warn\n"
+                        % (port, json.dumps(dsn)))
+            b.Server.__init__(self, name, [binary, "serve", "--config", conf], port, tmp)
+            self.port_s = self.ready_s = self.healthz_loading = None
+            self.before_ready = set()
+    return Replica
 
 
 def pg_cpu(b, pg):
@@ -139,15 +137,20 @@ def pg_cpu(b, pg):
     return b.cpu_seconds(pid, with_children=True) if pid else 0.0
 
 
-def caught_up(b, a, other, timeout=CATCH_UP_WAIT):
-    """Seconds until other's applied seq reaches a's (read once, now); None past timeout."""
-    t0 = time.monotonic()
+def caught_up(b, a, other, t0=None, timeout=CATCH_UP_WAIT):
+    """Waits until other's applied seq reaches a's (read once, now). Returns (seconds from
+    t0 until the first /metrics answer of other showing it, or None past timeout; a's seq;
+    seconds that last scrape of other took)."""
+    t0 = time.monotonic() if t0 is None else t0
     target = scrape(a.port)["seq"]
     while time.monotonic() - t0 < timeout:
-        if scrape(other.port)["seq"] >= target:
-            return time.monotonic() - t0, target
-        time.sleep(0.005)
-    return None, target
+        s0 = time.monotonic()
+        seq = scrape(other.port)["seq"]
+        s1 = time.monotonic()
+        if seq >= target:
+            return s1 - t0, target, s1 - s0
+        time.sleep(0.002)
+    return None, target, None
 
 
 def run(b, args, results):
@@ -155,21 +158,20 @@ def run(b, args, results):
     cls, why = available()
     if cls is None:
         return why
-    log = b.log
     with tempfile.TemporaryDirectory(prefix="debriefd-bench-pg-") as tmp:
         pg = cls(tmp)  # its own folder under /tmp, which the postgres user can reach
         servers = []
         try:
             pg.start()
             single_dsn, pair_dsn = pg.create_database("single"), pg.create_database("pair")
-            replica = PgDebriefd(b).cls
-            lite = b.Debriefd(args.debriefd, tmp, os.path.join(tmp, "sqlite.db"), name="sqlite")
+            replica = replica_class(b)
+            lite = b.Debriefd(args.debriefd, tmp, os.path.join(tmp, "sqlite.db"), name="debriefd-sqlite")
             servers.append(lite)
-            lone = replica(args.debriefd, tmp, single_dsn, "postgres")
+            lone = replica(args.debriefd, tmp, single_dsn, "debriefd-pg")  # not postgres.log: the server's
             servers.append(lone)
-            a = replica(args.debriefd, tmp, pair_dsn, "replica-a")
+            a = replica(args.debriefd, tmp, pair_dsn, "debriefd-a")
             servers.append(a)
-            rb = replica(args.debriefd, tmp, pair_dsn, "replica-b")
+            rb = replica(args.debriefd, tmp, pair_dsn, "debriefd-b")
             servers.append(rb)
             for s in servers:
                 s.wait_ready(60)
@@ -178,6 +180,8 @@ def run(b, args, results):
                 pg.psql("SHOW fsync").strip(), pg.psql("SHOW synchronous_commit").strip())
             for rnd in range(args.rounds):
                 one_round(b, args, pg, rnd, lite, lone, a, rb, results)
+        except (RuntimeError, OSError, http.client.HTTPException) as e:
+            b.fail("postgres: %s" % e)
         finally:
             for s in servers:
                 s.stop()
@@ -197,6 +201,9 @@ def single(b, args, pg, server, kind, rid, rnd, results, with_pg):
 
 
 def log_run(b, rnd, kind, r):
+    if r["errors"]:
+        b.log("round %d %-9s failed: %s" % (rnd + 1, kind, ", ".join(
+            "%s %d" % (k, r[k]) for k in ("non2xx", "connect", "read", "write", "timeout") if r.get(k))))
     b.log("round %d %-9s %8.0f req/s  p99 %6.2f ms  cpu %6.1f us/req%s  load %s" % (
         rnd + 1, kind, r["rps"], r["p99_us"] / 1000, r["cpu_us"],
         "  postgres %6.1f us/req" % r["pg_cpu_us"] if r.get("pg_cpu_us") is not None else "", r["load"]))
@@ -219,21 +226,21 @@ def pair(b, args, pg, rnd, a, rb, results):
         t.join()
     if len(runs) != 2:
         b.fail("pair: a wrk run did not finish")
-    requests = sum(r["requests"] for r in runs.values())
+    cpu1, pcpu1 = a.cpu() + rb.cpu(), pg_cpu(b, pg)
+    each = [runs[i] for i in ids]
+    requests = sum(x["requests"] for x in each)
+    r = {k: sum(x[k] for x in each) for k in ("requests", "non2xx", "connect", "read", "write", "timeout", "errors")}
+    r.update({"rps": sum(x["rps"] for x in each), "p99_us": max(x["p99_us"] for x in each),
+              "cpu_us": (cpu1 - cpu0) * 1e6 / max(requests, 1), "pg_cpu_us": (pcpu1 - pcpu0) * 1e6 / max(requests, 1),
+              "load": load, "each": [x["rps"] for x in each]})
     for s, rid in zip((a, rb), ids):
         b.check_errors(args, s, "/webhooks/alertmanager", "spread", "webhook", rid, runs[rid], "pair " + s.name)
-    r = {"rps": sum(r["rps"] for r in runs.values()), "requests": requests,
-         "p99_us": max(r["p99_us"] for r in runs.values()),
-         "errors": sum(r["errors"] for r in runs.values()),
-         "cpu_us": (a.cpu() + rb.cpu() - cpu0) * 1e6 / max(requests, 1),
-         "pg_cpu_us": (pg_cpu(b, pg) - pcpu0) * 1e6 / max(requests, 1), "load": load,
-         "each": [runs[i]["rps"] for i in ids]}
     results.setdefault("pair", []).append(r)
     log_run(b, rnd, "pair", r)
     b.log("          pair: %s req/s" % " + ".join("%.0f" % x for x in r["each"]))
     # Each replica follows the other: both must be on the whole log before the next run.
     for x, y in ((a, rb), (rb, a)):
-        s, _ = caught_up(b, x, y)
+        s = caught_up(b, x, y)[0]
         if s is None:
             b.fail("pair: %s did not reach %s's applied seq within %.0f s" % (y.name, x.name, CATCH_UP_WAIT))
 
@@ -243,21 +250,21 @@ def follow(b, args, pg, rnd, a, rb, results):
     before = scrape(rb.port)
     seq0 = before["seq"]
     r = b.measured_run(a, "/webhooks/alertmanager", "spread", "webhook", "fa%d" % rnd, args.seconds)
-    r["pg_cpu_us"] = None
-    b.check_errors(args, a, "/webhooks/alertmanager", "spread", "webhook", "fa%d" % rnd, r, "follow A")
-    secs, head = caught_up(b, a, rb)
+    secs, head, scrape_s = caught_up(b, a, rb, time.monotonic())
     after = scrape(rb.port)
+    b.check_errors(args, a, "/webhooks/alertmanager", "spread", "webhook", "fa%d" % rnd, r, "follow A")
     buckets, count = delay_delta(before, after)
     f = {"rps": r["rps"], "p99_us": r["p99_us"], "load": r["load"], "requests": r["requests"],
-         "errors": r["errors"], "catch_up_s": secs, "events": head - seq0, "buckets": buckets, "count": count,
+         "errors": r["errors"], "catch_up_s": secs, "scrape_s": scrape_s, "events": head - seq0,
+         "buckets": buckets, "count": count,
          "within_1s": within(buckets, count, 1.0), "p50": bucket_bound(buckets, count, 0.5),
          "p99": bucket_bound(buckets, count, 0.99)}
     results.setdefault("follow", []).append(f)
     b.log("round %d follow    A %8.0f req/s  p99 %6.2f ms; B applied %d events (%d timed): within 1 s %.1f%%, "
-          "p50 ≤ %s, p99 ≤ %s (bucket bounds); B reached A's seq %s after the load  load %s" % (
+          "p50 ≤ %s, p99 ≤ %s (bucket bounds); B's /metrics showed A's seq %s after the load  load %s" % (
               rnd + 1, r["rps"], r["p99_us"] / 1000, f["events"], count, 100 * f["within_1s"], fmt_s(f["p50"]),
-              fmt_s(f["p99"]), "%.3f s" % secs if secs is not None else "NOT within %.0f s" % CATCH_UP_WAIT,
-              r["load"]))
+              fmt_s(f["p99"]), "%.0f ms (that scrape %.0f ms)" % (secs * 1000, scrape_s * 1000)
+              if secs is not None else "NOT within %.0f s" % CATCH_UP_WAIT, r["load"]))
     if secs is None:
         b.fail("follow: replica B's debriefd_store_applied_seq did not reach A's (%d) within %.0f s: %s"
                % (head, CATCH_UP_WAIT, rb.tail()[-600:]))
@@ -297,7 +304,7 @@ def targets(b, results):
     buckets, count = pooled(follows)
     p = bucket_bound(buckets, count, 0.99)
     share = within(buckets, count, 1.0)
-    return [("replication delay p99 (B following A, bucket bound)",
+    return [("replication delay p99 (follower, bucket bound)",
              "≤ %s (%.1f%% within 1 s, %d events)" % (fmt_s(p), 100 * share, count),
              "≤ 1 s on every other replica", p / 1.0, p <= 1.0)]
 
@@ -319,22 +326,23 @@ def table(b, results):
             "%.2f" % (med(rps_of(results, kind)) / lite) if lite else "-",
             ", ".join(str(r["errors"]) for r in rs) if any(r["errors"] for r in rs) else "0",
             ", ".join(r["load"].split()[0] for r in rs)))
-    fl = ["| A req/s | A p99 (ms) | events B applied | within 1 s | p50 ≤ | p99 ≤ | B on A's seq after the load | "
-          "load average |", "|---|---|---|---|---|---|---|---|"]
+    fl = ["| A req/s | A p99 (ms) | events B applied | within 1 s | p50 ≤ | p99 ≤ | B on A's seq after the load "
+          "(that scrape of B) | load average |", "|---|---|---|---|---|---|---|---|"]
     fs = results.get("follow", [])
     if fs:
         bounds = lambda key: ", ".join(fmt_s(f[key]) for f in fs)  # noqa: E731
         fl.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             rng([f["rps"] for f in fs]), b.fmt_ms([f["p99_us"] for f in fs]), rng([f["count"] for f in fs]),
             rng([100 * f["within_1s"] for f in fs], "{:.1f} %"), bounds("p50"), bounds("p99"),
-            rng([f["catch_up_s"] * 1000 for f in fs if f["catch_up_s"] is not None], "{:.0f} ms"),
+            "%s (%s)" % (rng([f["catch_up_s"] * 1000 for f in fs], "{:.0f} ms"),
+                         rng([f["scrape_s"] * 1000 for f in fs], "{:.0f} ms")),
             ", ".join(f["load"].split()[0] for f in fs)))
     return "\n".join(lines), "\n".join(fl)
 
 
 def print_summary(b, args, results, skipped):
     if skipped:
-        b.log("\n== PostgreSQL: skipped: " + skipped)
+        b.log("\n== replicas on PostgreSQL: not measured: " + skipped)
         return
     ingest, fol = table(b, results)
     b.log("\n== durable ingest, SQLite and PostgreSQL (median (range) of %d rounds; %s)\n%s" % (
@@ -352,16 +360,16 @@ def section(b, args, results, skipped):
     buckets, count = pooled(follows)
     return head + """Durable ingest on PostgreSQL beside SQLite, and how fast one replica follows
 another (docs/operations.md, "Replicas on PostgreSQL"). `bench/postgres_bench.py`
-starts a private PostgreSQL %(version)s with %(settings)s (the
-defaults: each acknowledged request is on disk) on a Unix socket of a temporary
-folder, with one
-`debriefd serve` alone on one database and two replicas, A and B, on another;
-one debriefd on SQLite runs beside them. Every run is the spread case above (a new
-alert per request, `wrk -t1 -c64 -d%(seconds)ds`), in interleaved rounds. Two
-replicas: A and B loaded at once by two `wrk -t1 -c32`, req/s summed, p99 the
-worse of the two. CPU per request is debriefd's (both replicas for the pair) and,
-apart, PostgreSQL's (the postmaster and its processes) over the requests
-answered. All on the same 2 cores: PostgreSQL, the replicas and `wrk` share them.
+starts a private PostgreSQL %(version)s with %(settings)s
+(the defaults: each acknowledged request is on disk) on a Unix socket in a
+temporary folder, with one `debriefd serve` alone on one database and two
+replicas, A and B, on another; one debriefd on SQLite runs beside them. Every run
+is the spread case above (a new alert per request, `wrk -t1 -c64
+-d%(seconds)ds`), in interleaved rounds. Two replicas: A and B loaded at once by
+two `wrk -t1 -c32`, req/s summed, p99 the worse of the two. CPU per request is
+debriefd's (both replicas for the pair) and, apart, PostgreSQL's (the postmaster
+and its processes), over the requests answered. PostgreSQL, the replicas and
+`wrk` share the same cores.
 
 %(ingest)s
 
@@ -370,9 +378,11 @@ B's `debriefd_replication_delay_seconds` (from A's acceptance of an event to its
 application on B) is read from its `/metrics` before and after each run; the
 share within 1 s and the p50 and p99 are from the difference of the cumulative
 buckets, so p50 and p99 are bucket upper bounds, not exact values. "B on A's
-seq" is the time from the end of the run until B's `debriefd_store_applied_seq`
-equals A's (at most %(wait).0f s). One row: median (range) of the rounds; the bounds
-per round.
+seq": A's `debriefd_store_applied_seq` is read from its `/metrics` when the run
+ends, then B's is polled; the time is from the end of the run to the first answer
+of B showing A's seq (at most %(wait).0f s), so it includes reading A's and B's
+`/metrics`; the duration of that last scrape of B is in parentheses. Median
+(range) of the rounds; the bounds round by round.
 
 %(follow)s
 

@@ -118,6 +118,9 @@ Status PostgresStore::Connect() {
   pg_->conn.reset();
   try {
     pg_->conn = std::make_unique<pqxx::connection>(dsn_);
+    // A generic plan made while `events` was small scans the whole table for
+    // "seq > $1" ever after; each call's own plan uses the index.
+    pqxx::nontransaction(*pg_->conn).exec("SET plan_cache_mode = force_custom_plan");
     pg_->conn->prepare("match", "SELECT digest FROM events WHERE dedup_key = $1");
     pg_->conn->prepare("count",
                    "INSERT INTO event_counts (source, result, value) VALUES ($1, $2, $3) "

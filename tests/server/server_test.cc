@@ -290,6 +290,9 @@ class EdgeTest : public ::testing::Test {
     harness.ingest().Start();
     if (server) server->Stop();
     if (runner.valid()) runner.wait();
+    // The writer may still hold a request's callback (and with it a
+    // session): it lets go before the server it points into is destroyed.
+    harness.ingest().Stop();
   }
 
   ApiHarness harness{Config{}, T("2026-11-21T20:35:30Z")};

@@ -140,8 +140,10 @@ Status PostgresStore::Failed(const char* what, const std::exception& e) {
   std::string msg = e.what();
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
   // libpq's messages may quote the connection string.
-  for (size_t at = msg.find(dsn_); !dsn_.empty() && at != std::string::npos; at = msg.find(dsn_)) {
-    msg.replace(at, dsn_.size(), redacted_);
+  if (!dsn_.empty() && dsn_ != redacted_) {
+    for (size_t at = msg.find(dsn_); at != std::string::npos; at = msg.find(dsn_, at + redacted_.size())) {
+      msg.replace(at, dsn_.size(), redacted_);
+    }
   }
   if (pg_->group != nullptr) group_failed_ = true;
   pg_->group.reset();  // (before the connection it belongs to)
@@ -224,7 +226,7 @@ Status PostgresStore::Run(const char* what, bool write, F&& fn) {
       } catch (const pqxx::broken_connection&) {
         // A connection that died while idle (a server restart, a failover)
         // is found at its first use: open a new one and try once more.
-        if (attempt > 0 || !Reconnect()) throw;
+        if (attempt > 0 || !Connect().ok()) throw;
       }
     }
   } catch (const std::exception& e) {
@@ -232,7 +234,6 @@ Status PostgresStore::Run(const char* what, bool write, F&& fn) {
   }
 }
 
-bool PostgresStore::Reconnect() { return Connect().ok(); }
 
 Status PostgresStore::BeginGroup() {
   if (pg_->group != nullptr) EndGroup();
@@ -246,7 +247,7 @@ Status PostgresStore::BeginGroup() {
       pg_->group->exec(kLockLog);
     } catch (const pqxx::broken_connection&) {
       pg_->group.reset();  // as in Run: a connection that died while idle gets one retry
-      if (!Reconnect()) throw;
+      if (!Connect().ok()) throw;
       pg_->group = std::make_unique<pqxx::work>(*pg_->conn);
       pg_->group->exec(kLockLog);
     }
@@ -348,8 +349,6 @@ Status PostgresStore::ForEach(const std::function<Status(const StoredEvent&)>& f
 Status PostgresStore::ForEachAfter(int64_t seq, const std::function<Status(const StoredEvent&)>& fn) {
   int64_t after = seq;
   for (;;) {
-    Status callback;
-    size_t rows = 0;
     std::vector<StoredEvent> page;
     Status s = Run("scan", false, [&](pqxx::work& w) {
       pqxx::result r = w.exec_prepared("scan", static_cast<long long>(after));
@@ -359,12 +358,10 @@ Status PostgresStore::ForEachAfter(int64_t seq, const std::function<Status(const
     });
     if (!s.ok()) return s;
     for (const StoredEvent& e : page) {
-      ++rows;
       after = e.seq;
-      callback = fn(e);
-      if (!callback.ok()) return callback;
+      if (Status callback = fn(e); !callback.ok()) return callback;
     }
-    if (rows < static_cast<size_t>(kScanRows)) return Status::Ok();
+    if (page.size() < static_cast<size_t>(kScanRows)) return Status::Ok();
   }
 }
 

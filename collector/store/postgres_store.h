@@ -78,7 +78,6 @@ class PostgresStore final : public EventStore {
  private:
   explicit PostgresStore(std::string dsn);
   Status Connect();
-  bool Reconnect();
   Status Migrate();
   // Runs fn in the open group's transaction, or in one of its own (committed
   // when `write`), turning every libpq failure into Unavailable.

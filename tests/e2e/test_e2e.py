@@ -218,6 +218,35 @@ class Process:
             return ""
 
 
+def spawn(procs, log_dir, name, cmd, ready_url, attempts=1, make_cmd=None):
+    """Starts a process (appended to `procs`) and waits until `ready_url()`
+    answers 200. Ports picked by binding port 0 can be taken by someone else
+    before the child binds them: `make_cmd` lets a retry pick new ones."""
+    for attempt in range(attempts):
+        if attempt and make_cmd:
+            cmd, ready_url = make_cmd()
+        proc = Process(name, cmd, log_dir)
+        procs.append(proc)
+
+        def ready():
+            if not proc.running():
+                raise RuntimeError(f"{name} exited with {proc.proc.returncode}")
+            return http_get(ready_url())[0] == 200
+
+        try:
+            wait_for(f"{name} to be ready", ready)
+            return proc
+        except RuntimeError:
+            if attempt + 1 == attempts:
+                raise
+        except AssertionError:
+            if proc.running() or attempt + 1 == attempts:
+                raise
+        proc.stop()
+        procs.remove(proc)
+    raise AssertionError(f"{name} did not start")
+
+
 # ---------------------------------------------------------------------------
 # The test
 
@@ -258,32 +287,7 @@ class EndToEnd(unittest.TestCase):
 
     @classmethod
     def _spawn(cls, name, cmd, ready_url, attempts=1, make_cmd=None):
-        """Starts a process and waits until `ready_url` answers 200. Ports picked by
-        binding port 0 can be taken by someone else before the child binds them:
-        `make_cmd` lets a retry pick new ones."""
-        for attempt in range(attempts):
-            if attempt and make_cmd:
-                cmd, ready_url = make_cmd()
-            proc = Process(name, cmd, cls.tmp)
-            cls.procs.append(proc)
-
-            def ready():
-                if not proc.running():
-                    raise RuntimeError(f"{name} exited with {proc.proc.returncode}")
-                return http_get(ready_url())[0] == 200
-
-            try:
-                wait_for(f"{name} to be ready", ready)
-                return proc
-            except RuntimeError:
-                if attempt + 1 == attempts:
-                    raise
-            except AssertionError:
-                if proc.running() or attempt + 1 == attempts:
-                    raise
-            proc.stop()
-            cls.procs.remove(proc)
-        raise AssertionError(f"{name} did not start")
+        return spawn(cls.procs, cls.tmp, name, cmd, ready_url, attempts, make_cmd)
 
     @classmethod
     def _start(cls):

@@ -134,28 +134,10 @@ class HighlyAvailable(unittest.TestCase):
 
     @classmethod
     def _spawn(cls, name, make_cmd, attempts=1):
-        """Starts the process make_cmd() describes as (cmd, ready_url function) and waits
-        until it answers 200. A port picked by binding port 0 can be taken before the
-        child binds it: a retry calls make_cmd() again for new ones."""
-        for attempt in range(attempts):
-            cmd, ready_url = make_cmd()
-            proc = base.Process(name, cmd, cls.tmp)
-            cls.procs.append(proc)
-
-            def ready():
-                if not proc.running():
-                    raise RuntimeError(f"{name} exited with {proc.proc.returncode}")
-                return http_get(ready_url())[0] == 200
-
-            try:
-                wait_for(f"{name} to be ready", ready)
-                return proc
-            except RuntimeError:
-                if attempt + 1 == attempts:
-                    raise
-            proc.stop()
-            cls.procs.remove(proc)
-        raise AssertionError(f"{name} did not start")
+        """Starts the process make_cmd() describes as (cmd, ready_url function); a
+        retry calls make_cmd() again for new ports (base.spawn)."""
+        cmd, ready_url = make_cmd()
+        return base.spawn(cls.procs, cls.tmp, name, cmd, ready_url, attempts, make_cmd)
 
     @staticmethod
     def port_in(port_file):

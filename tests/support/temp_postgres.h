@@ -30,6 +30,8 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "tests/support/test_util.h"
 
 namespace debriefd::testing {
@@ -274,6 +276,42 @@ class TempPostgres {
   uid_t uid_ = 0;
   gid_t gid_ = 0;
   pid_t pid_ = -1;
+};
+
+// A fixture for the tests of a suite: one server for the suite (started
+// once: initdb takes a second or two), a fresh database for each test,
+// dropped after it so that a server stop never writes the earlier tests' data.
+// Skips every test when PostgreSQL is not installed.
+class PostgresDatabaseTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!TempPostgres::Available()) return;
+    try {
+      pg_ = new TempPostgres();
+    } catch (const std::exception& e) {
+      start_error_ = e.what();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete pg_;
+    pg_ = nullptr;
+  }
+  void SetUp() override {
+    if (!TempPostgres::Available()) GTEST_SKIP() << TempPostgres::kMissing;
+    ASSERT_NE(pg_, nullptr) << start_error_;
+    pg_->Start();  // a test that stopped it and failed leaves it down
+    db_ = "test" + std::to_string(++databases_);
+    dsn_ = pg_->CreateDatabase(db_);
+  }
+  void TearDown() override {
+    if (pg_ != nullptr && !db_.empty() && pg_->running()) pg_->DropDatabase(db_);
+  }
+
+  static inline TempPostgres* pg_ = nullptr;
+  static inline std::string start_error_;
+  static inline int databases_ = 0;
+  std::string db_;   // this test's database
+  std::string dsn_;  // and its DSN
 };
 
 }  // namespace debriefd::testing

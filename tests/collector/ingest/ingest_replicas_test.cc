@@ -105,32 +105,8 @@ bool Contains(const std::string& text, const std::string& what) {
   return text.find(what) != std::string::npos;
 }
 
-class IngestReplicasTest : public ::testing::Test {
+class IngestReplicasTest : public PostgresDatabaseTest {
  protected:
-  static void SetUpTestSuite() {
-    if (!TempPostgres::Available()) return;
-    try {
-      pg_ = new TempPostgres();
-    } catch (const std::exception& e) {
-      start_error_ = e.what();
-    }
-  }
-  static void TearDownTestSuite() {
-    delete pg_;
-    pg_ = nullptr;
-  }
-  void SetUp() override {
-    if (!TempPostgres::Available()) GTEST_SKIP() << TempPostgres::kMissing;
-    ASSERT_NE(pg_, nullptr) << start_error_;
-    pg_->Start();
-    db_ = Cat("ingest", ++databases_);
-    dsn_ = pg_->CreateDatabase(db_);
-  }
-  // Dropped, so that a stop's checkpoint never writes the earlier tests' data.
-  void TearDown() override {
-    if (pg_ != nullptr && !db_.empty() && pg_->running()) pg_->DropDatabase(db_);
-  }
-
   // `name`: its connections' application_name, to find them on the server.
   std::unique_ptr<Instance> Replica(const std::string& name = "debriefd") {
     auto store = PostgresStore::Open(dsn_ + " application_name=" + name);
@@ -158,17 +134,9 @@ class IngestReplicasTest : public ::testing::Test {
     }
   }
 
-  static TempPostgres* pg_;
-  static std::string start_error_;
-  static int databases_;
-  std::string db_;
-  std::string dsn_;
   TempDir dir;
   FakeClock clock{T("2026-10-01T09:00:00Z")};
 };
-TempPostgres* IngestReplicasTest::pg_ = nullptr;
-std::string IngestReplicasTest::start_error_;
-int IngestReplicasTest::databases_ = 0;
 
 // Each notification reaches one replica first and another right after (as
 // from an Alertmanager pair); which one is first rotates. A third replica

@@ -58,32 +58,8 @@ bool WaitFor(std::mutex& mu, std::condition_variable& cv, Pred pred) {
   return cv.wait_for(lock, 10s, pred);
 }
 
-class PostgresStoreTest : public ::testing::Test {
+class PostgresStoreTest : public PostgresDatabaseTest {
  protected:
-  static void SetUpTestSuite() {
-    if (!TempPostgres::Available()) return;
-    try {
-      pg_ = new TempPostgres();
-    } catch (const std::exception& e) {
-      start_error_ = e.what();
-    }
-  }
-  static void TearDownTestSuite() {
-    delete pg_;
-    pg_ = nullptr;
-  }
-  void SetUp() override {
-    if (!TempPostgres::Available()) GTEST_SKIP() << TempPostgres::kMissing;
-    ASSERT_NE(pg_, nullptr) << start_error_;
-    pg_->Start();  // a test that stopped it and failed leaves it down
-    db_ = Cat("store", ++databases_);
-    dsn_ = pg_->CreateDatabase(db_);
-  }
-  // Dropped, so that a stop's checkpoint never writes the earlier tests' data.
-  void TearDown() override {
-    if (pg_ != nullptr && !db_.empty() && pg_->running()) pg_->DropDatabase(db_);
-  }
-
   std::unique_ptr<PostgresStore> Open(const std::string& dsn = "") {
     auto store = PostgresStore::Open(dsn.empty() ? dsn_ : dsn);
     if (!store.ok()) throw std::runtime_error("open: " + store.status().message());
@@ -91,15 +67,7 @@ class PostgresStoreTest : public ::testing::Test {
   }
   std::string Sql(const std::string& sql) { return pg_->Sql(sql, db_); }
 
-  static TempPostgres* pg_;
-  static std::string start_error_;
-  static int databases_;
-  std::string db_;
-  std::string dsn_;
 };
-TempPostgres* PostgresStoreTest::pg_ = nullptr;
-std::string PostgresStoreTest::start_error_;
-int PostgresStoreTest::databases_ = 0;
 
 // --- Schema ---
 

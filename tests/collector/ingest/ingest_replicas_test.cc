@@ -5,6 +5,7 @@
 // another was lost) shows the same. Skipped when PostgreSQL 15 is not installed.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -364,6 +365,82 @@ TEST_F(IngestReplicasTest, WhilePostgresIsDownIngestIsUnavailableAndReadsServeTh
   Settle({a.get(), b.get()});
   EXPECT_EQ(a->State(), b->State());
   EXPECT_EQ(a->applied_seq(), 2);
+}
+
+// A replica's store that PostgreSQL leaves at the next commit, as in a server
+// shutdown: that Append and every call after it fail, until `back`.
+class CutAtCommitStore final : public EventStore {
+ public:
+  explicit CutAtCommitStore(std::unique_ptr<PostgresStore> real) : real_(std::move(real)) {}
+  std::atomic<bool> cut_at_commit{false};
+  std::atomic<bool> gone{false};
+
+  Result<bool> Contains(std::string_view key) override { return gone ? Gone() : real_->Contains(key); }
+  Result<KeyMatch> Match(std::string_view key, std::string_view raw) override {
+    return gone ? Result<KeyMatch>(Gone()) : real_->Match(key, raw);
+  }
+  Status Append(const std::vector<StoredEvent>& events, const EventCounts& deltas) override {
+    if (cut_at_commit.exchange(false)) gone = true;
+    if (gone) {
+      real_->EndGroup();
+      return Gone();
+    }
+    return real_->Append(events, deltas);
+  }
+  Status ForEach(const std::function<Status(const StoredEvent&)>& fn) override {
+    return gone ? Gone() : real_->ForEach(fn);
+  }
+  Status ForEachAfter(int64_t seq, const std::function<Status(const StoredEvent&)>& fn) override {
+    return gone ? Gone() : real_->ForEachAfter(seq, fn);
+  }
+  Result<EventCounts> LoadCounts() override { return gone ? Result<EventCounts>(Gone()) : real_->LoadCounts(); }
+  Result<std::optional<StoredSnapshot>> LoadSnapshotFor(std::string_view key) override {
+    return gone ? Result<std::optional<StoredSnapshot>>(Gone()) : real_->LoadSnapshotFor(key);
+  }
+  Status SaveSnapshot(int64_t seq, std::string_view key, std::string_view data) override {
+    return gone ? Gone() : real_->SaveSnapshot(seq, key, data);
+  }
+  bool shared() const override { return true; }
+  Status BeginGroup() override { return gone ? Gone() : real_->BeginGroup(); }
+  void EndGroup() override { real_->EndGroup(); }
+  Status Health() const override { return gone ? Gone() : real_->Health(); }
+
+ private:
+  static Status Gone() { return Status::Unavailable("postgres: connection lost (test)").WithSource("store"); }
+  std::unique_ptr<PostgresStore> real_;
+};
+
+// PostgreSQL goes away at the commit of a group whose first request was
+// applied before it: the state may hold what was never stored and cannot be
+// re-read, so it is not whole (reads answer 503) until the database is back;
+// then it is exactly the state before the group.
+TEST_F(IngestReplicasTest, ACommitCutAfterRequestsWereAppliedIsUndoneWhenTheDatabaseIsBack) {
+  auto opened = PostgresStore::Open(dsn_);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  auto* store = new CutAtCommitStore(std::move(opened.value()));
+  Instance a(std::unique_ptr<EventStore>(store), clock, TestPolicy());
+  ASSERT_TRUE(a.Send({"events", clock.Now(), Declared("INC-1", "2026-10-01T08:58:00Z", "Cart errors")}).status.ok());
+  const std::string before = a.State();
+
+  std::vector<std::pair<std::string, std::vector<ParsedEvent>>> group;
+  for (const char* id : {"INC-2", "INC-3"}) {
+    group.emplace_back("events", Parse("events", Declared(id, "2026-10-01T09:00:00Z", "Slow search"), clock.Now()));
+  }
+  store->cut_at_commit = true;
+  for (const IngestOutcome& o : a.ingest->ProcessNow(std::move(group))) {
+    EXPECT_EQ(o.status.code(), StatusCode::kUnavailable) << o.status.message();
+  }
+  EXPECT_FALSE(a.ingest->state_whole());
+  EXPECT_FALSE(a.ingest->ready());
+  EXPECT_FALSE(a.ingest->CatchUp().ok()) << "the database is still away";
+  EXPECT_FALSE(a.ingest->state_whole());
+
+  store->gone = false;
+  Status back = a.ingest->CatchUp();
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_TRUE(a.ingest->state_whole());
+  EXPECT_EQ(a.State(), before);
+  EXPECT_EQ(LastSeq(), 1);
 }
 
 }  // namespace

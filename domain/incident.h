@@ -43,12 +43,10 @@ class LabelSet {
   std::string packed_;
 };
 
+// One firing period of an alert (an instance), as the tracker's rules read
+// it. Its text (fingerprint, name, labels, summary, link) is kept apart, in
+// the incident's IncidentDetail, in the same order as Incident::alerts.
 struct AlertInstance {
-  std::string fingerprint;
-  std::string alertname;
-  LabelSet labels;
-  std::string summary;
-  std::string generator_url;
   Time starts_at{};  // when the alert started firing (Prometheus' startsAt)
   Time onset{};      // starts_at minus the rule's pending (`for:`) duration
   std::optional<Time> ends_at;
@@ -62,10 +60,57 @@ struct AlertInstance {
   bool firing() const { return !resolved && !replaced; }
 };
 
+// An alert instance with its text: what the API and pages show.
+struct AlertDetail : AlertInstance {
+  std::string fingerprint;
+  std::string alertname;
+  LabelSet labels;
+  std::string summary;
+  std::string generator_url;
+};
+
 struct TimelineEntry {
   Time time{};
   std::string kind;    // e.g. "alert.firing", "incident.acknowledged", "reopened"
   std::string detail;  // alertname, change id, url, ...
+};
+
+// The text of an incident's alerts and its timeline, as records packed into
+// one string (incident_detail.cc), not as thousands of small strings: it is
+// most of an incident's memory, and only readers of one incident (the API's
+// detail, pages, reports) decode it. Seal() compresses what is there once an
+// incident has settled; records added later stay uncompressed after it.
+class IncidentDetail {
+ public:
+  struct AlertText {
+    std::string fingerprint;
+    std::string alertname;
+    LabelSet labels;
+    std::string summary;
+    std::string generator_url;
+  };
+  void AddAlert(std::string_view fingerprint, std::string_view alertname, const LabelSet& labels,
+                std::string_view summary, std::string_view generator_url);
+  void AddTimeline(Time time, std::string_view kind, std::string_view detail);
+  // In the order they were added.
+  std::vector<AlertText> Alerts() const;
+  std::vector<TimelineEntry> Timeline() const;
+  // Compresses the records held so far (zlib). Idempotent on what is sealed.
+  void Seal();
+  // Bytes held, compressed or not.
+  size_t size() const { return sealed_.size() + open_.size(); }
+
+  // For snapshots (tracker_snapshot.cc): the compressed records (the
+  // uncompressed length as LEB128, then a zlib stream; empty when nothing is
+  // sealed) and the records added after them. Damaged bytes end the decoding
+  // early; they are never read past their end.
+  std::string& sealed() { return sealed_; }
+  std::string& open() { return open_; }
+  bool is_sealed() const { return !sealed_.empty(); }
+
+ private:
+  std::string sealed_;
+  std::string open_;
 };
 
 // What happened to an action item, in the order it was applied.
@@ -130,7 +175,8 @@ struct Incident {
   bool declared = false;
   int reopen_count = 0;
   std::vector<AlertInstance> alerts;
-  std::vector<TimelineEntry> timeline;
+  // The alerts' text and the timeline (decoded by the two calls below).
+  IncidentDetail detail;
   // Kept up to date as alerts are added and resolved, so that no alert
   // rescans the incident's others (an alert storm stays linear):
   std::optional<Time> earliest_onset;    // min of alerts[].onset
@@ -156,6 +202,10 @@ struct Incident {
   bool counted = false;
 
   bool auto_resolved() const { return !open && !human_action; }
+  // The alerts with their text, in the order of `alerts`.
+  std::vector<AlertDetail> AlertDetails() const;
+  // What happened to the incident, in the order it was applied.
+  std::vector<TimelineEntry> Timeline() const { return detail.Timeline(); }
 };
 
 // Clocking of one incident against its severity's goals.

@@ -89,7 +89,7 @@ void IncidentTracker::MarkDeclared(Incident& inc, const IncidentDeclared& b) {
   if (b.started_at && (!inc.declared_started_at || *b.started_at < *inc.declared_started_at)) {
     inc.declared_started_at = b.started_at;
   }
-  inc.timeline.push_back({b.time, "incident.declared", b.title});
+  inc.detail.AddTimeline(b.time, "incident.declared", b.title);
   RecomputeStart(inc);
 }
 
@@ -100,17 +100,17 @@ void IncidentTracker::On(const IncidentTransition& b, const Event&, std::string*
   switch (b.kind) {
     case IncidentTransition::Kind::kAcknowledged:
       if (!inc.acknowledged_at) inc.acknowledged_at = b.time;
-      inc.timeline.push_back({b.time, "incident.acknowledged", ""});
+      inc.detail.AddTimeline(b.time, "incident.acknowledged", "");
       break;
     case IncidentTransition::Kind::kMitigated:
       if (!inc.mitigated_at) inc.mitigated_at = b.time;
-      inc.timeline.push_back({b.time, "incident.mitigated", ""});
+      inc.detail.AddTimeline(b.time, "incident.mitigated", "");
       break;
     case IncidentTransition::Kind::kResolved:
       if (inc.open) {
         Resolve(idx, b.time, "incident.resolved");
       } else {
-        inc.timeline.push_back({b.time, "incident.resolved", "already resolved"});
+        inc.detail.AddTimeline(b.time, "incident.resolved", "already resolved");
       }
       break;
   }
@@ -127,7 +127,7 @@ void IncidentTracker::On(const DebriefCompleted& b, const Event&, std::string* i
   }
   if (b.started_at) inc.corrected_started_at = b.started_at;
   if (b.impact) inc.impact = b.impact;
-  inc.timeline.push_back({b.time, "debrief.completed", b.url});
+  inc.detail.AddTimeline(b.time, "debrief.completed", b.url);
   RecomputeStart(inc);
   DebriefView v = DebriefOf(inc, b.time);
   IncidentCounters& c = CountersFor(inc);
@@ -139,14 +139,14 @@ void IncidentTracker::On(const DebriefWaived& b, const Event&, std::string* inci
   Incident& inc = Touch(b.incident_id, incident_id);
   inc.debrief_waived_at = b.time;
   inc.debrief_waive_reason = b.reason;
-  inc.timeline.push_back({b.time, "debrief.waived", b.reason});
+  inc.detail.AddTimeline(b.time, "debrief.waived", b.reason);
 }
 
 void IncidentTracker::On(const CheckpointCompleted& b, const Event&, std::string* incident_id) {
   Incident& inc = Touch(b.incident_id, incident_id);
   inc.checkpoint_completed_at = b.time;
   inc.checkpoint_notes = b.notes;
-  inc.timeline.push_back({b.time, "checkpoint.completed", b.notes});
+  inc.detail.AddTimeline(b.time, "checkpoint.completed", b.notes);
 }
 
 void IncidentTracker::On(const ActionItemOpened& b, const Event&, std::string* incident_id) {
@@ -176,7 +176,7 @@ void IncidentTracker::AddActionItem(Incident& inc, const ActionItemSpec& spec, T
   item.steps.push_back({ActionItemStep::Kind::kOpened, at});
   action_items_.emplace(item.id, std::move(item));
   inc.action_item_ids.push_back(spec.id);
-  inc.timeline.push_back({at, "action_item.opened", spec.id});
+  inc.detail.AddTimeline(at, "action_item.opened", spec.id);
 }
 
 std::string IncidentTracker::KeyFor(const std::map<std::string, std::string>& labels,
@@ -259,7 +259,7 @@ void IncidentTracker::Resolve(size_t idx, Time at, const char* kind) {
   NoteTransition(idx, true, inc.open);
   inc.open = false;
   inc.resolved_at = at;
-  inc.timeline.push_back({at, kind, ""});
+  inc.detail.AddTimeline(at, kind, "");
   if (!inc.counted) pending_count_.emplace(CountAt(at), idx);
 }
 
@@ -270,7 +270,7 @@ void IncidentTracker::Reopen(size_t idx, Time at, const std::string& why) {
   inc.open = true;
   inc.resolved_at.reset();
   ++inc.reopen_count;
-  inc.timeline.push_back({at, "reopened", why});
+  inc.detail.AddTimeline(at, "reopened", why);
 }
 
 void IncidentTracker::RecomputeStart(Incident& inc) {
@@ -317,6 +317,9 @@ void IncidentTracker::Count(size_t idx) {
   if (inc.counted || inc.open) return;
   inc.counted = true;
   CountersFor(inc).ObserveCounted(ClockOf(inc), SuspectedCause(inc) != nullptr, inc.auto_resolved());
+  // Settled: its text is read only to be shown from now on, so it is kept
+  // compressed (a later debrief or reopening appends after it).
+  inc.detail.Seal();
 }
 
 const ChangeEvent* IncidentTracker::SuspectedCause(const Incident& inc) const {

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "domain/alert_index.h"
 #include "domain/batch_check.h"
 #include "domain/changes.h"
 #include "domain/clocking.h"
@@ -120,7 +121,9 @@ class IncidentTracker {
   // counters and learned `for:` delays; not what the policy gives (bucket
   // bounds, the compiled item pattern). A header holds the snapshot format,
   // the policy's digest and the digest of the rest.
-  std::string SaveSnapshot() const;
+  // `prefix` is written before them, in the same string (a snapshot may be
+  // hundreds of megabytes: the caller's header costs no copy of it).
+  std::string SaveSnapshot(std::string_view prefix = {}) const;
   // A tracker in the state of the one that saved `bytes` under `policy`: it
   // applies every later event as that one would. DataLoss when the bytes are
   // truncated, damaged or not a snapshot; FailedPrecondition when they are of
@@ -152,12 +155,6 @@ class IncidentTracker {
   void RecomputeStart(Incident& inc);
   void Count(size_t idx);
   void MarkDeclared(Incident& inc, const IncidentDeclared& b);
-  // The alert's instance as it is known: by fingerprint and startsAt, and the
-  // fingerprint's active (latest) instance.
-  struct InstanceRef {
-    size_t incident = 0;
-    size_t pos = 0;  // in Incident::alerts
-  };
   void AddInstance(size_t idx, const AlertNotification& a, Time received_at, bool replaced);
   void ResolveInstance(size_t idx, size_t pos, Time ends_at, const std::string& alertname);
   size_t IncidentForNewAlert(const AlertNotification& a, Time received_at);
@@ -183,8 +180,9 @@ class IncidentTracker {
   std::vector<Incident> incidents_;
   std::unordered_map<std::string, size_t> by_id_;
   std::unordered_map<std::string, size_t> latest_by_key_;
-  std::unordered_map<std::string, InstanceRef> alert_instances_;  // fingerprint@startsAt
-  std::unordered_map<std::string, InstanceRef> active_alerts_;    // fingerprint
+  // Each alert instance by fingerprint and startsAt, and each fingerprint's
+  // active (latest) instance.
+  AlertIndex alert_index_;
   std::set<std::pair<Time, size_t>> pending_count_;  // (CountAt(resolved_at), idx)
   uint64_t next_generated_id_ = 1;
   bool record_transitions_ = false;

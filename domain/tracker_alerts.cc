@@ -11,10 +11,6 @@
 namespace debriefd {
 namespace {
 
-std::string InstanceKey(const std::string& fingerprint, Time starts_at) {
-  return fingerprint + "@" + std::to_string(starts_at.time_since_epoch().count());
-}
-
 }  // namespace
 
 void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string* incident_id) {
@@ -22,20 +18,20 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
     if (auto it = a.labels.find(name); it != a.labels.end() && it->second == value) return;
   }
   const Time received_at = e.received_at;
-  const auto exact = alert_instances_.find(InstanceKey(a.fingerprint, a.starts_at));
-  const auto active = active_alerts_.find(a.fingerprint);
+  const std::optional<AlertIndex::Ref> exact = alert_index_.Find(a.fingerprint, a.starts_at);
+  const std::optional<AlertIndex::Ref> active = alert_index_.Active(a.fingerprint);
   auto report = [&](size_t idx) {
     if (incident_id) *incident_id = incidents_[idx].id;
   };
 
   if (a.firing) {
-    if (exact != alert_instances_.end()) {
+    if (exact) {
       const AlertInstance* latest = LatestResolvedInstance(a.fingerprint);
       if (latest == nullptr || a.starts_at > latest->starts_at ||
           received_at <= *latest->ends_at + policy_.late_copy_within) {
         // A re-send of a known instance (Alertmanager's repeat, an HA peer, a
         // retry), or a late copy of one that resolved: nothing changes.
-        report(exact->second.incident);
+        report(exact->incident);
         return;
       }
       // A firing alert after its own resolution: the sender reports it again
@@ -48,8 +44,8 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
       AddInstance(idx, again, received_at, /*replaced=*/false);
       return;
     }
-    if (active != active_alerts_.end()) {
-      InstanceRef ref = active->second;
+    if (active) {
+      const AlertIndex::Ref ref = *active;
       AlertInstance& current = incidents_[ref.incident].alerts[ref.pos];
       if (a.starts_at < current.starts_at) {
         // An older instance, delivered after a newer one: it belongs to the
@@ -76,8 +72,8 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
     }
   } else {
     const Time ends_at = a.ends_at.value_or(received_at);
-    if (active != active_alerts_.end()) {
-      InstanceRef ref = active->second;
+    if (active) {
+      const AlertIndex::Ref ref = *active;
       AlertInstance& current = incidents_[ref.incident].alerts[ref.pos];
       if (current.firing() && ends_at >= current.starts_at) {
         // The resolution ends the fingerprint's active instance, whatever
@@ -88,10 +84,10 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
         return;
       }
     }
-    if (exact != alert_instances_.end()) {
+    if (exact) {
       // A known period: resolved already (a re-sent resolution), or one that
       // ended before the active instance began. Nothing fires any more.
-      InstanceRef ref = exact->second;
+      const AlertIndex::Ref ref = *exact;
       report(ref.incident);
       AlertInstance& inst = incidents_[ref.incident].alerts[ref.pos];
       if (!inst.resolved && !inst.replaced) {
@@ -100,10 +96,10 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
       }
       return;
     }
-    if (active != active_alerts_.end() && ends_at < incidents_[active->second.incident].alerts[active->second.pos].starts_at) {
+    if (active && ends_at < incidents_[active->incident].alerts[active->pos].starts_at) {
       // It ended before the active instance began: an older period that is
       // already over. Nothing to change.
-      report(active->second.incident);
+      report(active->incident);
       return;
     }
     // A resolution of an instance never seen firing (debriefd was not yet
@@ -119,9 +115,9 @@ void IncidentTracker::On(const AlertNotification& a, const Event& e, std::string
 
 // The fingerprint's latest (active) instance when it has resolved; else null.
 const AlertInstance* IncidentTracker::LatestResolvedInstance(const std::string& fingerprint) const {
-  auto active = active_alerts_.find(fingerprint);
-  if (active == active_alerts_.end()) return nullptr;
-  const AlertInstance& inst = incidents_[active->second.incident].alerts[active->second.pos];
+  const std::optional<AlertIndex::Ref> active = alert_index_.Active(fingerprint);
+  if (!active) return nullptr;
+  const AlertInstance& inst = incidents_[active->incident].alerts[active->pos];
   return inst.firing() || !inst.ends_at ? nullptr : &inst;
 }
 
@@ -173,11 +169,6 @@ void IncidentTracker::AddInstance(size_t idx, const AlertNotification& a, Time r
     pending = l->second;
   }
   AlertInstance inst;
-  inst.fingerprint = a.fingerprint;
-  inst.alertname = a.alertname;
-  inst.labels = LabelSet(a.labels);
-  inst.summary = a.summary;
-  inst.generator_url = a.generator_url;
   inst.starts_at = a.starts_at;
   inst.onset = a.starts_at - pending;
   inst.resolved = !a.firing;
@@ -188,13 +179,13 @@ void IncidentTracker::AddInstance(size_t idx, const AlertNotification& a, Time r
   if (inst.ends_at && !inst.replaced) {
     inc.latest_alert_end = inc.latest_alert_end ? std::max(*inc.latest_alert_end, *inst.ends_at) : *inst.ends_at;
   }
-  InstanceRef ref{idx, inc.alerts.size()};
-  inc.alerts.push_back(std::move(inst));
-  alert_instances_[InstanceKey(a.fingerprint, a.starts_at)] = ref;
-  if (!replaced) active_alerts_[a.fingerprint] = ref;
+  const AlertIndex::Ref ref{static_cast<uint32_t>(idx), static_cast<uint32_t>(inc.alerts.size())};
+  inc.alerts.push_back(inst);
+  inc.detail.AddAlert(a.fingerprint, a.alertname, LabelSet(a.labels), a.summary, a.generator_url);
+  alert_index_.Add(a.fingerprint, a.starts_at, ref, /*active=*/!replaced);
   if (a.firing) inc.detected_at = std::min(inc.detected_at, received_at);
-  inc.timeline.push_back({a.starts_at, "alert.firing", a.alertname});
-  if (!a.firing) inc.timeline.push_back({*inc.alerts.back().ends_at, "alert.resolved", a.alertname});
+  inc.detail.AddTimeline(a.starts_at, "alert.firing", a.alertname);
+  if (!a.firing) inc.detail.AddTimeline(*inc.alerts.back().ends_at, "alert.resolved", a.alertname);
   RecomputeStart(inc);
 }
 
@@ -207,7 +198,7 @@ void IncidentTracker::ResolveInstance(size_t idx, size_t pos, Time ends_at, cons
   if (!inst.replaced) {
     inc.latest_alert_end = inc.latest_alert_end ? std::max(*inc.latest_alert_end, ends_at) : ends_at;
   }
-  inc.timeline.push_back({ends_at, "alert.resolved", alertname});
+  inc.detail.AddTimeline(ends_at, "alert.resolved", alertname);
 }
 
 // An incident resolves when none of its alerts fires any more, at the latest

@@ -59,7 +59,7 @@ void IncidentTracker::On(const DebriefUpdated& b, const Event&, std::string* inc
     }
   }
   if (items_changed) Note(changed, "action_items");
-  if (!changed.empty()) inc.timeline.push_back({b.time, "debrief.updated", changed});
+  if (!changed.empty()) inc.detail.AddTimeline(b.time, "debrief.updated", changed);
 }
 
 }  // namespace debriefd

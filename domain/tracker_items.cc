@@ -79,7 +79,7 @@ bool IncidentTracker::HasOpenItems(const Incident& inc) const {
 void IncidentTracker::ItemTimeline(const ActionItem& item, Time at, const char* kind) {
   if (!item.linked()) return;
   if (auto it = by_id_.find(item.incident_id); it != by_id_.end()) {
-    incidents_[it->second].timeline.push_back({at, kind, item.id});
+    incidents_[it->second].detail.AddTimeline(at, kind, item.id);
   }
 }
 
@@ -101,7 +101,7 @@ void IncidentTracker::LinkItem(ActionItem& item, Incident* inc, Time at) {
   item.incident_id = inc->id;
   item.service = inc->service;
   inc->action_item_ids.push_back(item.id);
-  inc->timeline.push_back({at, "action_item.linked", item.id});
+  inc->detail.AddTimeline(at, "action_item.linked", item.id);
 }
 
 void IncidentTracker::On(const TrackerIssue& b, const Event& e, std::string* incident_id) {

@@ -28,6 +28,7 @@
 #include <cstring>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <streambuf>
 
 #include "domain/tracker.h"
@@ -131,7 +132,6 @@ uint64_t GetLe(const char* p, int n) {
   BOOST_CLASS_TRACKING(T, boost::serialization::track_never)
 
 DEBRIEFD_PLAIN_VALUE(debriefd::AlertInstance)
-DEBRIEFD_PLAIN_VALUE(debriefd::TimelineEntry)
 DEBRIEFD_PLAIN_VALUE(debriefd::ActionItemStep)
 DEBRIEFD_PLAIN_VALUE(debriefd::ActionItem)
 DEBRIEFD_PLAIN_VALUE(debriefd::Impact)
@@ -240,12 +240,7 @@ void serialize(Ar& ar, std::optional<T>& o, unsigned v) {
 
 template <class Ar>
 void serialize(Ar& ar, debriefd::AlertInstance& a, unsigned) {
-  ar & a.fingerprint & a.alertname & a.labels.packed() & a.summary & a.generator_url & a.starts_at & a.onset & a.ends_at &
-      a.resolved & a.replaced;
-}
-template <class Ar>
-void serialize(Ar& ar, debriefd::TimelineEntry& e, unsigned) {
-  ar & e.time & e.kind & e.detail;
+  ar & a.starts_at & a.onset & a.ends_at & a.resolved & a.replaced;
 }
 template <class Ar>
 void serialize(Ar& ar, debriefd::ActionItemStep& s, unsigned) {
@@ -266,7 +261,7 @@ void serialize(Ar& ar, debriefd::Incident& i, unsigned) {
   ar & i.started_at & i.detected_at & i.declared_at & i.declared_started_at & i.corrected_started_at &
       i.confirmed_cause_id & i.acknowledged_at & i.mitigated_at & i.resolved_at & i.human_action & i.declared &
       i.reopen_count;
-  ar & i.alerts & i.timeline & i.earliest_onset & i.firing_alerts & i.latest_alert_end;
+  ar & i.alerts & i.detail.sealed() & i.detail.open() & i.earliest_onset & i.firing_alerts & i.latest_alert_end;
   ar & i.debrief_completed_at & i.debrief_url & i.debrief_waived_at & i.debrief_waive_reason &
       i.checkpoint_completed_at & i.checkpoint_notes & i.impact & i.action_item_ids & i.repeat_of &
       i.repeat_with_open_items & i.counted;
@@ -333,36 +328,10 @@ struct TrackerSnapshotAccess {
     ar & c.changes_ & c.by_id_ & c.by_service_ & c.totals_ & c.failed_ & c.failures_ & c.failure_totals_;
   }
 
-  // The instance indexes map keys to (incident, position) pairs; written by
-  // hand because their value type is private to the tracker.
-  template <class Map>
-  static void SaveRefs(boost::archive::binary_oarchive& ar, const Map& refs) {
-    uint64_t n = refs.size();
-    ar << n;
-    for (const auto& entry : refs) {
-      uint64_t incident = entry.second.incident, pos = entry.second.pos;
-      ar << entry.first << incident << pos;
-    }
-  }
-  template <class Map>
-  static void LoadRefs(boost::archive::binary_iarchive& ar, Map& refs) {
-    uint64_t n = 0;
-    ar >> n;
-    refs.clear();
-    refs.reserve(static_cast<size_t>(n));
-    std::string key;
-    for (uint64_t i = 0; i < n; ++i) {
-      uint64_t incident = 0, pos = 0;
-      ar >> key >> incident >> pos;
-      refs.emplace(key, IncidentTracker::InstanceRef{static_cast<size_t>(incident), static_cast<size_t>(pos)});
-    }
-  }
-
   static void Save(boost::archive::binary_oarchive& ar, const IncidentTracker& t) {
     int64_t now = t.now_.time_since_epoch().count();
     ar << now << t.learned_pending_ << t.incidents_ << t.by_id_ << t.latest_by_key_;
-    SaveRefs(ar, t.alert_instances_);
-    SaveRefs(ar, t.active_alerts_);
+    ar << t.alert_index_.Save();
     ar << t.pending_count_ << t.next_generated_id_;
     Serialize(ar, const_cast<ChangeLog&>(t.changes_));
     ar << t.action_items_ << t.item_counters_ << t.counters_;
@@ -371,8 +340,9 @@ struct TrackerSnapshotAccess {
     int64_t now = 0;
     ar >> now >> t.learned_pending_ >> t.incidents_ >> t.by_id_ >> t.latest_by_key_;
     t.now_ = Time{Duration{now}};
-    LoadRefs(ar, t.alert_instances_);
-    LoadRefs(ar, t.active_alerts_);
+    std::string index;
+    ar >> index;
+    if (!t.alert_index_.Load(index)) throw std::runtime_error("the alert index cannot be read");
     ar >> t.pending_count_ >> t.next_generated_id_;
     Serialize(ar, t.changes_);
     ar >> t.action_items_ >> t.item_counters_ >> t.counters_;
@@ -389,13 +359,11 @@ struct TrackerSnapshotAccess {
     for (const auto& [key, idx] : t.latest_by_key_) {
       if (idx >= n) return bad("key " + key + " points past the incidents");
     }
-    for (const auto* refs : {&t.alert_instances_, &t.active_alerts_}) {
-      for (const auto& [key, ref] : *refs) {
-        if (ref.incident >= n || ref.pos >= t.incidents_[ref.incident].alerts.size()) {
-          return bad("alert " + key + " points past the alerts");
-        }
-      }
-    }
+    bool refs_ok = true;
+    t.alert_index_.ForEachRef([&](AlertIndex::Ref ref) {
+      refs_ok = refs_ok && ref.incident < n && ref.pos < t.incidents_[ref.incident].alerts.size();
+    });
+    if (!refs_ok) return bad("an alert points past the alerts");
     for (const auto& [at, idx] : t.pending_count_) {
       if (idx >= n) return bad("an incident waiting to be counted is past the incidents");
     }
@@ -456,20 +424,22 @@ std::string SnapshotKey(const Policy& policy, const SourceSettingsMap& sources) 
   return key;
 }
 
-std::string IncidentTracker::SaveSnapshot() const {
+std::string IncidentTracker::SaveSnapshot(std::string_view prefix) const {
   CountingSink counter;
   {
     boost::archive::binary_oarchive ar(counter, kArchiveFlags);
     TrackerSnapshotAccess::Save(ar, *this);
   }
-  std::string out(kHeaderSize, '\0');  // filled in once the payload is known
-  out.reserve(kHeaderSize + counter.size());
+  std::string out;
+  out.reserve(prefix.size() + kHeaderSize + counter.size());
+  out.append(prefix);
+  out.append(kHeaderSize, '\0');  // filled in once the payload is known
   {
     StringSink sink(out);
     boost::archive::binary_oarchive ar(sink, kArchiveFlags);
     TrackerSnapshotAccess::Save(ar, *this);
   }
-  const std::string_view payload = std::string_view(out).substr(kHeaderSize);
+  const std::string_view payload = std::string_view(out).substr(prefix.size() + kHeaderSize);
   std::string header(kMagic, sizeof(kMagic));
   PutU32(header, kTrackerSnapshotFormat);
   Digest policy = Sha256(ArchiveOf(policy_));
@@ -477,7 +447,7 @@ std::string IncidentTracker::SaveSnapshot() const {
   PutU64(header, payload.size());
   Digest digest = Sha256(payload);
   header.append(reinterpret_cast<const char*>(digest.data()), digest.size());
-  out.replace(0, kHeaderSize, header);
+  out.replace(prefix.size(), kHeaderSize, header);
   return out;
 }
 

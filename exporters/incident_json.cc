@@ -106,7 +106,7 @@ json::object IncidentObject(const IncidentTracker& t, const Incident& inc, Time 
   }
   if (detail) {
     json::array alerts;
-    for (const AlertInstance& a : inc.alerts) {
+    for (const AlertDetail& a : inc.AlertDetails()) {
       json::object labels;
       a.labels.ForEach([&labels](std::string_view k, std::string_view v) { labels[k] = v; });
       alerts.push_back(json::object{{"fingerprint", a.fingerprint},
@@ -120,7 +120,7 @@ json::object IncidentObject(const IncidentTracker& t, const Incident& inc, Time 
                                     {"ends_at", TimeOrNull(a.ends_at)}});
     }
     o["alerts"] = std::move(alerts);
-    std::vector<TimelineEntry> entries = inc.timeline;
+    std::vector<TimelineEntry> entries = inc.Timeline();
     if (const ChangeEvent* c = v.suspected_cause) {
       entries.push_back({c->time, "change.suspected_cause", c->id});
     }

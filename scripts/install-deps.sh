@@ -9,7 +9,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev libcli11-dev sqlite3 libssl-dev libctemplate-dev
+  libsqlite3-dev libcli11-dev sqlite3 libssl-dev libctemplate-dev zlib1g-dev
   # the state snapshot (domain/tracker_snapshot.cc).
   libboost-serialization1.81-dev
   # storage.driver: postgres (collector/store/postgres_store.cc). libpq-dev comes

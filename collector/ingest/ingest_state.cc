@@ -40,8 +40,10 @@ std::string StateKey(const Policy& policy, const SourceSettingsMap& sources,
 // A snapshot's data: "<unreadable events>\n" and the tracker's bytes. The
 // count of stored events that could not be re-read is part of the state
 // (debriefd_store_unreadable_events) but not of the tracker.
-std::string SnapshotData(uint64_t unreadable, const std::string& tracker) {
-  return std::to_string(unreadable) + "\n" + tracker;
+std::string SnapshotData(uint64_t unreadable, const IncidentTracker& tracker) {
+  std::string head = std::to_string(unreadable);
+  head += '\n';
+  return tracker.SaveSnapshot(head);
 }
 
 bool SplitSnapshotData(std::string_view data, uint64_t* unreadable, std::string_view* tracker) {
@@ -206,7 +208,7 @@ Status IngestService::SaveSnapshot() {
       return Status::Unavailable("the state does not cover every stored event");
     }
     key = SnapshotKeyNow();
-    data = SnapshotData(unreadable_, tracker_->SaveSnapshot());
+    data = SnapshotData(unreadable_, *tracker_);
   }
   Status saved = store_.SaveSnapshot(*seq, key, data);
   last_snapshot_ = std::chrono::steady_clock::now();  // a failure is not retried at once either

@@ -181,7 +181,7 @@ std::vector<Step> TimelineOf(const IncidentTracker& t, const IncidentView& v) {
                      v.suspected_cause->description, v.suspected_cause->url});
   }
   steps.push_back({v.clocking.started_at, "Impact began", "onset", "the real start: times below count from it", ""});
-  for (const AlertInstance& a : inc.alerts) {
+  for (const AlertDetail& a : inc.AlertDetails()) {
     if (a.onset < a.starts_at) {
       steps.push_back({a.onset, "Alert " + a.alertname + " condition began", "alert",
                        "its rule waited " + DisplayDuration(a.starts_at - a.onset) + " before firing", ""});
@@ -191,7 +191,7 @@ std::vector<Step> TimelineOf(const IncidentTracker& t, const IncidentView& v) {
   }
   steps.push_back({inc.detected_at, "Detected", "detect",
                    "time to detect " + DisplayDuration(v.clocking.time_to_detect), ""});
-  for (const TimelineEntry& e : inc.timeline) {
+  for (const TimelineEntry& e : inc.Timeline()) {
     Step s{e.time, "", "", "", ""};
     if (e.kind == "incident.declared") {
       s = {e.time, "Declared", "detect", e.detail, ""};

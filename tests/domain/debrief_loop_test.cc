@@ -274,9 +274,9 @@ TEST_F(DebriefLoopTest, DebriefUpdatedAmendsFindingsWithoutChangingWhenItWasHeld
   EXPECT_EQ(ai2.opened_at, s + Hours(100));
   EXPECT_EQ(ai2.due_at, s + Hours(100) + Days(30));
   EXPECT_EQ(inc.action_item_ids, (std::vector<std::string>{"AI-1", "AI-2"}));
-  ASSERT_FALSE(inc.timeline.empty());
-  EXPECT_EQ(inc.timeline.back().kind, "debrief.updated");
-  EXPECT_EQ(inc.timeline.back().detail, "url, confirmed_cause_id, impact, action_items");
+  ASSERT_FALSE(inc.Timeline().empty());
+  EXPECT_EQ(inc.Timeline().back().kind, "debrief.updated");
+  EXPECT_EQ(inc.Timeline().back().detail, "url, confirmed_cause_id, impact, action_items");
 }
 
 TEST_F(DebriefLoopTest, DebriefUpdatedWithoutAHeldDebriefIsRefusedAndChangesNothing) {
@@ -294,11 +294,11 @@ TEST_F(DebriefLoopTest, TheSameDebriefUpdateTwiceChangesNothingMore) {
   DebriefUpdated u{"INC-1", s + Hours(30), "https://wiki/final", std::nullopt, Impact{std::nullopt, 5000, ""}};
   u.action_items = {{"AI-9", "Runbook", "https://t/9"}};
   ASSERT_TRUE(Apply(u, s + Hours(30)).ok());
-  const std::vector<TimelineEntry> timeline = tracker.Find("INC-1")->timeline;
+  const std::vector<TimelineEntry> timeline = tracker.Find("INC-1")->Timeline();
   const size_t items = tracker.action_items().size();
   ASSERT_TRUE(Apply(u, s + Hours(31)).ok()) << "a re-sent update is accepted";
   const auto& inc = *tracker.Find("INC-1");
-  EXPECT_EQ(inc.timeline.size(), timeline.size());
+  EXPECT_EQ(inc.Timeline().size(), timeline.size());
   EXPECT_EQ(tracker.action_items().size(), items);
   EXPECT_EQ(inc.action_item_ids, std::vector<std::string>{"AI-9"});
   EXPECT_EQ(tracker.action_items().at("AI-9").opened_at, s + Hours(30));
@@ -315,7 +315,7 @@ TEST_F(DebriefLoopTest, AnAbsentFieldOfADebriefUpdateKeepsItsValue) {
   const auto& inc = *tracker.Find("INC-1");
   EXPECT_EQ(inc.debrief_url, "https://wiki/1");
   EXPECT_DOUBLE_EQ(*inc.impact->customers_affected, 7);
-  EXPECT_EQ(inc.timeline.back().kind, "debrief.completed") << "nothing changed, nothing to note";
+  EXPECT_EQ(inc.Timeline().back().kind, "debrief.completed") << "nothing changed, nothing to note";
 }
 
 }  // namespace

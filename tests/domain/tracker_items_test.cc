@@ -162,7 +162,7 @@ TEST_F(TrackerItemsTest, LinkedByLabelBeforePatternAndCountedUnderTheIncidentsSe
   EXPECT_EQ(OpenGauge("search", true), 1u);
   const debriefd::Incident* inc = tracker.Find("INC-8");
   ASSERT_EQ(inc->action_item_ids, std::vector<std::string>{"OPS-12"});
-  EXPECT_EQ(inc->timeline.back().kind, "action_item.opened");
+  EXPECT_EQ(inc->Timeline().back().kind, "action_item.opened");
 }
 
 TEST_F(TrackerItemsTest, LinkedByTheFirstKnownIncidentThePatternFinds) {

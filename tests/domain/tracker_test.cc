@@ -356,7 +356,7 @@ TEST_F(PeopleAndAlertsTest, AnIncidentAPersonDeclaredResolvesOnlyWhenAPersonReso
   Apply(Alert("Errors", labels, false, s + Min(1), s + Min(21), s + Min(20)));
   EXPECT_TRUE(Inc(id).open) << "its alerts resolving is recorded, not a resolution";
   bool recorded = false;
-  for (const TimelineEntry& t : Inc(id).timeline) recorded = recorded || t.kind == "alert.resolved";
+  for (const TimelineEntry& t : Inc(id).Timeline()) recorded = recorded || t.kind == "alert.resolved";
   EXPECT_TRUE(recorded);
   Apply(Native(IncidentTransition{IncidentTransition::Kind::kResolved, "INC-1", s + Min(30)}, s + Min(30)));
   EXPECT_FALSE(Inc(id).open);
@@ -382,6 +382,62 @@ TEST_F(PeopleAndAlertsTest, SuspectedCauseIsAChangeInTheIncidentsEnvironmentOrIn
   Apply(Native(unlabelled, s - Min(1)));
   ASSERT_NE(tracker.SuspectedCause(Inc(st)), nullptr);
   EXPECT_EQ(tracker.SuspectedCause(Inc(st))->id, "flag-1") << "a change with no environment is a candidate";
+}
+
+}  // namespace
+}  // namespace debriefd
+
+namespace debriefd {
+namespace {
+using namespace debriefd::testing;
+
+// A settled incident keeps its text compressed (IncidentDetail::Seal) and
+// shows exactly what it showed before; what a debrief adds later follows it.
+TEST(SettledIncidentTest, KeepsItsAlertsAndTimelineCompressedAndUnchanged) {
+  IncidentTracker tracker{Policy{}};
+  const Time s = T("2026-10-01T10:00:00Z");
+  std::string id;
+  for (int i = 0; i < 20; ++i) {
+    std::map<std::string, std::string> labels{{"service", "checkout"}, {"severity", "critical"},
+                                              {"pod", "checkout-" + std::to_string(i)}};
+    (void)tracker.Apply(Alert("Errors", labels, true, s + Min(i), s + Min(i + 1), {}, "fp" + std::to_string(i)), &id);
+    (void)tracker.Apply(Alert("Errors", labels, false, s + Min(i), s + Min(40), s + Min(39), "fp" + std::to_string(i)));
+  }
+  const Incident& inc = *tracker.Find(id);
+  ASSERT_FALSE(inc.open);
+  ASSERT_FALSE(inc.counted);
+  const std::vector<AlertDetail> alerts = inc.AlertDetails();
+  const std::vector<TimelineEntry> timeline = inc.Timeline();
+  ASSERT_EQ(alerts.size(), 20u);
+  EXPECT_EQ(alerts[7].fingerprint, "fp7");
+  EXPECT_EQ(alerts[7].labels.ToMap().at("pod"), "checkout-7");
+  EXPECT_EQ(alerts[7].ends_at, s + Min(39));
+  EXPECT_FALSE(inc.detail.is_sealed());
+  const size_t open_size = inc.detail.size();
+
+  tracker.Advance(s + Hours(24));
+  ASSERT_TRUE(inc.counted);
+  EXPECT_TRUE(inc.detail.is_sealed());
+  EXPECT_LT(inc.detail.size() * 2, open_size);
+  const std::vector<AlertDetail> after = inc.AlertDetails();
+  ASSERT_EQ(after.size(), alerts.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].fingerprint, alerts[i].fingerprint);
+    EXPECT_EQ(after[i].labels.packed(), alerts[i].labels.packed());
+    EXPECT_EQ(after[i].starts_at, alerts[i].starts_at);
+    EXPECT_EQ(after[i].ends_at, alerts[i].ends_at);
+  }
+  ASSERT_EQ(inc.Timeline().size(), timeline.size());
+
+  // A re-sent resolution of a settled alert is still known: nothing changes.
+  (void)tracker.Apply(Alert("Errors", {{"service", "checkout"}, {"severity", "critical"}, {"pod", "checkout-3"}}, false,
+                            s + Min(3), s + Hours(25), s + Min(39), "fp3"));
+  EXPECT_EQ(tracker.incidents().size(), 1u);
+  ASSERT_TRUE(tracker.Apply(Native(DebriefCompleted{id, s + Hours(26), "https://wiki/debrief/1"}, s + Hours(26))).ok());
+  const std::vector<TimelineEntry> later = inc.Timeline();
+  ASSERT_EQ(later.size(), timeline.size() + 1);
+  EXPECT_EQ(later.back().kind, "debrief.completed");
+  EXPECT_EQ(later.back().detail, "https://wiki/debrief/1");
 }
 
 }  // namespace

@@ -1,0 +1,206 @@
+// AlertIndex over Boost's open-addressing maps (boost/unordered_flat_*.hpp,
+// Boost 1.81), included here only: the set of fingerprints holds their ids
+// and hashes and compares the arena's bytes through transparent functors, so
+// a lookup by string_view copies nothing.
+#include "domain/alert_index.h"
+
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
+#include <limits>
+#include <vector>
+
+namespace debriefd {
+namespace {
+
+constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+
+void PutVarint(std::string& out, uint64_t n) {
+  do {
+    unsigned char byte = n & 0x7f;
+    n >>= 7;
+    if (n != 0) byte |= 0x80;
+    out.push_back(static_cast<char>(byte));
+  } while (n != 0);
+}
+
+bool TakeVarint(std::string_view& rest, uint64_t& n) {
+  n = 0;
+  for (int shift = 0;; shift += 7) {
+    if (rest.empty() || shift > 63) return false;
+    const auto byte = static_cast<unsigned char>(rest.front());
+    rest.remove_prefix(1);
+    n |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+}
+
+bool TakeU32(std::string_view& rest, uint32_t& v) {
+  uint64_t n = 0;
+  if (!TakeVarint(rest, n) || n > std::numeric_limits<uint32_t>::max()) return false;
+  v = static_cast<uint32_t>(n);
+  return true;
+}
+
+}  // namespace
+
+struct AlertIndex::Impl {
+  // Fingerprint `id` is arena[start[id], start[id + 1]).
+  std::string arena;
+  std::vector<uint32_t> start{0};
+  std::vector<Ref> active;  // by fingerprint id; incident kNone: none
+
+  std::string_view View(uint32_t id) const {
+    return std::string_view(arena).substr(start[id], start[id + 1] - start[id]);
+  }
+
+  struct FpHash {
+    using is_transparent = void;
+    const Impl* impl;
+    size_t operator()(uint32_t id) const { return (*this)(impl->View(id)); }
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct FpEq {
+    using is_transparent = void;
+    const Impl* impl;
+    // By content here too: a snapshot listing one fingerprint twice is refused.
+    bool operator()(uint32_t a, uint32_t b) const { return a == b || impl->View(a) == impl->View(b); }
+    bool operator()(std::string_view s, uint32_t id) const { return s == impl->View(id); }
+    bool operator()(uint32_t id, std::string_view s) const { return s == impl->View(id); }
+  };
+  boost::unordered_flat_set<uint32_t, FpHash, FpEq> ids{0, FpHash{this}, FpEq{this}};
+
+  struct Key {
+    uint32_t fp = 0;
+    int64_t ms = 0;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      // Boost mixes the result further; this only has to tell keys apart.
+      return static_cast<size_t>(k.fp * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(k.ms));
+    }
+  };
+  boost::unordered_flat_map<Key, Ref, KeyHash> instances;
+
+  uint32_t IdOf(std::string_view fingerprint) const {
+    auto it = ids.find(fingerprint);
+    return it == ids.end() ? kNone : *it;
+  }
+  uint32_t Intern(std::string_view fingerprint) {
+    if (uint32_t id = IdOf(fingerprint); id != kNone) return id;
+    const auto id = static_cast<uint32_t>(active.size());
+    arena.append(fingerprint);
+    start.push_back(static_cast<uint32_t>(arena.size()));
+    active.push_back(Ref{kNone, 0});
+    ids.insert(id);
+    return id;
+  }
+};
+
+AlertIndex::AlertIndex() : impl_(std::make_unique<Impl>()) {}
+AlertIndex::~AlertIndex() = default;
+AlertIndex::AlertIndex(AlertIndex&&) noexcept = default;
+AlertIndex& AlertIndex::operator=(AlertIndex&&) noexcept = default;
+
+std::optional<AlertIndex::Ref> AlertIndex::Find(std::string_view fingerprint, Time starts_at) const {
+  const uint32_t id = impl_->IdOf(fingerprint);
+  if (id == kNone) return std::nullopt;
+  auto it = impl_->instances.find(Impl::Key{id, starts_at.time_since_epoch().count()});
+  if (it == impl_->instances.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<AlertIndex::Ref> AlertIndex::Active(std::string_view fingerprint) const {
+  const uint32_t id = impl_->IdOf(fingerprint);
+  if (id == kNone || impl_->active[id].incident == kNone) return std::nullopt;
+  return impl_->active[id];
+}
+
+void AlertIndex::Add(std::string_view fingerprint, Time starts_at, Ref ref, bool active) {
+  const uint32_t id = impl_->Intern(fingerprint);
+  impl_->instances.insert_or_assign(Impl::Key{id, starts_at.time_since_epoch().count()}, ref);
+  if (active) impl_->active[id] = ref;
+}
+
+size_t AlertIndex::instances() const { return impl_->instances.size(); }
+
+void AlertIndex::ForEachRef(const std::function<void(Ref)>& fn) const {
+  for (const auto& entry : impl_->instances) fn(entry.second);
+  for (const Ref& ref : impl_->active) {
+    if (ref.incident != kNone) fn(ref);
+  }
+}
+
+// Layout: fingerprints (count, then each as length and bytes); then per
+// fingerprint its active instance (incident + 1, 0 for none; position); then
+// instances (count, then fingerprint id, startsAt zigzag, incident, position).
+std::string AlertIndex::Save() const {
+  const Impl& m = *impl_;
+  std::string out;
+  out.reserve(m.arena.size() + m.active.size() * 4 + m.instances.size() * 12 + 16);
+  PutVarint(out, m.active.size());
+  for (uint32_t id = 0; id < m.active.size(); ++id) {
+    const std::string_view fp = m.View(id);
+    PutVarint(out, fp.size());
+    out.append(fp);
+  }
+  for (const Ref& ref : m.active) {
+    PutVarint(out, ref.incident == kNone ? 0 : uint64_t{ref.incident} + 1);
+    PutVarint(out, ref.incident == kNone ? 0 : ref.pos);
+  }
+  PutVarint(out, m.instances.size());
+  for (const auto& [key, ref] : m.instances) {
+    PutVarint(out, key.fp);
+    PutVarint(out, (static_cast<uint64_t>(key.ms) << 1) ^ static_cast<uint64_t>(key.ms >> 63));
+    PutVarint(out, ref.incident);
+    PutVarint(out, ref.pos);
+  }
+  return out;
+}
+
+bool AlertIndex::Load(std::string_view rest) {
+  auto fresh = std::make_unique<Impl>();
+  Impl& m = *fresh;
+  uint64_t fps = 0;
+  // Every entry takes at least one byte: a count beyond the bytes is damage.
+  if (!TakeVarint(rest, fps) || fps > rest.size()) return false;
+  m.start.reserve(fps + 1);
+  m.active.reserve(fps);
+  m.ids.reserve(fps);
+  for (uint64_t i = 0; i < fps; ++i) {
+    uint64_t n = 0;
+    if (!TakeVarint(rest, n) || n > rest.size()) return false;
+    const std::string_view fp = rest.substr(0, n);
+    rest.remove_prefix(n);
+    const auto id = static_cast<uint32_t>(i);
+    m.arena.append(fp);
+    m.start.push_back(static_cast<uint32_t>(m.arena.size()));
+    m.active.push_back(Ref{kNone, 0});
+    if (!m.ids.insert(id).second) return false;  // the same fingerprint twice
+  }
+  for (Ref& ref : m.active) {
+    uint32_t incident = 0, pos = 0;
+    if (!TakeU32(rest, incident) || !TakeU32(rest, pos)) return false;
+    if (incident != 0) ref = Ref{incident - 1, pos};
+  }
+  uint64_t count = 0;
+  if (!TakeVarint(rest, count) || count > rest.size()) return false;
+  m.instances.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) {
+    uint32_t fp = 0;
+    uint64_t zigzag = 0;
+    Ref ref;
+    if (!TakeU32(rest, fp) || fp >= fps || !TakeVarint(rest, zigzag) || !TakeU32(rest, ref.incident) ||
+        !TakeU32(rest, ref.pos)) {
+      return false;
+    }
+    const auto ms = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
+    m.instances.insert_or_assign(Impl::Key{fp, ms}, ref);
+  }
+  if (!rest.empty()) return false;
+  // The functors point at the Impl they hash for: a fresh one, rebuilt above.
+  impl_ = std::move(fresh);
+  return true;
+}
+
+}  // namespace debriefd

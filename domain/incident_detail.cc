@@ -1,0 +1,176 @@
+// IncidentDetail's records. Each is a tag byte and its fields:
+//   'A' fingerprint alertname labels summary generator_url   (strings)
+//   'T' time kind detail                  (time: zigzag LEB128 milliseconds)
+// a string being its length (LEB128) and its bytes; labels are LabelSet's
+// packed bytes. Records are appended and never changed: a resolution or a
+// replacement changes the instance in Incident::alerts, not its text.
+//
+// Sealed records are one zlib stream (at the fastest level: an incident's
+// records compress about threefold either way, and sealing runs on the writer
+// when an incident is counted). Decoding stops at the first damaged record.
+#include <zlib.h>
+
+#include <utility>
+
+#include "domain/incident.h"
+
+namespace debriefd {
+namespace {
+
+void PutVarint(std::string& out, uint64_t n) {
+  do {
+    unsigned char byte = n & 0x7f;
+    n >>= 7;
+    if (n != 0) byte |= 0x80;
+    out.push_back(static_cast<char>(byte));
+  } while (n != 0);
+}
+
+void PutString(std::string& out, std::string_view s) {
+  PutVarint(out, s.size());
+  out.append(s);
+}
+
+bool TakeVarint(std::string_view& rest, uint64_t& n) {
+  n = 0;
+  for (int shift = 0;; shift += 7) {
+    if (rest.empty() || shift > 63) return false;
+    const auto byte = static_cast<unsigned char>(rest.front());
+    rest.remove_prefix(1);
+    n |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+}
+
+bool TakeString(std::string_view& rest, std::string_view& out) {
+  uint64_t n = 0;
+  if (!TakeVarint(rest, n) || n > rest.size()) return false;
+  out = rest.substr(0, n);
+  rest.remove_prefix(n);
+  return true;
+}
+
+// The records of `sealed` (inflated) followed by `open`; empty bytes where
+// the sealed part cannot be inflated.
+std::string Inflate(const std::string& sealed) {
+  if (sealed.empty()) return {};
+  std::string_view rest = sealed;
+  uint64_t length = 0;
+  // A length beyond what zlib could expand these bytes to is damage, not a
+  // reason to allocate it (deflate's best ratio is about 1032:1).
+  if (!TakeVarint(rest, length) || length > (rest.size() + 1) * 1032) return {};
+  std::string out(length, '\0');
+  uLongf got = static_cast<uLongf>(length);
+  if (uncompress(reinterpret_cast<Bytef*>(out.data()), &got, reinterpret_cast<const Bytef*>(rest.data()),
+                 static_cast<uLong>(rest.size())) != Z_OK ||
+      got != length) {
+    return {};
+  }
+  return out;
+}
+
+// Calls on_alert(AlertText&&) and on_entry(TimelineEntry&&) for each record.
+template <class A, class T>
+void Decode(std::string_view rest, A&& on_alert, T&& on_entry) {
+  while (!rest.empty()) {
+    const char tag = rest.front();
+    rest.remove_prefix(1);
+    if (tag == 'A') {
+      std::string_view f[5];
+      for (auto& field : f) {
+        if (!TakeString(rest, field)) return;
+      }
+      IncidentDetail::AlertText text{std::string(f[0]), std::string(f[1]), LabelSet(), std::string(f[3]),
+                                     std::string(f[4])};
+      text.labels.packed().assign(f[2]);
+      on_alert(std::move(text));
+    } else if (tag == 'T') {
+      uint64_t zigzag = 0;
+      std::string_view kind, detail;
+      if (!TakeVarint(rest, zigzag) || !TakeString(rest, kind) || !TakeString(rest, detail)) return;
+      const auto ms = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
+      on_entry(TimelineEntry{Time{Duration{ms}}, std::string(kind), std::string(detail)});
+    } else {
+      return;
+    }
+  }
+}
+
+template <class A, class T>
+void DecodeAll(const std::string& sealed, const std::string& open, A&& on_alert, T&& on_entry) {
+  Decode(Inflate(sealed), on_alert, on_entry);
+  Decode(open, on_alert, on_entry);
+}
+
+}  // namespace
+
+void IncidentDetail::AddAlert(std::string_view fingerprint, std::string_view alertname, const LabelSet& labels,
+                              std::string_view summary, std::string_view generator_url) {
+  open_.push_back('A');
+  PutString(open_, fingerprint);
+  PutString(open_, alertname);
+  PutString(open_, labels.packed());
+  PutString(open_, summary);
+  PutString(open_, generator_url);
+}
+
+void IncidentDetail::AddTimeline(Time time, std::string_view kind, std::string_view detail) {
+  const int64_t ms = time.time_since_epoch().count();
+  open_.push_back('T');
+  PutVarint(open_, (static_cast<uint64_t>(ms) << 1) ^ static_cast<uint64_t>(ms >> 63));
+  PutString(open_, kind);
+  PutString(open_, detail);
+}
+
+std::vector<IncidentDetail::AlertText> IncidentDetail::Alerts() const {
+  std::vector<AlertText> out;
+  DecodeAll(sealed_, open_, [&out](AlertText&& a) { out.push_back(std::move(a)); }, [](TimelineEntry&&) {});
+  return out;
+}
+
+std::vector<TimelineEntry> IncidentDetail::Timeline() const {
+  std::vector<TimelineEntry> out;
+  DecodeAll(sealed_, open_, [](AlertText&&) {}, [&out](TimelineEntry&& e) { out.push_back(std::move(e)); });
+  return out;
+}
+
+void IncidentDetail::Seal() {
+  if (open_.empty()) return;
+  std::string records = Inflate(sealed_);
+  records += open_;
+  uLongf bound = compressBound(static_cast<uLong>(records.size()));
+  std::string out;
+  PutVarint(out, records.size());
+  const size_t head = out.size();
+  out.resize(head + bound);
+  if (compress2(reinterpret_cast<Bytef*>(out.data() + head), &bound, reinterpret_cast<const Bytef*>(records.data()),
+                static_cast<uLong>(records.size()), Z_BEST_SPEED) != Z_OK) {
+    return;  // stays as it was: uncompressed records are as good, only larger
+  }
+  out.resize(head + bound);
+  out.shrink_to_fit();
+  sealed_ = std::move(out);
+  open_.clear();
+  open_.shrink_to_fit();
+}
+
+std::vector<AlertDetail> Incident::AlertDetails() const {
+  std::vector<IncidentDetail::AlertText> texts = detail.Alerts();
+  std::vector<AlertDetail> out;
+  out.reserve(alerts.size());
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    AlertDetail a;
+    static_cast<AlertInstance&>(a) = alerts[i];
+    if (i < texts.size()) {
+      a.fingerprint = std::move(texts[i].fingerprint);
+      a.alertname = std::move(texts[i].alertname);
+      a.labels = std::move(texts[i].labels);
+      a.summary = std::move(texts[i].summary);
+      a.generator_url = std::move(texts[i].generator_url);
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace debriefd

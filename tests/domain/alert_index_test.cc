@@ -1,0 +1,103 @@
+#include "domain/alert_index.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace debriefd {
+namespace {
+
+Time At(int64_t ms) { return Time{Duration{ms}}; }
+
+bool Same(std::optional<AlertIndex::Ref> got, uint32_t incident, uint32_t pos) {
+  return got && got->incident == incident && got->pos == pos;
+}
+
+TEST(AlertIndex, FindsInstancesByFingerprintAndStartAndTheActiveOne) {
+  AlertIndex index;
+  index.Add("fp-a", At(1000), {0, 0}, /*active=*/true);
+  index.Add("fp-a", At(2000), {0, 1}, /*active=*/false);  // an older period delivered late: not active
+  index.Add("fp-b", At(1000), {1, 0}, /*active=*/true);
+  EXPECT_TRUE(Same(index.Find("fp-a", At(1000)), 0, 0));
+  EXPECT_TRUE(Same(index.Find("fp-a", At(2000)), 0, 1));
+  EXPECT_TRUE(Same(index.Find("fp-b", At(1000)), 1, 0));
+  EXPECT_FALSE(index.Find("fp-b", At(2000)));
+  EXPECT_FALSE(index.Find("fp-", At(1000)));
+  EXPECT_FALSE(index.Find("fp-ab", At(1000)));
+  EXPECT_FALSE(index.Find("", At(1000)));
+  EXPECT_TRUE(Same(index.Active("fp-a"), 0, 0));
+  EXPECT_TRUE(Same(index.Active("fp-b"), 1, 0));
+  EXPECT_FALSE(index.Active("fp-c"));
+
+  // The same fingerprint and start again: the newer place wins, and counts once.
+  index.Add("fp-a", At(1000), {2, 3}, /*active=*/true);
+  EXPECT_TRUE(Same(index.Find("fp-a", At(1000)), 2, 3));
+  EXPECT_TRUE(Same(index.Active("fp-a"), 2, 3));
+  EXPECT_EQ(index.instances(), 3u);
+}
+
+TEST(AlertIndex, AFingerprintWithoutAnActiveInstanceHasNone) {
+  AlertIndex index;
+  index.Add("late", At(5), {0, 0}, /*active=*/false);
+  EXPECT_TRUE(Same(index.Find("late", At(5)), 0, 0));
+  EXPECT_FALSE(index.Active("late"));
+}
+
+TEST(AlertIndex, ManyFingerprintsStayExact) {
+  AlertIndex index;
+  constexpr uint32_t kCount = 20000;
+  for (uint32_t i = 0; i < kCount; ++i) {
+    // Fingerprints that share long prefixes, and negative times (before 1970).
+    index.Add(std::string(40, 'f') + std::to_string(i), At(int64_t{i} * 7 - 50000), {i, i % 5}, i % 3 != 0);
+  }
+  for (uint32_t i = 0; i < kCount; ++i) {
+    const std::string fp = std::string(40, 'f') + std::to_string(i);
+    ASSERT_TRUE(Same(index.Find(fp, At(int64_t{i} * 7 - 50000)), i, i % 5)) << i;
+    ASSERT_FALSE(index.Find(fp, At(int64_t{i} * 7 - 49999))) << i;
+    ASSERT_EQ(index.Active(fp).has_value(), i % 3 != 0) << i;
+  }
+}
+
+TEST(AlertIndex, SavedBytesLoadTheSameIndex) {
+  AlertIndex index;
+  index.Add("x", At(-3), {7, 1}, true);
+  index.Add("x", At(9), {7, 2}, false);
+  index.Add(std::string("nul\0byte", 8), At(1), {8, 0}, true);
+  AlertIndex loaded;
+  ASSERT_TRUE(loaded.Load(index.Save()));
+  EXPECT_EQ(loaded.instances(), 3u);
+  EXPECT_TRUE(Same(loaded.Find("x", At(-3)), 7, 1));
+  EXPECT_TRUE(Same(loaded.Find("x", At(9)), 7, 2));
+  EXPECT_TRUE(Same(loaded.Active("x"), 7, 1));
+  EXPECT_TRUE(Same(loaded.Active(std::string("nul\0byte", 8)), 8, 0));
+  EXPECT_FALSE(loaded.Active("nul"));
+  EXPECT_EQ(loaded.Save(), index.Save());
+  // It keeps working after a load: new fingerprints and instances.
+  loaded.Add("y", At(4), {9, 0}, true);
+  EXPECT_TRUE(Same(loaded.Active("y"), 9, 0));
+  EXPECT_TRUE(Same(loaded.Find("x", At(9)), 7, 2));
+}
+
+TEST(AlertIndex, DamagedBytesAreRefusedAndLeaveItAsItWas) {
+  AlertIndex index;
+  for (uint32_t i = 0; i < 50; ++i) index.Add("fp" + std::to_string(i), At(i), {i, 0}, true);
+  const std::string bytes = index.Save();
+  AlertIndex target;
+  target.Add("kept", At(1), {1, 1}, true);
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    ASSERT_FALSE(target.Load(bytes.substr(0, cut))) << "cut at " << cut;
+  }
+  EXPECT_FALSE(target.Load(bytes + "x")) << "trailing bytes";
+  EXPECT_FALSE(target.Load(std::string("\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 9))) << "a huge count";
+  std::string twice;  // the same fingerprint listed twice
+  twice += '\2';
+  twice += "\1a\1a";
+  twice += std::string(4, '\0');
+  twice += '\0';
+  EXPECT_FALSE(target.Load(twice));
+  EXPECT_TRUE(Same(target.Active("kept"), 1, 1));
+  EXPECT_EQ(target.instances(), 1u);
+}
+
+}  // namespace
+}  // namespace debriefd

@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include "domain/incident.h"
+
+namespace debriefd {
+namespace {
+
+Time At(int64_t ms) { return Time{Duration{ms}}; }
+
+void AddSome(IncidentDetail& d, int from, int to) {
+  for (int i = from; i < to; ++i) {
+    d.AddAlert("fp" + std::to_string(i), "HighErrors", LabelSet({{"service", "checkout"}, {"i", std::to_string(i)}}),
+               "errors above 5% on checkout", "http://prometheus:9090/graph?g0.expr=rate" + std::to_string(i));
+    d.AddTimeline(At(int64_t{i} * 1000 - 5000), "alert.firing", "HighErrors");
+  }
+}
+
+TEST(IncidentDetail, GivesBackAlertsAndTimelineInOrder) {
+  IncidentDetail d;
+  AddSome(d, 0, 3);
+  d.AddTimeline(At(-1), "incident.acknowledged", "");
+  d.AddTimeline(At(0), "debrief.completed", std::string("with\0nul", 8));
+  const auto alerts = d.Alerts();
+  ASSERT_EQ(alerts.size(), 3u);
+  EXPECT_EQ(alerts[2].fingerprint, "fp2");
+  EXPECT_EQ(alerts[2].alertname, "HighErrors");
+  EXPECT_EQ(alerts[2].labels.ToMap(), (std::map<std::string, std::string>{{"i", "2"}, {"service", "checkout"}}));
+  EXPECT_EQ(alerts[2].summary, "errors above 5% on checkout");
+  EXPECT_EQ(alerts[2].generator_url, "http://prometheus:9090/graph?g0.expr=rate2");
+  const auto timeline = d.Timeline();
+  ASSERT_EQ(timeline.size(), 5u);
+  EXPECT_EQ(timeline[0].time, At(-5000));
+  EXPECT_EQ(timeline[3].kind, "incident.acknowledged");
+  EXPECT_EQ(timeline[3].time, At(-1));
+  EXPECT_EQ(timeline[4].detail, std::string("with\0nul", 8));
+}
+
+TEST(IncidentDetail, SealingCompressesAndChangesNothingRead) {
+  IncidentDetail plain, sealed;
+  AddSome(plain, 0, 40);
+  AddSome(sealed, 0, 40);
+  const size_t before = sealed.size();
+  sealed.Seal();
+  EXPECT_LT(sealed.size() * 3, before) << "40 alerts of one service compress at least threefold";
+  EXPECT_FALSE(sealed.sealed().empty());
+  EXPECT_TRUE(sealed.open().empty());
+  // Records added after sealing follow the sealed ones; sealing again takes them in.
+  AddSome(plain, 40, 45);
+  AddSome(sealed, 40, 45);
+  EXPECT_FALSE(sealed.open().empty());
+  for (int round = 0; round < 2; ++round) {
+    const auto a = plain.Alerts(), b = sealed.Alerts();
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].fingerprint, b[i].fingerprint);
+      EXPECT_EQ(a[i].labels.packed(), b[i].labels.packed());
+      EXPECT_EQ(a[i].generator_url, b[i].generator_url);
+    }
+    const auto ta = plain.Timeline(), tb = sealed.Timeline();
+    ASSERT_EQ(ta.size(), tb.size());
+    for (size_t i = 0; i < ta.size(); ++i) {
+      EXPECT_EQ(ta[i].time, tb[i].time);
+      EXPECT_EQ(ta[i].kind, tb[i].kind);
+    }
+    sealed.Seal();
+    EXPECT_TRUE(sealed.open().empty());
+  }
+  IncidentDetail empty;
+  empty.Seal();
+  EXPECT_EQ(empty.size(), 0u);
+  EXPECT_TRUE(empty.Timeline().empty());
+}
+
+TEST(IncidentDetail, DamagedBytesEndTheRecordsWithoutReadingPastThem) {
+  IncidentDetail d;
+  AddSome(d, 0, 4);
+  const std::string whole = d.open();
+  for (size_t cut = 0; cut < whole.size(); ++cut) {
+    IncidentDetail truncated;
+    truncated.open() = whole.substr(0, cut);
+    EXPECT_LE(truncated.Alerts().size(), 4u);
+    EXPECT_LE(truncated.Timeline().size(), 4u);
+  }
+  d.Seal();
+  const std::string sealed = d.sealed();
+  for (size_t cut = 0; cut < sealed.size(); cut += 3) {
+    IncidentDetail truncated;
+    truncated.sealed() = sealed.substr(0, cut);
+    EXPECT_TRUE(truncated.Alerts().empty()) << "a cut zlib stream inflates to nothing, cut at " << cut;
+  }
+  IncidentDetail huge;  // claims far more than its bytes could inflate to
+  huge.sealed() = std::string("\xff\xff\xff\xff\xff\x01xyz", 9);
+  EXPECT_TRUE(huge.Timeline().empty());
+  IncidentDetail unknown;
+  unknown.open() = "Zgarbage";
+  EXPECT_TRUE(unknown.Timeline().empty());
+}
+
+}  // namespace
+}  // namespace debriefd

@@ -34,6 +34,9 @@ bool TakeVarint(std::string_view& rest, uint64_t& n) {
   }
 }
 
+uint64_t Zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t Unzigzag(uint64_t z) { return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1); }
+
 bool TakeU32(std::string_view& rest, uint32_t& v) {
   uint64_t n = 0;
   if (!TakeVarint(rest, n) || n > std::numeric_limits<uint32_t>::max()) return false;
@@ -47,7 +50,14 @@ struct AlertIndex::Impl {
   // Fingerprint `id` is arena[start[id], start[id + 1]).
   std::string arena;
   std::vector<uint32_t> start{0};
-  std::vector<Ref> active;  // by fingerprint id; incident kNone: none
+  // By fingerprint id: its active instance and that instance's startsAt
+  // (incident kNone: none). The active instance is usually the only one a
+  // fingerprint ever has, so it is not repeated in `instances`.
+  struct Active {
+    Ref ref{kNone, 0};
+    int64_t ms = 0;
+  };
+  std::vector<Active> active;
 
   std::string_view View(uint32_t id) const {
     return std::string_view(arena).substr(start[id], start[id + 1] - start[id]);
@@ -80,6 +90,9 @@ struct AlertIndex::Impl {
       return static_cast<size_t>(k.fp * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(k.ms));
     }
   };
+  // Every other instance: those that are not their fingerprint's active one,
+  // and any added under the active one's key without becoming active, which
+  // then shadows it.
   boost::unordered_flat_map<Key, Ref, KeyHash> instances;
 
   uint32_t IdOf(std::string_view fingerprint) const {
@@ -91,7 +104,7 @@ struct AlertIndex::Impl {
     const auto id = static_cast<uint32_t>(active.size());
     arena.append(fingerprint);
     start.push_back(static_cast<uint32_t>(arena.size()));
-    active.push_back(Ref{kNone, 0});
+    active.push_back(Active{});
     ids.insert(id);
     return id;
   }
@@ -105,35 +118,55 @@ AlertIndex& AlertIndex::operator=(AlertIndex&&) noexcept = default;
 std::optional<AlertIndex::Ref> AlertIndex::Find(std::string_view fingerprint, Time starts_at) const {
   const uint32_t id = impl_->IdOf(fingerprint);
   if (id == kNone) return std::nullopt;
-  auto it = impl_->instances.find(Impl::Key{id, starts_at.time_since_epoch().count()});
-  if (it == impl_->instances.end()) return std::nullopt;
-  return it->second;
+  const int64_t ms = starts_at.time_since_epoch().count();
+  if (auto it = impl_->instances.find(Impl::Key{id, ms}); it != impl_->instances.end()) return it->second;
+  const Impl::Active& a = impl_->active[id];
+  if (a.ref.incident != kNone && a.ms == ms) return a.ref;
+  return std::nullopt;
 }
 
 std::optional<AlertIndex::Ref> AlertIndex::Active(std::string_view fingerprint) const {
   const uint32_t id = impl_->IdOf(fingerprint);
-  if (id == kNone || impl_->active[id].incident == kNone) return std::nullopt;
-  return impl_->active[id];
+  if (id == kNone || impl_->active[id].ref.incident == kNone) return std::nullopt;
+  return impl_->active[id].ref;
 }
 
 void AlertIndex::Add(std::string_view fingerprint, Time starts_at, Ref ref, bool active) {
-  const uint32_t id = impl_->Intern(fingerprint);
-  impl_->instances.insert_or_assign(Impl::Key{id, starts_at.time_since_epoch().count()}, ref);
-  if (active) impl_->active[id] = ref;
+  Impl& m = *impl_;
+  const uint32_t id = m.Intern(fingerprint);
+  const int64_t ms = starts_at.time_since_epoch().count();
+  if (!active) {
+    m.instances.insert_or_assign(Impl::Key{id, ms}, ref);
+    return;
+  }
+  Impl::Active& a = m.active[id];
+  // The instance that was active keeps its place under its own key, unless a
+  // later one was added there (try_emplace keeps that one).
+  if (a.ref.incident != kNone && a.ms != ms) m.instances.try_emplace(Impl::Key{id, a.ms}, a.ref);
+  m.instances.erase(Impl::Key{id, ms});
+  a = Impl::Active{ref, ms};
 }
 
-size_t AlertIndex::instances() const { return impl_->instances.size(); }
+size_t AlertIndex::instances() const {
+  size_t n = impl_->instances.size();
+  for (uint32_t id = 0; id < impl_->active.size(); ++id) {
+    const Impl::Active& a = impl_->active[id];
+    n += a.ref.incident != kNone && !impl_->instances.contains(Impl::Key{id, a.ms});
+  }
+  return n;
+}
 
 void AlertIndex::ForEachRef(const std::function<void(Ref)>& fn) const {
   for (const auto& entry : impl_->instances) fn(entry.second);
-  for (const Ref& ref : impl_->active) {
-    if (ref.incident != kNone) fn(ref);
+  for (const Impl::Active& a : impl_->active) {
+    if (a.ref.incident != kNone) fn(a.ref);
   }
 }
 
 // Layout: fingerprints (count, then each as length and bytes); then per
-// fingerprint its active instance (incident + 1, 0 for none; position); then
-// instances (count, then fingerprint id, startsAt zigzag, incident, position).
+// fingerprint its active instance (incident + 1, 0 for none; position;
+// startsAt zigzag); then the other instances (count, then fingerprint id,
+// startsAt zigzag, incident, position).
 std::string AlertIndex::Save() const {
   const Impl& m = *impl_;
   std::string out;
@@ -144,14 +177,16 @@ std::string AlertIndex::Save() const {
     PutVarint(out, fp.size());
     out.append(fp);
   }
-  for (const Ref& ref : m.active) {
-    PutVarint(out, ref.incident == kNone ? 0 : uint64_t{ref.incident} + 1);
-    PutVarint(out, ref.incident == kNone ? 0 : ref.pos);
+  for (const Impl::Active& a : m.active) {
+    const bool none = a.ref.incident == kNone;
+    PutVarint(out, none ? 0 : uint64_t{a.ref.incident} + 1);
+    PutVarint(out, none ? 0 : a.ref.pos);
+    PutVarint(out, none ? 0 : Zigzag(a.ms));
   }
   PutVarint(out, m.instances.size());
   for (const auto& [key, ref] : m.instances) {
     PutVarint(out, key.fp);
-    PutVarint(out, (static_cast<uint64_t>(key.ms) << 1) ^ static_cast<uint64_t>(key.ms >> 63));
+    PutVarint(out, Zigzag(key.ms));
     PutVarint(out, ref.incident);
     PutVarint(out, ref.pos);
   }
@@ -175,13 +210,14 @@ bool AlertIndex::Load(std::string_view rest) {
     const auto id = static_cast<uint32_t>(i);
     m.arena.append(fp);
     m.start.push_back(static_cast<uint32_t>(m.arena.size()));
-    m.active.push_back(Ref{kNone, 0});
+    m.active.push_back(Impl::Active{});
     if (!m.ids.insert(id).second) return false;  // the same fingerprint twice
   }
-  for (Ref& ref : m.active) {
+  for (Impl::Active& a : m.active) {
     uint32_t incident = 0, pos = 0;
-    if (!TakeU32(rest, incident) || !TakeU32(rest, pos)) return false;
-    if (incident != 0) ref = Ref{incident - 1, pos};
+    uint64_t zigzag = 0;
+    if (!TakeU32(rest, incident) || !TakeU32(rest, pos) || !TakeVarint(rest, zigzag)) return false;
+    if (incident != 0) a = Impl::Active{Ref{incident - 1, pos}, Unzigzag(zigzag)};
   }
   uint64_t count = 0;
   if (!TakeVarint(rest, count) || count > rest.size()) return false;
@@ -194,8 +230,7 @@ bool AlertIndex::Load(std::string_view rest) {
         !TakeU32(rest, ref.pos)) {
       return false;
     }
-    const auto ms = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
-    m.instances.insert_or_assign(Impl::Key{fp, ms}, ref);
+    m.instances.insert_or_assign(Impl::Key{fp, Unzigzag(zigzag)}, ref);
   }
   if (!rest.empty()) return false;
   // The functors point at the Impl they hash for: a fresh one, rebuilt above.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 namespace debriefd {
@@ -92,11 +93,67 @@ TEST(AlertIndex, DamagedBytesAreRefusedAndLeaveItAsItWas) {
   std::string twice;  // the same fingerprint listed twice
   twice += '\2';
   twice += "\1a\1a";
-  twice += std::string(4, '\0');
-  twice += '\0';
+  twice += std::string(6, '\0');  // no active instances
+  twice += '\0';                  // no other instances
   EXPECT_FALSE(target.Load(twice));
+  twice[4] = 'b';
+  EXPECT_TRUE(target.Load(twice)) << "the same bytes with two fingerprints";
+  EXPECT_FALSE(target.Active("kept"));
+  ASSERT_TRUE(target.Load(AlertIndex().Save()));
+  target.Add("kept", At(1), {1, 1}, true);
   EXPECT_TRUE(Same(target.Active("kept"), 1, 1));
   EXPECT_EQ(target.instances(), 1u);
+}
+
+}  // namespace
+}  // namespace debriefd
+
+namespace debriefd {
+namespace {
+
+// The index answers as the two maps it replaces would: every instance by
+// fingerprint and startsAt (the last one added under that key), and every
+// fingerprint's active instance (the last one added as active). Random adds
+// over few fingerprints and times, so that keys repeat and shadow each other.
+TEST(AlertIndex, AnswersAsAMapOfEveryInstanceAndAMapOfActiveOnesWould) {
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    AlertIndex index;
+    std::map<std::pair<std::string, int64_t>, std::pair<uint32_t, uint32_t>> every;
+    std::map<std::string, std::pair<uint32_t, uint32_t>> active;
+    uint64_t state = seed;
+    auto next = [&state](uint32_t n) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      return static_cast<uint32_t>((state >> 33) % n);
+    };
+    for (uint32_t step = 0; step < 400; ++step) {
+      const std::string fp = "fp" + std::to_string(next(6));
+      const int64_t ms = next(5) * 1000;
+      const bool is_active = next(3) != 0;
+      const AlertIndex::Ref ref{step, next(4)};
+      index.Add(fp, Time{Duration{ms}}, ref, is_active);
+      every[{fp, ms}] = {ref.incident, ref.pos};
+      if (is_active) active[fp] = {ref.incident, ref.pos};
+      if (step % 50 == 49) {  // through its bytes now and then
+        AlertIndex loaded;
+        ASSERT_TRUE(loaded.Load(index.Save()));
+        index = std::move(loaded);
+      }
+      for (int f = 0; f < 6; ++f) {
+        const std::string probe = "fp" + std::to_string(f);
+        for (int64_t t = 0; t < 5000; t += 1000) {
+          auto want = every.find({probe, t});
+          auto got = index.Find(probe, Time{Duration{t}});
+          ASSERT_EQ(got.has_value(), want != every.end()) << "seed " << seed << " step " << step << " " << probe;
+          if (got) ASSERT_EQ(std::make_pair(got->incident, got->pos), want->second) << "seed " << seed << " step " << step;
+        }
+        auto want = active.find(probe);
+        auto got = index.Active(probe);
+        ASSERT_EQ(got.has_value(), want != active.end());
+        if (got) ASSERT_EQ(std::make_pair(got->incident, got->pos), want->second);
+      }
+      ASSERT_EQ(index.instances(), every.size());
+    }
+  }
 }
 
 }  // namespace

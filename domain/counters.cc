@@ -1,6 +1,8 @@
 #include "domain/counters.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "domain/clocking.h"
 
@@ -60,22 +62,62 @@ GaugeSnapshot Zeros(const std::map<ServiceSeverity, IncidentCounters>& counters)
   return g;
 }
 
+// Counts by (service, severity) while the incidents are walked: keyed by
+// views of the incidents' own strings, so that an incident costs a hash, not
+// copies of its names and a descent through a map of strings.
+struct KeyHash {
+  size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
+    const size_t a = std::hash<std::string_view>{}(k.first), b = std::hash<std::string_view>{}(k.second);
+    return a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
+  }
+};
+using Tally = std::unordered_map<std::pair<std::string_view, std::string_view>, uint64_t, KeyHash>;
+
+void AddTally(std::map<ServiceSeverity, uint64_t>& into, const Tally& tally) {
+  for (const auto& [key, n] : tally) into[ServiceSeverity{key.first, key.second}] += n;
+}
+
+struct Walk {
+  Tally open, debriefs_overdue, checkpoints_overdue;
+  // Overdue debriefs as (incident, overdue by): only the kept ones are copied out.
+  std::vector<std::pair<const Incident*, Duration>> overdue;
+};
+
 // What one incident adds. Only incidents that count (open, or with a debrief
-// or checkpoint overdue) touch a map.
-void AddIncident(GaugeSnapshot& g, const Policy& policy, const Incident& inc, Time now) {
-  if (inc.open) ++g.open[{inc.service, inc.severity}];
+// or checkpoint overdue) touch a tally.
+void AddIncident(Walk& w, const Policy& policy, const Incident& inc, Time now) {
+  const std::pair<std::string_view, std::string_view> key{inc.service, inc.severity};
+  if (inc.open) ++w.open[key];
   if (inc.debrief_completed_at) {
     if (!inc.checkpoint_completed_at && CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) {
-      ++g.checkpoints_overdue[{inc.service, inc.severity}];
+      ++w.checkpoints_overdue[key];
     }
     return;  // a completed debrief is not overdue
   }
   if (!inc.resolved_at || inc.debrief_waived_at) return;  // not overdue either
   DebriefView d = DebriefOf(policy, inc, now);
   if (d.status == DebriefStatus::kOverdue) {
-    ++g.debriefs_overdue[{inc.service, inc.severity}];
-    g.overdue_debriefs.push_back({inc.id, inc.service, inc.severity, now - *d.due_at});
+    ++w.debriefs_overdue[key];
+    w.overdue.emplace_back(&inc, now - *d.due_at);
   }
+}
+
+// The longest overdue matter most (they are the ones to chase); incident
+// order breaks ties and is the order of the list.
+void KeepLongestOverdue(std::vector<std::pair<const Incident*, Duration>>& overdue, size_t max) {
+  if (max == 0 || overdue.size() <= max) return;
+  std::vector<size_t> order(overdue.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(max), order.end(),
+                   [&overdue](size_t a, size_t b) {
+                     return overdue[a].second != overdue[b].second ? overdue[a].second > overdue[b].second : a < b;
+                   });
+  order.resize(max);
+  std::sort(order.begin(), order.end());
+  std::vector<std::pair<const Incident*, Duration>> kept;
+  kept.reserve(max);
+  for (size_t i : order) kept.push_back(overdue[i]);
+  overdue = std::move(kept);
 }
 
 void AddItems(GaugeSnapshot& g, const std::map<std::string, ActionItem>& action_items, Time now) {
@@ -95,9 +137,18 @@ void AddItems(GaugeSnapshot& g, const std::map<std::string, ActionItem>& action_
 
 GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& incidents,
                             const std::map<std::string, ActionItem>& action_items,
-                            const std::map<ServiceSeverity, IncidentCounters>& counters, Time now) {
+                            const std::map<ServiceSeverity, IncidentCounters>& counters, Time now,
+                            size_t max_overdue) {
   GaugeSnapshot g = Zeros(counters);
-  for (const Incident& inc : incidents) AddIncident(g, policy, inc, now);
+  Walk w;
+  for (const Incident& inc : incidents) AddIncident(w, policy, inc, now);
+  AddTally(g.open, w.open);
+  AddTally(g.debriefs_overdue, w.debriefs_overdue);
+  AddTally(g.checkpoints_overdue, w.checkpoints_overdue);
+  g.overdue_debriefs_total = w.overdue.size();
+  KeepLongestOverdue(w.overdue, max_overdue);
+  g.overdue_debriefs.reserve(w.overdue.size());
+  for (const auto& [inc, by] : w.overdue) g.overdue_debriefs.push_back({inc->id, inc->service, inc->severity, by});
   AddItems(g, action_items, now);
   return g;
 }

@@ -69,7 +69,10 @@ struct GaugeSnapshot {
   std::map<ServiceSeverity, uint64_t> checkpoints_overdue;
   std::map<std::pair<std::string, bool>, uint64_t> action_items_open;  // by (service, linked)
   std::map<std::string, uint64_t> action_items_overdue;  // by service
+  // Every overdue debrief, in incident order; or, with a cap, the longest
+  // overdue of them (ComputeGauges' max_overdue).
   std::vector<OverdueDebrief> overdue_debriefs;
+  size_t overdue_debriefs_total = 0;  // before the cap
   bool operator==(const GaugeSnapshot&) const = default;
 };
 
@@ -78,9 +81,13 @@ struct GaugeSnapshot {
 // `counters` must hold the key (service, severity at opening) of every
 // incident, as IncidentTracker's do: the zeros of the services come from it.
 // O(incidents) with a small constant: only incidents that are open or have a
-// debrief or checkpoint overdue touch a map.
+// debrief or checkpoint overdue touch a tally, and only the overdue debriefs
+// kept are copied. `max_overdue` (0: no cap) keeps that many of the longest
+// overdue; ties go to the earlier incident, and the list stays in incident
+// order.
 GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& incidents,
                             const std::map<std::string, ActionItem>& action_items,
-                            const std::map<ServiceSeverity, IncidentCounters>& counters, Time now);
+                            const std::map<ServiceSeverity, IncidentCounters>& counters, Time now,
+                            size_t max_overdue = 0);
 
 }  // namespace debriefd

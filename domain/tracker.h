@@ -110,8 +110,9 @@ class IncidentTracker {
     return changes_.failure_totals();
   }
   const std::vector<ChangeFailure>& change_failures() const { return changes_.failures(); }
-  GaugeSnapshot Gauges(Time now) const {
-    return ComputeGauges(policy_, incidents_, action_items_, counters_, now);
+  // The gauges at `now` (counters.h; `max_overdue` caps the overdue list).
+  GaugeSnapshot Gauges(Time now, size_t max_overdue = 0) const {
+    return ComputeGauges(policy_, incidents_, action_items_, counters_, now, max_overdue);
   }
   // Histogram bucket bounds in seconds (the fixed set plus every goal).
   const std::vector<double>& bucket_bounds() const { return bounds_; }

@@ -162,10 +162,11 @@ std::map<K, V> Rekey(std::map<K, V>&& in, Rename rename, Sum sum) {
 
 }  // namespace
 
-MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services) {
+MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services,
+                                    size_t max_overdue) {
   MetricsSnapshot s;
   s.counters = tracker.counters();
-  s.gauges = tracker.Gauges(now);
+  s.gauges = tracker.Gauges(now, max_overdue);
   s.items = tracker.action_item_counters();
   s.changes = tracker.changes_total();
   s.change_failures = tracker.change_failures_total();
@@ -187,7 +188,8 @@ MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, si
 
 size_t CapOverdueDebriefs(MetricsSnapshot& s, size_t max_series) {
   std::vector<OverdueDebrief>& all = s.gauges.overdue_debriefs;
-  if (max_series == 0 || all.size() <= max_series) return 0;
+  const size_t total = std::max(s.gauges.overdue_debriefs_total, all.size());
+  if (max_series == 0 || all.size() <= max_series) return total - all.size();
   // The longest overdue matter most (they are the ones to chase); the order
   // of the list (incident order) breaks ties and is kept in the output.
   std::vector<size_t> order(all.size());
@@ -201,9 +203,8 @@ size_t CapOverdueDebriefs(MetricsSnapshot& s, size_t max_series) {
   std::vector<OverdueDebrief> kept;
   kept.reserve(max_series);
   for (size_t i : order) kept.push_back(std::move(all[i]));
-  const size_t left_out = all.size() - kept.size();
   all = std::move(kept);
-  return left_out;
+  return total - all.size();
 }
 
 size_t FoldServices(MetricsSnapshot& s, size_t max_services) {

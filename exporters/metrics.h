@@ -38,7 +38,10 @@ struct MetricsSnapshot {
 // (0: no bound, and no services_by_first_incident). Call under the state
 // lock. O(incidents) with a small constant (ComputeGauges) plus
 // O(series) copies; nothing is formatted.
-MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services = 0);
+// With `max_overdue`, only that many overdue debriefs are copied, the ones
+// CapOverdueDebriefs(snapshot, max_overdue) would keep.
+MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services = 0,
+                                    size_t max_overdue = 0);
 
 // The service label value that series beyond limits.max_services share.
 inline constexpr const char* kOtherService = "_other";
@@ -57,7 +60,8 @@ size_t FoldServices(MetricsSnapshot& snapshot, size_t max_services);
 // debrief is overdue now) to the `max_series` longest overdue, ties in the
 // order incidents were opened; the rest are left out of /metrics (they still
 // count in debriefd_debriefs_overdue, and the API lists them). 0 means no
-// bound. Returns the number left out.
+// bound. Returns the number left out, including any TakeMetricsSnapshot left
+// out already (gauges.overdue_debriefs_total).
 size_t CapOverdueDebriefs(MetricsSnapshot& snapshot, size_t max_series);
 
 // One HTTP handler's figures (a route pattern such as "/api/v1/incidents/{id}").

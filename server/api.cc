@@ -568,7 +568,9 @@ HttpResponse Api::Metrics(const ApiOptions& o) {
   // formatting, the larger part, happen outside it so that a scrape does not
   // hold up ingestion.
   MetricsSnapshot snapshot = ingest_.Read(
-      [&](const IncidentTracker& t, Time now) { return TakeMetricsSnapshot(t, now, o.max_services); });
+      [&](const IncidentTracker& t, Time now) {
+        return TakeMetricsSnapshot(t, now, o.max_services, o.max_overdue_series);
+      });
   info.services_folded = FoldServices(snapshot, o.max_services);
   info.overdue_left_out = CapOverdueDebriefs(snapshot, o.max_overdue_series);
   telemetry_->Folded(info.services_folded, o.max_services);

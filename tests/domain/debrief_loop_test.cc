@@ -55,6 +55,32 @@ TEST_F(DebriefLoopTest, DebriefIsPendingUntilDueThenOverdue) {
   EXPECT_EQ((g.debriefs_overdue[{"checkout", "critical"}]), 1u);
 }
 
+// A cap on the overdue list keeps the longest overdue, in incident order, and
+// changes none of the counts: the same as capping the whole list afterwards.
+TEST_F(DebriefLoopTest, ACapOnOverdueDebriefsKeepsTheLongestOverdueInIncidentOrder) {
+  s = T("2026-10-01T10:00:00Z");
+  for (int i = 1; i <= 6; ++i) {
+    Incident("INC-" + std::to_string(i));
+    if (i != 1) s += Hours(i);  // INC-1 and INC-2 overdue the longest (a tie), then INC-3, ...
+  }
+  const Time now = s + Days(10);
+  const GaugeSnapshot all = tracker.Gauges(now);
+  ASSERT_EQ(all.overdue_debriefs.size(), 6u);
+  EXPECT_EQ(all.overdue_debriefs_total, 6u);
+  const GaugeSnapshot capped = tracker.Gauges(now, 3);
+  std::vector<std::string> ids;
+  for (const OverdueDebrief& o : capped.overdue_debriefs) ids.push_back(o.incident_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"INC-1", "INC-2", "INC-3"}));
+  EXPECT_EQ(capped.overdue_debriefs_total, 6u);
+  EXPECT_EQ(capped.overdue_debriefs[1].overdue_by, all.overdue_debriefs[1].overdue_by);
+  EXPECT_EQ(capped.debriefs_overdue, all.debriefs_overdue);
+  EXPECT_EQ(capped.open, all.open);
+  EXPECT_EQ(tracker.Gauges(now, 6).overdue_debriefs, all.overdue_debriefs);
+  const GaugeSnapshot one = tracker.Gauges(now, 1);
+  ASSERT_EQ(one.overdue_debriefs.size(), 1u);
+  EXPECT_EQ(one.overdue_debriefs[0].incident_id, "INC-1") << "a tie goes to the earlier incident";
+}
+
 TEST_F(DebriefLoopTest, OpenIncidentsHaveNoDebriefDueYet) {
   ASSERT_TRUE(Apply(IncidentDeclared{"INC-1", s, "checkout", "critical", "t", std::nullopt}, s).ok());
   DebriefView d = Debrief("INC-1", s + Days(30));

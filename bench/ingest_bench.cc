@@ -123,7 +123,9 @@ bool PostAll(unsigned short port, const std::vector<std::string>& bodies, std::a
 
 double OverHttp(int requests, int per_request, int clients) {
   Fixture f("http");
-  Api api(*f.ingest, ApiOptions{"bench", "", "", {}, {}, {}});
+  ApiOptions api_options;
+  api_options.version = "bench";
+  Api api(*f.ingest, api_options);
   ServerOptions server_options;
   server_options.max_body = 1 << 20;
   server_options.read_timeout = std::chrono::seconds(30);

@@ -131,7 +131,9 @@ int Main(int argc, char** argv) {
               services, std::chrono::duration<double>(std::chrono::steady_clock::now() - fill_start).count());
 
   const EventCounts events{{{"alertmanager", "accepted"}, 10ull * static_cast<uint64_t>(incidents)}};
-  ProcessInfo info{"bench", 0, {"alertmanager", "events"}, 0};
+  ProcessInfo info;
+  info.version = "bench";
+  info.sources = {"alertmanager", "events"};
   size_t bytes = 0;
   Measure(rounds, [&] { TakeMetricsSnapshot(tracker, now, 1000); }).Print("snapshot");
   Measure(rounds, [&] { tracker.Gauges(now); }).Print("gauges");

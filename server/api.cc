@@ -554,8 +554,12 @@ HttpResponse Api::ListActionItems(const std::map<std::string, std::string>& quer
 
 HttpResponse Api::Metrics(const ApiOptions& o) {
   EventCounts counts = ingest_.event_counts();
-  ProcessInfo info{o.version, ingest_.commits(), ActiveSourceNames(o.sources),
-                   ingest_.unreadable_events(), {}, std::nullopt, o.pages.external_url};
+  ProcessInfo info;
+  info.version = o.version;
+  info.commits = ingest_.commits();
+  info.sources = ActiveSourceNames(o.sources);
+  info.unreadable_events = ingest_.unreadable_events();
+  info.external_url = o.pages.external_url;
   info.revision = o.revision;
   std::vector<std::string> ingest_handlers;
   for (const std::string& name : info.sources) {

@@ -39,8 +39,11 @@ std::string ReportFormatNames() {
 
 Result<const ReportFormat*> ParseReportFormat(std::string_view name) {
   if (const ReportFormat* f = FindReportFormat(name)) return f;
-  return BadReportParameter("format", "\"" + std::string(name.substr(0, 32)) + "\" is not one of " +
-                                          ReportFormatNames());
+  std::string message = "\"";  // appended: GCC 12 warns falsely on a literal + std::string
+  message += name.substr(0, 32);
+  message += "\" is not one of ";
+  message += ReportFormatNames();
+  return BadReportParameter("format", message);
 }
 
 namespace {

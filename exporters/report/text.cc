@@ -35,8 +35,14 @@ std::string HumanDuration(int64_t ms) {
   }
   int64_t s = (ms + 500) / 1000;
   auto two = [&](int64_t big, const char* bu, int64_t small, const char* su) {
-    std::string out = sign + std::to_string(big) + bu;
-    if (small != 0) out += " " + std::to_string(small) + su;
+    std::string out = sign;
+    out += std::to_string(big);
+    out += bu;
+    if (small != 0) {
+      out += ' ';
+      out += std::to_string(small);
+      out += su;
+    }
     return out;
   };
   if (s < 60) return sign + std::to_string(s) + "s";
@@ -215,7 +221,7 @@ std::string HumanDifference(const Figure& d) {
     }
     case FigureKind::kSeconds:
       if (*d.integer == 0) return "±0";
-      return (*d.integer > 0 ? "+" : "") + HumanDuration(*d.integer);
+      return *d.integer > 0 ? HumanDuration(*d.integer).insert(0, 1, '+') : HumanDuration(*d.integer);
   }
   return "";
 }

@@ -161,7 +161,9 @@ TEST(ApiBeforeBody, RefusesWhatNeedsNoBodyAndHandleAgrees) {
     }
     ASSERT_TRUE(early.has_value());
     EXPECT_EQ(early->status, c.status) << early->body;
-    if (c.header != nullptr) EXPECT_EQ(early->headers[c.header], c.header_value);
+    if (c.header != nullptr) {
+      EXPECT_EQ(early->headers[c.header], c.header_value);
+    }
     // Handle makes the same checks itself, body or not.
     HttpResponse full = Call(api, Request(c.method, c.target, c.authorization, kChange));
     EXPECT_EQ(full.status, c.status) << full.body;
@@ -442,7 +444,7 @@ TEST(ApiProcessMetrics, ArePresentPlausibleAndFollowOpenFiles) {
   EXPECT_LE(Series(before, "process_start_time_seconds"), static_cast<double>(std::time(nullptr)) + 1);
 
   std::vector<std::FILE*> files;
-  for (int i = 0; i < 20; ++i) files.push_back(std::fopen(h.dir().File("f" + std::to_string(i)).c_str(), "w"));
+  for (int i = 0; i < 20; ++i) files.push_back(std::fopen(h.dir().File(std::string("f").append(std::to_string(i))).c_str(), "w"));
   std::string after = Call(api, Request("GET", "/metrics")).body;
   for (std::FILE* f : files) {
     ASSERT_NE(f, nullptr);

@@ -9,37 +9,16 @@
 #include <limits>
 #include <vector>
 
+#include "domain/varint.h"
+
 namespace debriefd {
 namespace {
 
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 
-void PutVarint(std::string& out, uint64_t n) {
-  do {
-    unsigned char byte = n & 0x7f;
-    n >>= 7;
-    if (n != 0) byte |= 0x80;
-    out.push_back(static_cast<char>(byte));
-  } while (n != 0);
-}
-
-bool TakeVarint(std::string_view& rest, uint64_t& n) {
-  n = 0;
-  for (int shift = 0;; shift += 7) {
-    if (rest.empty() || shift > 63) return false;
-    const auto byte = static_cast<unsigned char>(rest.front());
-    rest.remove_prefix(1);
-    n |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-}
-
-uint64_t Zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
-int64_t Unzigzag(uint64_t z) { return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1); }
-
 bool TakeU32(std::string_view& rest, uint32_t& v) {
   uint64_t n = 0;
-  if (!TakeVarint(rest, n) || n > std::numeric_limits<uint32_t>::max()) return false;
+  if (!varint::Take(rest, n) || n > std::numeric_limits<uint32_t>::max()) return false;
   v = static_cast<uint32_t>(n);
   return true;
 }
@@ -171,24 +150,22 @@ std::string AlertIndex::Save() const {
   const Impl& m = *impl_;
   std::string out;
   out.reserve(m.arena.size() + m.active.size() * 4 + m.instances.size() * 12 + 16);
-  PutVarint(out, m.active.size());
+  varint::Put(out, m.active.size());
   for (uint32_t id = 0; id < m.active.size(); ++id) {
-    const std::string_view fp = m.View(id);
-    PutVarint(out, fp.size());
-    out.append(fp);
+    varint::PutString(out, m.View(id));
   }
   for (const Impl::Active& a : m.active) {
     const bool none = a.ref.incident == kNone;
-    PutVarint(out, none ? 0 : uint64_t{a.ref.incident} + 1);
-    PutVarint(out, none ? 0 : a.ref.pos);
-    PutVarint(out, none ? 0 : Zigzag(a.ms));
+    varint::Put(out, none ? 0 : uint64_t{a.ref.incident} + 1);
+    varint::Put(out, none ? 0 : a.ref.pos);
+    varint::Put(out, none ? 0 : varint::Zigzag(a.ms));
   }
-  PutVarint(out, m.instances.size());
+  varint::Put(out, m.instances.size());
   for (const auto& [key, ref] : m.instances) {
-    PutVarint(out, key.fp);
-    PutVarint(out, Zigzag(key.ms));
-    PutVarint(out, ref.incident);
-    PutVarint(out, ref.pos);
+    varint::Put(out, key.fp);
+    varint::Put(out, varint::Zigzag(key.ms));
+    varint::Put(out, ref.incident);
+    varint::Put(out, ref.pos);
   }
   return out;
 }
@@ -198,15 +175,13 @@ bool AlertIndex::Load(std::string_view rest) {
   Impl& m = *fresh;
   uint64_t fps = 0;
   // Every entry takes at least one byte: a count beyond the bytes is damage.
-  if (!TakeVarint(rest, fps) || fps > rest.size()) return false;
+  if (!varint::Take(rest, fps) || fps > rest.size()) return false;
   m.start.reserve(fps + 1);
   m.active.reserve(fps);
   m.ids.reserve(fps);
   for (uint64_t i = 0; i < fps; ++i) {
-    uint64_t n = 0;
-    if (!TakeVarint(rest, n) || n > rest.size()) return false;
-    const std::string_view fp = rest.substr(0, n);
-    rest.remove_prefix(n);
+    std::string_view fp;
+    if (!varint::TakeString(rest, fp)) return false;
     const auto id = static_cast<uint32_t>(i);
     m.arena.append(fp);
     m.start.push_back(static_cast<uint32_t>(m.arena.size()));
@@ -216,21 +191,21 @@ bool AlertIndex::Load(std::string_view rest) {
   for (Impl::Active& a : m.active) {
     uint32_t incident = 0, pos = 0;
     uint64_t zigzag = 0;
-    if (!TakeU32(rest, incident) || !TakeU32(rest, pos) || !TakeVarint(rest, zigzag)) return false;
-    if (incident != 0) a = Impl::Active{Ref{incident - 1, pos}, Unzigzag(zigzag)};
+    if (!TakeU32(rest, incident) || !TakeU32(rest, pos) || !varint::Take(rest, zigzag)) return false;
+    if (incident != 0) a = Impl::Active{Ref{incident - 1, pos}, varint::Unzigzag(zigzag)};
   }
   uint64_t count = 0;
-  if (!TakeVarint(rest, count) || count > rest.size()) return false;
+  if (!varint::Take(rest, count) || count > rest.size()) return false;
   m.instances.reserve(count);
   for (uint64_t i = 0; i < count; ++i) {
     uint32_t fp = 0;
     uint64_t zigzag = 0;
     Ref ref;
-    if (!TakeU32(rest, fp) || fp >= fps || !TakeVarint(rest, zigzag) || !TakeU32(rest, ref.incident) ||
+    if (!TakeU32(rest, fp) || fp >= fps || !varint::Take(rest, zigzag) || !TakeU32(rest, ref.incident) ||
         !TakeU32(rest, ref.pos)) {
       return false;
     }
-    m.instances.insert_or_assign(Impl::Key{fp, Unzigzag(zigzag)}, ref);
+    m.instances.insert_or_assign(Impl::Key{fp, varint::Unzigzag(zigzag)}, ref);
   }
   if (!rest.empty()) return false;
   // The functors point at the Impl they hash for: a fresh one, rebuilt above.

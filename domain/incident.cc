@@ -1,44 +1,21 @@
 #include "domain/incident.h"
 
+#include "domain/varint.h"
+
 namespace debriefd {
 
-namespace {
-void Put(std::string& out, std::string_view s) {
-  size_t n = s.size();
-  do {
-    unsigned char byte = n & 0x7f;
-    n >>= 7;
-    if (n != 0) byte |= 0x80;
-    out.push_back(static_cast<char>(byte));
-  } while (n != 0);
-  out.append(s);
-}
-}  // namespace
 
 LabelSet::LabelSet(const std::map<std::string, std::string>& labels) {
   size_t size = 0;
   for (const auto& [name, value] : labels) size += name.size() + value.size() + 4;
   packed_.reserve(size);
   for (const auto& [name, value] : labels) {
-    Put(packed_, name);
-    Put(packed_, value);
+    varint::PutString(packed_, name);
+    varint::PutString(packed_, value);
   }
 }
 
-bool LabelSet::Take(std::string_view& rest, std::string_view& out) {
-  uint64_t n = 0;
-  for (int shift = 0;; shift += 7) {
-    if (rest.empty() || shift > 56) return false;
-    const auto byte = static_cast<unsigned char>(rest.front());
-    rest.remove_prefix(1);
-    n |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) break;
-  }
-  if (n > rest.size()) return false;
-  out = rest.substr(0, n);
-  rest.remove_prefix(n);
-  return true;
-}
+bool LabelSet::Take(std::string_view& rest, std::string_view& out) { return varint::TakeString(rest, out); }
 
 std::map<std::string, std::string> LabelSet::ToMap() const {
   std::map<std::string, std::string> out;

@@ -13,42 +13,10 @@
 #include <utility>
 
 #include "domain/incident.h"
+#include "domain/varint.h"
 
 namespace debriefd {
 namespace {
-
-void PutVarint(std::string& out, uint64_t n) {
-  do {
-    unsigned char byte = n & 0x7f;
-    n >>= 7;
-    if (n != 0) byte |= 0x80;
-    out.push_back(static_cast<char>(byte));
-  } while (n != 0);
-}
-
-void PutString(std::string& out, std::string_view s) {
-  PutVarint(out, s.size());
-  out.append(s);
-}
-
-bool TakeVarint(std::string_view& rest, uint64_t& n) {
-  n = 0;
-  for (int shift = 0;; shift += 7) {
-    if (rest.empty() || shift > 63) return false;
-    const auto byte = static_cast<unsigned char>(rest.front());
-    rest.remove_prefix(1);
-    n |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-}
-
-bool TakeString(std::string_view& rest, std::string_view& out) {
-  uint64_t n = 0;
-  if (!TakeVarint(rest, n) || n > rest.size()) return false;
-  out = rest.substr(0, n);
-  rest.remove_prefix(n);
-  return true;
-}
 
 // The records of `sealed` (inflated) followed by `open`; empty bytes where
 // the sealed part cannot be inflated.
@@ -58,7 +26,7 @@ std::string Inflate(const std::string& sealed) {
   uint64_t length = 0;
   // A length beyond what zlib could expand these bytes to is damage, not a
   // reason to allocate it (deflate's best ratio is about 1032:1).
-  if (!TakeVarint(rest, length) || length > (rest.size() + 1) * 1032) return {};
+  if (!varint::Take(rest, length) || length > (rest.size() + 1) * 1032) return {};
   std::string out(length, '\0');
   uLongf got = static_cast<uLongf>(length);
   if (uncompress(reinterpret_cast<Bytef*>(out.data()), &got, reinterpret_cast<const Bytef*>(rest.data()),
@@ -78,7 +46,7 @@ void Decode(std::string_view rest, A&& on_alert, T&& on_entry) {
     if (tag == 'A') {
       std::string_view f[5];
       for (auto& field : f) {
-        if (!TakeString(rest, field)) return;
+        if (!varint::TakeString(rest, field)) return;
       }
       IncidentDetail::AlertText text{std::string(f[0]), std::string(f[1]), LabelSet(), std::string(f[3]),
                                      std::string(f[4])};
@@ -87,9 +55,8 @@ void Decode(std::string_view rest, A&& on_alert, T&& on_entry) {
     } else if (tag == 'T') {
       uint64_t zigzag = 0;
       std::string_view kind, detail;
-      if (!TakeVarint(rest, zigzag) || !TakeString(rest, kind) || !TakeString(rest, detail)) return;
-      const auto ms = static_cast<int64_t>(zigzag >> 1) ^ -static_cast<int64_t>(zigzag & 1);
-      on_entry(TimelineEntry{Time{Duration{ms}}, std::string(kind), std::string(detail)});
+      if (!varint::Take(rest, zigzag) || !varint::TakeString(rest, kind) || !varint::TakeString(rest, detail)) return;
+      on_entry(TimelineEntry{Time{Duration{varint::Unzigzag(zigzag)}}, std::string(kind), std::string(detail)});
     } else {
       return;
     }
@@ -107,19 +74,19 @@ void DecodeAll(const std::string& sealed, const std::string& open, A&& on_alert,
 void IncidentDetail::AddAlert(std::string_view fingerprint, std::string_view alertname, const LabelSet& labels,
                               std::string_view summary, std::string_view generator_url) {
   open_.push_back('A');
-  PutString(open_, fingerprint);
-  PutString(open_, alertname);
-  PutString(open_, labels.packed());
-  PutString(open_, summary);
-  PutString(open_, generator_url);
+  varint::PutString(open_, fingerprint);
+  varint::PutString(open_, alertname);
+  varint::PutString(open_, labels.packed());
+  varint::PutString(open_, summary);
+  varint::PutString(open_, generator_url);
 }
 
 void IncidentDetail::AddTimeline(Time time, std::string_view kind, std::string_view detail) {
   const int64_t ms = time.time_since_epoch().count();
   open_.push_back('T');
-  PutVarint(open_, (static_cast<uint64_t>(ms) << 1) ^ static_cast<uint64_t>(ms >> 63));
-  PutString(open_, kind);
-  PutString(open_, detail);
+  varint::Put(open_, varint::Zigzag(ms));
+  varint::PutString(open_, kind);
+  varint::PutString(open_, detail);
 }
 
 std::vector<IncidentDetail::AlertText> IncidentDetail::Alerts() const {
@@ -140,7 +107,7 @@ void IncidentDetail::Seal() {
   records += open_;
   uLongf bound = compressBound(static_cast<uLong>(records.size()));
   std::string out;
-  PutVarint(out, records.size());
+  varint::Put(out, records.size());
   const size_t head = out.size();
   out.resize(head + bound);
   if (compress2(reinterpret_cast<Bytef*>(out.data() + head), &bound, reinterpret_cast<const Bytef*>(records.data()),

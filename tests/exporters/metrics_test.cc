@@ -177,6 +177,30 @@ TEST(CapOverdueDebriefs, KeepsTheLongestOverdueInIncidentOrder) {
   EXPECT_EQ(s.gauges.overdue_debriefs.size(), 3u);
 }
 
+// A snapshot taken with the cap copies only the kept overdue debriefs, and
+// CapOverdueDebriefs still reports every one left out (for
+// debriefd_label_values_folded{label="incident_id"}).
+TEST(CapOverdueDebriefs, CountsWhatTheSnapshotLeftOut) {
+  IncidentTracker tracker{Policy{}};
+  const Time s = T("2026-10-01T10:00:00Z");
+  for (int i = 0; i < 5; ++i) {
+    const std::string id = "INC-" + std::to_string(i);
+    const Time at = s + Hours(i);
+    ASSERT_TRUE(tracker.Apply(Native(IncidentDeclared{id, at, "checkout", "critical", "t", std::nullopt}, at)).ok());
+    ASSERT_TRUE(tracker.Apply(Native(IncidentTransition{IncidentTransition::Kind::kResolved, id, at + Min(30)},
+                                     at + Min(30))).ok());
+  }
+  const Time now = s + Days(20);
+  MetricsSnapshot all = TakeMetricsSnapshot(tracker, now);
+  ASSERT_EQ(all.gauges.overdue_debriefs.size(), 5u);
+  MetricsSnapshot capped = TakeMetricsSnapshot(tracker, now, 0, 2);
+  ASSERT_EQ(capped.gauges.overdue_debriefs.size(), 2u);
+  EXPECT_EQ(CapOverdueDebriefs(capped, 2), 3u);
+  EXPECT_EQ(CapOverdueDebriefs(all, 2), 3u);
+  EXPECT_EQ(capped.gauges.overdue_debriefs, all.gauges.overdue_debriefs);
+  EXPECT_EQ(capped.gauges.overdue_debriefs[0].incident_id, "INC-0");
+}
+
 TEST(FoldServices, NothingIsFoldedWithinTheBoundOrWithoutOne) {
   MetricsSnapshot s;
   s.services_by_first_incident = {"a", "b"};

@@ -19,6 +19,14 @@ inline void PrintTo(StatusCode code, std::ostream* os) { *os << ToString(code); 
 
 namespace debriefd::testing {
 
+// The parts joined (an ostream: GCC 12 warns falsely on "literal" + std::string).
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::ostringstream out;
+  (out << ... << parts);
+  return out.str();
+}
+
 // "2026-10-01T10:00:00Z" style literals.
 inline Time T(const std::string& rfc3339) {
   auto t = ParseRfc3339(rfc3339);

@@ -25,14 +25,6 @@ namespace {
 using namespace debriefd::testing;
 using namespace std::chrono_literals;
 
-// The parts joined (an ostream: GCC 12 warns falsely on "literal" + std::string).
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  std::ostringstream out;
-  (out << ... << parts);
-  return out.str();
-}
-
 // One request as a webhook receives it.
 struct Delivery {
   std::string source;

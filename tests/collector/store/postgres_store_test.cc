@@ -23,14 +23,6 @@ namespace {
 using namespace debriefd::testing;
 using namespace std::chrono_literals;
 
-// The parts joined (an ostream: GCC 12 warns falsely on "literal" + std::string).
-template <typename... Parts>
-std::string Cat(const Parts&... parts) {
-  std::ostringstream out;
-  (out << ... << parts);
-  return out.str();
-}
-
 StoredEvent Ev(const std::string& key, const std::string& raw = "{}", const std::string& source = "events") {
   return StoredEvent{0, source, key, T("2026-10-01T10:00:00.123Z"), raw};
 }

@@ -103,10 +103,20 @@ ARGS = {}
 # ---------------------------------------------------------------------------
 # Helpers
 
+_handed_out = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port of 127.0.0.1, never one this process handed out before: a
+    port picked for a process not yet listening is free to the kernel, which
+    may give it again."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def http_get(url, timeout=5):

@@ -118,12 +118,14 @@ class EventStore {
   // never skips an event that commits late.
 
   // True when other processes may append too (this default: false, the store
-  // has one writer and no group needs BeginGroup).
+  // has one writer).
   virtual bool shared() const { return false; }
   // Opens the transaction of one group and takes the log's write lock: until
   // Append commits it (or EndGroup ends it), no other process appends, and
   // Match and ForEachAfter see everything appended before. Unavailable when
-  // the store cannot be reached. This default has nothing to do.
+  // the store cannot be reached. The writer opens one for every group, shared
+  // store or not: a store may use it to run the group's lookups under one
+  // lock. This default has nothing to do (each call is its own transaction).
   virtual Status BeginGroup() { return Status::Ok(); }
   // Ends the open group without appending (releases the lock). No-op without one.
   virtual void EndGroup() {}

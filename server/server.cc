@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -598,7 +599,14 @@ Result<unsigned short> Server::Listen(const std::string& host_port) {
 
 void Server::Run(int threads) {
   std::vector<std::thread> extra;
-  for (int i = 1; i < threads; ++i) extra.emplace_back([this] { impl_->ioc.run(); });
+  for (int i = 1; i < threads; ++i) {
+    extra.emplace_back([this] {
+      // Named for top -H and profilers; the calling thread keeps the
+      // process's name, which ps and pidof show.
+      pthread_setname_np(pthread_self(), "debriefd-http");
+      impl_->ioc.run();
+    });
+  }
   impl_->ioc.run();
   for (auto& t : extra) t.join();
 }

@@ -3,6 +3,7 @@
 #include "collector/sources/registry.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -92,7 +93,10 @@ void IngestService::Start() {
   std::lock_guard<std::mutex> lock(queue_mu_);
   if (writer_.joinable()) return;
   stopping_ = false;
-  writer_ = std::thread([this] { Run(); });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "debriefd-write");  // for top -H and profilers
+    Run();
+  });
   store_.Watch([this] {
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
@@ -308,11 +312,12 @@ void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
     std::lock_guard<std::mutex> store_lock(store_mu_);
     lost = store_failure_;
   }
+  // The group's transaction: its lookups and its append under one lock.
   // Replicas: the log's write lock, and every event the others stored.
-  const bool shared = store_.shared() && lost.ok() && (!group.empty() || (flush_counts && !pending_counts_.empty()));
-  if (shared) {
+  const bool grouped = lost.ok() && (!group.empty() || (flush_counts && !pending_counts_.empty()));
+  if (grouped) {
     lost = store_.BeginGroup();
-    if (lost.ok()) lost = CatchUpLocked();
+    if (lost.ok() && store_.shared()) lost = CatchUpLocked();
     if (!lost.ok()) {
       store_.EndGroup();
       if (!group.empty()) spdlog::warn("{}; {} request(s) answered 503", lost.message(), group.size());
@@ -364,13 +369,13 @@ void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
   }
   const bool writes = lost.ok() && (any_fresh || (flush_counts && !pending_counts_.empty()));
   Status committed;
-  if (shared && !writes) store_.EndGroup();
+  if (grouped && !writes) store_.EndGroup();
   if (writes) {
     EventCounts all = deltas;
     for (const auto& [key, n] : pending_counts_) all[key] += n;
     committed = store_status();
     if (committed.ok()) committed = Commit(group, all);
-    if (shared && !committed.ok()) store_.EndGroup();
+    if (grouped && !committed.ok()) store_.EndGroup();
     // A file deleted or replaced during the commit took the group with it.
     if (committed.ok()) committed = store_status();
   }

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <utility>
 
 namespace debriefd {
 namespace {
@@ -81,7 +82,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
         .WithSource("store");
   }
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA wal_autocheckpoint=0"}) {
     if (Status s = store->Exec(pragma); !s.ok()) return s;
   }
   if (!options.check_later) {
@@ -229,9 +230,29 @@ Result<KeyMatch> SqliteStore::Match(std::string_view dedup_key, std::string_view
   return stored == ContentDigest(raw) ? KeyMatch::kSameContent : KeyMatch::kOtherContent;
 }
 
-Status SqliteStore::Append(const std::vector<StoredEvent>& events, const EventCounts& count_deltas) {
-  if (events.empty() && count_deltas.empty()) return Status::Ok();
+Status SqliteStore::BeginGroup() {
+  if (in_group_) return Status::Ok();
   if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  in_group_ = true;
+  return Status::Ok();
+}
+
+void SqliteStore::EndGroup() {
+  if (!in_group_) return;
+  in_group_ = false;
+  Exec("ROLLBACK");
+}
+
+Status SqliteStore::Append(const std::vector<StoredEvent>& events, const EventCounts& count_deltas) {
+  // Append ends BeginGroup's transaction, whatever it returns.
+  const bool in_group = std::exchange(in_group_, false);
+  if (events.empty() && count_deltas.empty()) {
+    if (in_group) Exec("ROLLBACK");
+    return Status::Ok();
+  }
+  if (!in_group) {
+    if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  }
   auto fail = [&](const char* what) {
     Status s = Error(what);
     Exec("ROLLBACK");

@@ -165,6 +165,53 @@ TEST(SqliteStore, RefusesAReadOnlyFileNamingIt) {
       << store.status().message();
 }
 
+// The writer runs each group's lookups and its append in one transaction
+// (BeginGroup). Whatever ends it (a commit, nothing to write, a failed
+// append, EndGroup), the next group opens its own, and readers of the file
+// never see what is not committed.
+TEST(SqliteStore, AGroupsLookupsAndAppendAreOneTransactionThatAlwaysEnds) {
+  TempDir dir;
+  auto opened = SqliteStore::Open(dir.File("d.db"));
+  ASSERT_TRUE(opened.ok());
+  SqliteStore& store = **opened;
+  sqlite3* reader = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(dir.File("d.db").c_str(), &reader, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  auto stored = [&] {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(reader, "SELECT count(*) FROM events", -1, &st, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+  };
+
+  ASSERT_TRUE(store.BeginGroup().ok());
+  EXPECT_EQ(*store.Match("a", "{}"), KeyMatch::kAbsent);
+  EXPECT_EQ(stored(), 0);  // the group holds the write lock; readers go on
+  ASSERT_TRUE(store.Append({Ev("a")}, {{{"events", "accepted"}, 1}}).ok());
+  EXPECT_EQ(stored(), 1);
+
+  // Ended without appending: nothing stored, and the next group opens.
+  ASSERT_TRUE(store.BeginGroup().ok());
+  EXPECT_EQ(*store.Match("a", "{}"), KeyMatch::kSameContent);
+  store.EndGroup();
+  // Nothing to write ends it too.
+  ASSERT_TRUE(store.BeginGroup().ok());
+  ASSERT_TRUE(store.Append({}, {}).ok());
+  // A failed append rolls the whole group back and ends it.
+  ASSERT_TRUE(store.BeginGroup().ok());
+  EXPECT_FALSE(store.Append({Ev("b"), Ev("a")}, {{{"events", "accepted"}, 2}}).ok());
+  EXPECT_EQ(stored(), 1);
+  ASSERT_TRUE(store.BeginGroup().ok());
+  ASSERT_TRUE(store.Append({Ev("b")}, {{{"events", "accepted"}, 1}}).ok());
+  EXPECT_EQ(stored(), 2);
+  // Without a group, each call is its own transaction, as before.
+  ASSERT_TRUE(store.Append({Ev("c")}, {}).ok());
+  EXPECT_EQ(stored(), 3);
+  EXPECT_EQ((store.LoadCounts()->at({"events", "accepted"})), 2u);
+  sqlite3_close(reader);
+}
+
 TEST(SqliteStore, MatchTellsAReSentEventFromAReusedKey) {
   auto store = SqliteStore::Open(":memory:");
   ASSERT_TRUE(store.ok());

@@ -82,7 +82,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
         .WithSource("store");
   }
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA wal_autocheckpoint=0"}) {
+  // SQLite checkpoints the write-ahead log into the file every 1,000 pages
+  // (its default, left as is); a log that grew past 64 MB (a large import) is
+  // cut back to that after a checkpoint.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
+                             "PRAGMA journal_size_limit=67108864"}) {
     if (Status s = store->Exec(pragma); !s.ok()) return s;
   }
   if (!options.check_later) {

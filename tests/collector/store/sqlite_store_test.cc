@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -210,6 +211,20 @@ TEST(SqliteStore, AGroupsLookupsAndAppendAreOneTransactionThatAlwaysEnds) {
   EXPECT_EQ(stored(), 3);
   EXPECT_EQ((store.LoadCounts()->at({"events", "accepted"})), 2u);
   sqlite3_close(reader);
+}
+
+// The write-ahead log is checkpointed into the file as it goes: it stays a
+// few MB however much is appended.
+TEST(SqliteStore, TheWriteAheadLogStaysBounded) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("d.db"));
+  ASSERT_TRUE(store.ok());
+  const std::string body(16 * 1024, 'x');
+  for (int i = 0; i < 1200; ++i) {  // 19 MB in 1,200 commits
+    ASSERT_TRUE((*store)->Append({Ev("k" + std::to_string(i), body)}, {}).ok());
+  }
+  EXPECT_GT(std::filesystem::file_size(dir.File("d.db")), 12u << 20);  // most of it checkpointed
+  EXPECT_LT(std::filesystem::file_size(dir.File("d.db-wal")), 8u << 20);
 }
 
 TEST(SqliteStore, MatchTellsAReSentEventFromAReusedKey) {

@@ -49,7 +49,7 @@ class LabelSet {
 struct AlertInstance {
   Time starts_at{};  // when the alert started firing (Prometheus' startsAt)
   Time onset{};      // starts_at minus the rule's pending (`for:`) duration
-  std::optional<Time> ends_at;
+  OptionalTime ends_at;
   bool resolved = false;
   // A newer startsAt of the same fingerprint took its place before its
   // resolution came (flapping inside one group interval): it no longer keeps
@@ -163,13 +163,13 @@ struct Incident {
 
   Time started_at{};   // derived: see IncidentTracker::RecomputeStart
   Time detected_at{};  // first firing notification received, or the declaration
-  std::optional<Time> declared_at;          // the time of incident.declared
-  std::optional<Time> declared_started_at;  // its started_at, if given
-  std::optional<Time> corrected_started_at;  // from the debrief's timeline
+  OptionalTime declared_at;          // the time of incident.declared
+  OptionalTime declared_started_at;  // its started_at, if given
+  OptionalTime corrected_started_at;  // from the debrief's timeline
   std::optional<std::string> confirmed_cause_id;
-  std::optional<Time> acknowledged_at;
-  std::optional<Time> mitigated_at;
-  std::optional<Time> resolved_at;
+  OptionalTime acknowledged_at;
+  OptionalTime mitigated_at;
+  OptionalTime resolved_at;
   bool human_action = false;  // declared, acknowledged, mitigated or resolved by a person
   // Declared by a person (or joined by a declaration): only a person resolves it.
   bool declared = false;
@@ -179,16 +179,16 @@ struct Incident {
   IncidentDetail detail;
   // Kept up to date as alerts are added and resolved, so that no alert
   // rescans the incident's others (an alert storm stays linear):
-  std::optional<Time> earliest_onset;    // min of alerts[].onset
+  OptionalTime earliest_onset;    // min of alerts[].onset
   size_t firing_alerts = 0;              // alerts whose firing() is true
-  std::optional<Time> latest_alert_end;  // max ends_at of the alerts not replaced
+  OptionalTime latest_alert_end;  // max ends_at of the alerts not replaced
 
   // The debrief loop.
-  std::optional<Time> debrief_completed_at;
+  OptionalTime debrief_completed_at;
   std::string debrief_url;
-  std::optional<Time> debrief_waived_at;
+  OptionalTime debrief_waived_at;
   std::string debrief_waive_reason;
-  std::optional<Time> checkpoint_completed_at;
+  OptionalTime checkpoint_completed_at;
   std::string checkpoint_notes;
   std::optional<Impact> impact;
   std::vector<std::string> action_item_ids;

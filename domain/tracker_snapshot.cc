@@ -145,6 +145,7 @@ DEBRIEFD_PLAIN_VALUE(debriefd::Goals)
 DEBRIEFD_PLAIN_VALUE(debriefd::Policy)
 DEBRIEFD_PLAIN_VALUE(debriefd::ServiceRule)
 DEBRIEFD_PLAIN_VALUE(debriefd::SourceOption)
+DEBRIEFD_PLAIN_VALUE(debriefd::OptionalTime)
 DEBRIEFD_PLAIN_VALUE(debriefd::SourceSettings)
 DEBRIEFD_PLAIN_VALUE(debriefd::Time)
 DEBRIEFD_PLAIN_VALUE(debriefd::Duration)
@@ -235,6 +236,23 @@ void load(Ar& ar, std::optional<T>& o, unsigned) {
 }
 template <class Ar, class T>
 void serialize(Ar& ar, std::optional<T>& o, unsigned v) {
+  split_free(ar, o, v);
+}
+
+// OptionalTime as std::optional<Time> (the same bytes).
+template <class Ar>
+void save(Ar& ar, const debriefd::OptionalTime& o, unsigned) {
+  std::optional<debriefd::Time> v = o;
+  ar << v;
+}
+template <class Ar>
+void load(Ar& ar, debriefd::OptionalTime& o, unsigned) {
+  std::optional<debriefd::Time> v;
+  ar >> v;
+  o = v;
+}
+template <class Ar>
+void serialize(Ar& ar, debriefd::OptionalTime& o, unsigned v) {
   split_free(ar, o, v);
 }
 

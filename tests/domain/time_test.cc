@@ -70,5 +70,27 @@ TEST(FakeClock, OnlyMovesWhenTold) {
   EXPECT_EQ(clock.Now() - before, std::chrono::minutes(5));
 }
 
+TEST(OptionalTime, ReadsLikeStdOptionalInHalfTheBytes) {
+  static_assert(sizeof(OptionalTime) == sizeof(Time));
+  OptionalTime none;
+  EXPECT_FALSE(none.has_value());
+  EXPECT_FALSE(static_cast<bool>(none));
+  EXPECT_EQ(std::optional<Time>(none), std::nullopt);
+  EXPECT_THROW((void)none.value(), std::bad_optional_access);
+  const Time go_zero = *ParseRfc3339("0001-01-01T00:00:00Z");
+  for (Time t : {Time{}, go_zero, *ParseRfc3339("2026-11-21T20:35:23.553Z")}) {
+    OptionalTime some = t;
+    ASSERT_TRUE(some.has_value());
+    EXPECT_EQ(*some, t);
+    EXPECT_EQ(some.value_or(Time{Duration{1}}), t);
+    EXPECT_EQ(std::optional<Time>(some), std::optional<Time>(t));
+    EXPECT_EQ(OptionalTime(std::optional<Time>(t)), some);
+    some.reset();
+    EXPECT_EQ(some, std::nullopt);
+  }
+  EXPECT_EQ(OptionalTime(std::optional<Time>()), none);
+  EXPECT_EQ(none.value_or(go_zero), go_zero);
+}
+
 }  // namespace
 }  // namespace debriefd

@@ -78,7 +78,7 @@ class Checker {
                                         "incident \"" + b.incident_id + "\" has no completed debrief to check");
     }
     const Incident* inc = t_.Find(b.incident_id);
-    if (inc != nullptr && inc->checkpoint_completed_at) {
+    if (inc != nullptr && inc->debrief().checkpoint_completed_at) {
       return Status::Conflict("incident_id", "the checkpoint of \"" + b.incident_id + "\" is already completed");
     }
     return Status::Ok();
@@ -112,7 +112,7 @@ class Checker {
   }
   bool Debriefed(const std::string& id) const {
     const Incident* inc = t_.Find(id);
-    return (inc != nullptr && inc->debrief_completed_at) || overlay_.debriefed.count(id) > 0;
+    return (inc != nullptr && inc->debrief().debrief_completed_at) || overlay_.debriefed.count(id) > 0;
   }
   static Status AlreadyDebriefed(const std::string& id) {
     return Status::Conflict("incident_id", "the debrief of \"" + id + "\" is already completed");

@@ -26,11 +26,11 @@ bool DebriefRequired(const Policy& policy, const Incident& inc) {
 DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now) {
   DebriefView v;
   if (inc.resolved_at) v.due_at = *inc.resolved_at + policy.debrief_due_within;
-  if (inc.debrief_completed_at) {
+  if (inc.debrief().debrief_completed_at) {
     v.status = DebriefStatus::kDone;
-    v.completed_at = inc.debrief_completed_at;
-    v.on_time = !v.due_at || *inc.debrief_completed_at <= *v.due_at;
-  } else if (inc.debrief_waived_at) {
+    v.completed_at = inc.debrief().debrief_completed_at;
+    v.on_time = !v.due_at || *inc.debrief().debrief_completed_at <= *v.due_at;
+  } else if (inc.debrief().debrief_waived_at) {
     v.status = DebriefStatus::kWaived;
   } else if (!DebriefRequired(policy, inc)) {
     v.status = DebriefStatus::kNotRequired;
@@ -44,11 +44,11 @@ DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now) {
 
 CheckpointView CheckpointAt(const Policy& policy, const Incident& inc, Time now) {
   CheckpointView v;
-  if (!inc.debrief_completed_at) return v;  // not due before the debrief
-  v.due_at = *inc.debrief_completed_at + policy.checkpoint_after;
-  if (inc.checkpoint_completed_at) {
+  if (!inc.debrief().debrief_completed_at) return v;  // not due before the debrief
+  v.due_at = *inc.debrief().debrief_completed_at + policy.checkpoint_after;
+  if (inc.debrief().checkpoint_completed_at) {
     v.status = CheckpointStatus::kDone;
-    v.completed_at = inc.checkpoint_completed_at;
+    v.completed_at = inc.debrief().checkpoint_completed_at;
   } else if (now > *v.due_at) {
     v.status = CheckpointStatus::kOverdue;
   } else {

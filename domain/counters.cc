@@ -88,13 +88,13 @@ struct Walk {
 void AddIncident(Walk& w, const Policy& policy, const Incident& inc, Time now) {
   const std::pair<std::string_view, std::string_view> key{inc.service, inc.severity};
   if (inc.open) ++w.open[key];
-  if (inc.debrief_completed_at) {
-    if (!inc.checkpoint_completed_at && CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) {
+  if (inc.debrief().debrief_completed_at) {
+    if (!inc.debrief().checkpoint_completed_at && CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) {
       ++w.checkpoints_overdue[key];
     }
     return;  // a completed debrief is not overdue
   }
-  if (!inc.resolved_at || inc.debrief_waived_at) return;  // not overdue either
+  if (!inc.resolved_at || inc.debrief().debrief_waived_at) return;  // not overdue either
   DebriefView d = DebriefOf(policy, inc, now);
   if (d.status == DebriefStatus::kOverdue) {
     ++w.debriefs_overdue[key];

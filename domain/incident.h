@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/event.h"
+#include "domain/boxed.h"
 #include "domain/time.h"
 
 namespace debriefd {
@@ -150,6 +151,20 @@ struct ActionItem {
   bool HasStepIn(ActionItemStep::Kind kind, Time from, Time to) const;
 };
 
+// What an incident's debrief loop recorded (see Incident::debrief()).
+struct DebriefRecord {
+  OptionalTime corrected_started_at;  // from the debrief's timeline
+  std::optional<std::string> confirmed_cause_id;
+  OptionalTime debrief_completed_at;
+  std::string debrief_url;
+  OptionalTime debrief_waived_at;
+  std::string debrief_waive_reason;
+  OptionalTime checkpoint_completed_at;
+  std::string checkpoint_notes;
+  std::optional<Impact> impact;
+  std::vector<std::string> action_item_ids;
+};
+
 struct Incident {
   std::string id;
   std::string key;  // the grouping key, e.g. "service=checkout"
@@ -165,8 +180,6 @@ struct Incident {
   Time detected_at{};  // first firing notification received, or the declaration
   OptionalTime declared_at;          // the time of incident.declared
   OptionalTime declared_started_at;  // its started_at, if given
-  OptionalTime corrected_started_at;  // from the debrief's timeline
-  std::optional<std::string> confirmed_cause_id;
   OptionalTime acknowledged_at;
   OptionalTime mitigated_at;
   OptionalTime resolved_at;
@@ -183,15 +196,9 @@ struct Incident {
   size_t firing_alerts = 0;              // alerts whose firing() is true
   OptionalTime latest_alert_end;  // max ends_at of the alerts not replaced
 
-  // The debrief loop.
-  OptionalTime debrief_completed_at;
-  std::string debrief_url;
-  OptionalTime debrief_waived_at;
-  std::string debrief_waive_reason;
-  OptionalTime checkpoint_completed_at;
-  std::string checkpoint_notes;
-  std::optional<Impact> impact;
-  std::vector<std::string> action_item_ids;
+  // The debrief loop: most incidents have none, so it is held apart, on the
+  // heap once written. Read it with debrief(), write with mutable_debrief().
+  Boxed<DebriefRecord> debrief_record;
   std::optional<std::string> repeat_of;
   // It repeated `repeat_of` while that incident still had open action items.
   bool repeat_with_open_items = false;
@@ -202,6 +209,8 @@ struct Incident {
   bool counted = false;
 
   bool auto_resolved() const { return !open && !human_action; }
+  const DebriefRecord& debrief() const { return debrief_record.get(); }
+  DebriefRecord& mutable_debrief() { return debrief_record.mut(); }
   // The alerts with their text, in the order of `alerts`.
   std::vector<AlertDetail> AlertDetails() const;
   // What happened to the incident, in the order it was applied.

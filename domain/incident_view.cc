@@ -8,11 +8,11 @@ IncidentView ViewOf(const IncidentTracker& t, const Incident& inc, Time now) {
   v.clocking = t.ClockOf(inc);
   v.goals = t.policy().GoalsFor(inc.severity);
   v.suspected_cause = t.SuspectedCause(inc);
-  if (inc.confirmed_cause_id) v.confirmed_cause = t.FindChange(*inc.confirmed_cause_id);
+  if (inc.debrief().confirmed_cause_id) v.confirmed_cause = t.FindChange(*inc.debrief().confirmed_cause_id);
   v.debrief_required = t.DebriefRequired(inc);
   v.debrief = t.DebriefOf(inc, now);
   v.checkpoint = t.CheckpointAt(inc, now);
-  for (const std::string& id : inc.action_item_ids) {
+  for (const std::string& id : inc.debrief().action_item_ids) {
     auto it = t.action_items().find(id);
     if (it == t.action_items().end()) continue;
     v.action_items.push_back(&it->second);

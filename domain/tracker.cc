@@ -118,15 +118,15 @@ void IncidentTracker::On(const IncidentTransition& b, const Event&, std::string*
 
 void IncidentTracker::On(const DebriefCompleted& b, const Event&, std::string* incident_id) {
   Incident& inc = Touch(b.incident_id, incident_id);
-  inc.debrief_completed_at = b.time;
-  inc.debrief_url = b.url;
+  inc.mutable_debrief().debrief_completed_at = b.time;
+  inc.mutable_debrief().debrief_url = b.url;
   if (b.confirmed_cause_id) {
-    inc.confirmed_cause_id = b.confirmed_cause_id;
+    inc.mutable_debrief().confirmed_cause_id = b.confirmed_cause_id;
     // debriefd_change_failures_total: once per change, however many incidents.
     changes_.ConfirmCause(*b.confirmed_cause_id, b.time);
   }
-  if (b.started_at) inc.corrected_started_at = b.started_at;
-  if (b.impact) inc.impact = b.impact;
+  if (b.started_at) inc.mutable_debrief().corrected_started_at = b.started_at;
+  if (b.impact) inc.mutable_debrief().impact = b.impact;
   inc.detail.AddTimeline(b.time, "debrief.completed", b.url);
   RecomputeStart(inc);
   DebriefView v = DebriefOf(inc, b.time);
@@ -137,15 +137,15 @@ void IncidentTracker::On(const DebriefCompleted& b, const Event&, std::string* i
 
 void IncidentTracker::On(const DebriefWaived& b, const Event&, std::string* incident_id) {
   Incident& inc = Touch(b.incident_id, incident_id);
-  inc.debrief_waived_at = b.time;
-  inc.debrief_waive_reason = b.reason;
+  inc.mutable_debrief().debrief_waived_at = b.time;
+  inc.mutable_debrief().debrief_waive_reason = b.reason;
   inc.detail.AddTimeline(b.time, "debrief.waived", b.reason);
 }
 
 void IncidentTracker::On(const CheckpointCompleted& b, const Event&, std::string* incident_id) {
   Incident& inc = Touch(b.incident_id, incident_id);
-  inc.checkpoint_completed_at = b.time;
-  inc.checkpoint_notes = b.notes;
+  inc.mutable_debrief().checkpoint_completed_at = b.time;
+  inc.mutable_debrief().checkpoint_notes = b.notes;
   inc.detail.AddTimeline(b.time, "checkpoint.completed", b.notes);
 }
 
@@ -175,7 +175,7 @@ void IncidentTracker::AddActionItem(Incident& inc, const ActionItemSpec& spec, T
   item.due_at = spec.due.value_or(at + policy_.action_item_due_within);
   item.steps.push_back({ActionItemStep::Kind::kOpened, at});
   action_items_.emplace(item.id, std::move(item));
-  inc.action_item_ids.push_back(spec.id);
+  inc.mutable_debrief().action_item_ids.push_back(spec.id);
   inc.detail.AddTimeline(at, "action_item.opened", spec.id);
 }
 
@@ -283,9 +283,9 @@ void IncidentTracker::RecomputeStart(Incident& inc) {
   if (inc.earliest_onset) take(*inc.earliest_onset);
   if (inc.declared_at) take(inc.declared_started_at.value_or(*inc.declared_at));
   Time start = earliest.value_or(inc.detected_at);
-  if (inc.corrected_started_at) start = *inc.corrected_started_at;
-  if (inc.confirmed_cause_id) {
-    if (const ChangeEvent* c = FindChange(*inc.confirmed_cause_id); c != nullptr) {
+  if (inc.debrief().corrected_started_at) start = *inc.debrief().corrected_started_at;
+  if (inc.debrief().confirmed_cause_id) {
+    if (const ChangeEvent* c = FindChange(*inc.debrief().confirmed_cause_id); c != nullptr) {
       start = std::min(start, c->time);
     }
   }

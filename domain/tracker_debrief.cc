@@ -23,20 +23,20 @@ void Note(std::string& changed, const char* what) {
 void IncidentTracker::On(const DebriefUpdated& b, const Event&, std::string* incident_id) {
   Incident& inc = Touch(b.incident_id, incident_id);
   std::string changed;
-  if (b.url && *b.url != inc.debrief_url) {
-    inc.debrief_url = *b.url;
+  if (b.url && *b.url != inc.debrief().debrief_url) {
+    inc.mutable_debrief().debrief_url = *b.url;
     Note(changed, "url");
   }
-  if (b.confirmed_cause_id && b.confirmed_cause_id != inc.confirmed_cause_id) {
+  if (b.confirmed_cause_id && b.confirmed_cause_id != inc.debrief().confirmed_cause_id) {
     // A cause confirmed before and now withdrawn stays counted in
     // debriefd_change_failures_total: counters never go down.
-    inc.confirmed_cause_id = b.confirmed_cause_id;
+    inc.mutable_debrief().confirmed_cause_id = b.confirmed_cause_id;
     changes_.ConfirmCause(*b.confirmed_cause_id, b.time);
     RecomputeStart(inc);
     Note(changed, "confirmed_cause_id");
   }
-  if (b.impact && !SameImpact(inc.impact, *b.impact)) {
-    inc.impact = b.impact;
+  if (b.impact && !SameImpact(inc.debrief().impact, *b.impact)) {
+    inc.mutable_debrief().impact = b.impact;
     Note(changed, "impact");
   }
   bool items_changed = false;

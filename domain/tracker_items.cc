@@ -70,7 +70,7 @@ Incident* IncidentTracker::IncidentNamedBy(const TrackerIssue& issue) {
 }
 
 bool IncidentTracker::HasOpenItems(const Incident& inc) const {
-  return std::any_of(inc.action_item_ids.begin(), inc.action_item_ids.end(), [this](const std::string& id) {
+  return std::any_of(inc.debrief().action_item_ids.begin(), inc.debrief().action_item_ids.end(), [this](const std::string& id) {
     auto it = action_items_.find(id);
     return it != action_items_.end() && it->second.open();
   });
@@ -95,12 +95,12 @@ void IncidentTracker::CloseItem(ActionItem& item, Time at) {
 void IncidentTracker::LinkItem(ActionItem& item, Incident* inc, Time at) {
   if (inc == nullptr || inc->id == item.incident_id) return;
   if (auto old = by_id_.find(item.incident_id); item.linked() && old != by_id_.end()) {
-    std::vector<std::string>& ids = incidents_[old->second].action_item_ids;
+    std::vector<std::string>& ids = incidents_[old->second].mutable_debrief().action_item_ids;
     ids.erase(std::remove(ids.begin(), ids.end(), item.id), ids.end());
   }
   item.incident_id = inc->id;
   item.service = inc->service;
-  inc->action_item_ids.push_back(item.id);
+  inc->mutable_debrief().action_item_ids.push_back(item.id);
   inc->detail.AddTimeline(at, "action_item.linked", item.id);
 }
 

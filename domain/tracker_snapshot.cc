@@ -136,6 +136,7 @@ DEBRIEFD_PLAIN_VALUE(debriefd::ActionItemStep)
 DEBRIEFD_PLAIN_VALUE(debriefd::ActionItem)
 DEBRIEFD_PLAIN_VALUE(debriefd::Impact)
 DEBRIEFD_PLAIN_VALUE(debriefd::Incident)
+DEBRIEFD_PLAIN_VALUE(debriefd::DebriefRecord)
 DEBRIEFD_PLAIN_VALUE(debriefd::ChangeEvent)
 DEBRIEFD_PLAIN_VALUE(debriefd::ChangeFailure)
 DEBRIEFD_PLAIN_VALUE(debriefd::Histogram)
@@ -274,15 +275,21 @@ void serialize(Ar& ar, debriefd::Impact& i, unsigned) {
   ar & i.customers_affected & i.cost & i.summary;
 }
 template <class Ar>
+void serialize(Ar& ar, debriefd::DebriefRecord& d, unsigned) {
+  ar & d.corrected_started_at & d.confirmed_cause_id & d.debrief_completed_at & d.debrief_url & d.debrief_waived_at &
+      d.debrief_waive_reason & d.checkpoint_completed_at & d.checkpoint_notes & d.impact & d.action_item_ids;
+}
+template <class Ar>
 void serialize(Ar& ar, debriefd::Incident& i, unsigned) {
   ar & i.id & i.key & i.service & i.severity & i.title & i.environment & i.open & i.aliases;
-  ar & i.started_at & i.detected_at & i.declared_at & i.declared_started_at & i.corrected_started_at &
-      i.confirmed_cause_id & i.acknowledged_at & i.mitigated_at & i.resolved_at & i.human_action & i.declared &
-      i.reopen_count;
+  ar & i.started_at & i.detected_at & i.declared_at & i.declared_started_at & i.acknowledged_at & i.mitigated_at &
+      i.resolved_at & i.human_action & i.declared & i.reopen_count;
   ar & i.alerts & i.detail.sealed() & i.detail.open() & i.earliest_onset & i.firing_alerts & i.latest_alert_end;
-  ar & i.debrief_completed_at & i.debrief_url & i.debrief_waived_at & i.debrief_waive_reason &
-      i.checkpoint_completed_at & i.checkpoint_notes & i.impact & i.action_item_ids & i.repeat_of &
-      i.repeat_with_open_items & i.counted;
+  // The debrief record when one was written (a flag, then its fields).
+  bool has_debrief = i.debrief_record.has_value();
+  ar & has_debrief;
+  if (has_debrief) ar & i.mutable_debrief();
+  ar & i.repeat_of & i.repeat_with_open_items & i.counted;
 }
 template <class Ar>
 void serialize(Ar& ar, debriefd::ChangeEvent& c, unsigned) {

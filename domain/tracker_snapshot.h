@@ -20,8 +20,9 @@ namespace debriefd {
 // The layout of SaveSnapshot's bytes. Raised whenever the tracker's state, or
 // how it is written, changes: a snapshot of another format is refused.
 // 2: alert labels packed (LabelSet); 3: alerts' text and timelines packed
-// (IncidentDetail), compressed once settled.
-inline constexpr uint32_t kTrackerSnapshotFormat = 3;
+// (IncidentDetail), compressed once settled; 4: optional times in 8 bytes,
+// the debrief record apart (Incident::debrief_record).
+inline constexpr uint32_t kTrackerSnapshotFormat = 4;
 
 // "v<format>-<hex SHA-256>" of the snapshot format, the Boost.Serialization
 // version, every field of `policy`, and of `sources` what changes how a stored

@@ -82,11 +82,11 @@ json::object IncidentObject(const IncidentTracker& t, const Incident& inc, Time 
                        {"required", v.debrief_required},
                        {"due_at", TimeOrNull(d.due_at)},
                        {"completed_at", TimeOrNull(d.completed_at)},
-                       {"url", inc.debrief_url.empty() ? json::value(nullptr) : json::value(inc.debrief_url)},
+                       {"url", inc.debrief().debrief_url.empty() ? json::value(nullptr) : json::value(inc.debrief().debrief_url)},
                        {"on_time", d.on_time ? json::value(*d.on_time) : json::value(nullptr)}};
-  if (inc.debrief_waived_at) {
-    debrief["waived_at"] = FormatRfc3339(*inc.debrief_waived_at);
-    debrief["waive_reason"] = inc.debrief_waive_reason;
+  if (inc.debrief().debrief_waived_at) {
+    debrief["waived_at"] = FormatRfc3339(*inc.debrief().debrief_waived_at);
+    debrief["waive_reason"] = inc.debrief().debrief_waive_reason;
   }
   o["debrief"] = std::move(debrief);
   o["checkpoint"] = json::object{{"status", ToString(cp.status)},
@@ -95,8 +95,8 @@ json::object IncidentObject(const IncidentTracker& t, const Incident& inc, Time 
   json::array items;
   for (const ActionItem* item : v.action_items) items.push_back(ActionItemJson(*item, now));
   o["action_items"] = std::move(items);
-  if (inc.impact) {
-    const Impact& im = *inc.impact;
+  if (inc.debrief().impact) {
+    const Impact& im = *inc.debrief().impact;
     o["impact"] = json::object{
         {"customers_affected", im.customers_affected ? json::value(*im.customers_affected) : json::value(nullptr)},
         {"cost", im.cost ? json::value(*im.cost) : json::value(nullptr)},

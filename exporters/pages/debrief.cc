@@ -124,8 +124,8 @@ void FillDocument(Doc d, const IncidentTracker& t, const Incident& inc, Time now
   d.Text("DEBRIEF_STATUS", ToString(v.debrief.status));
   if (v.debrief.due_at && !v.debrief.completed_at) d.Value("DEBRIEF_DUE", pages::DisplayTime(*v.debrief.due_at));
   if (v.debrief.completed_at) d.Value("DEBRIEF_DONE", pages::DisplayTime(*v.debrief.completed_at));
-  d.Url("DEBRIEF_URL", inc.debrief_url);
-  if (inc.debrief_waived_at) d.Value("WAIVED", inc.debrief_waive_reason);
+  d.Url("DEBRIEF_URL", inc.debrief().debrief_url);
+  if (inc.debrief().debrief_waived_at) d.Value("WAIVED", inc.debrief().debrief_waive_reason);
 
   // The three questions.
   d.Text("DETECT_QUESTION", answers.detect_question);
@@ -152,7 +152,7 @@ void FillDocument(Doc d, const IncidentTracker& t, const Incident& inc, Time now
   }
 
   // Impact: what the debrief recorded, else a blank to fill in.
-  const std::optional<Impact>& impact = inc.impact;
+  const std::optional<Impact>& impact = inc.debrief().impact;
   auto impact_row = [&](const char* label, std::optional<std::string> value) {
     Doc row = d.Add("IMPACT_ROW");
     row.Text("LABEL", label);
@@ -248,7 +248,7 @@ void FillDocument(Doc d, const IncidentTracker& t, const Incident& inc, Time now
   if (v.checkpoint.completed_at) {
     Doc c = d.Add("CHECKPOINT_DONE");
     c.Text("VALUE", pages::DisplayTime(*v.checkpoint.completed_at));
-    if (!inc.checkpoint_notes.empty()) c.Value("NOTES", inc.checkpoint_notes);
+    if (!inc.debrief().checkpoint_notes.empty()) c.Value("NOTES", inc.debrief().checkpoint_notes);
   } else if (v.checkpoint.due_at) {
     d.Value("CHECKPOINT_DUE", pages::DisplayTime(*v.checkpoint.due_at));
   } else {

@@ -77,9 +77,9 @@ void FillEntry(TemplateDictionary& e, const Entry& entry, const IncidentTracker&
   }
   const std::string incident_url = IncidentUrl(options, inc);
   Set(e, "INCIDENT_URL", incident_url);
-  const bool debrief_link = entry.debrief && pages::IsWebUrl(inc.debrief_url);
+  const bool debrief_link = entry.debrief && pages::IsWebUrl(inc.debrief().debrief_url);
   if (debrief_link) {
-    Set(e, "DEBRIEF_URL", inc.debrief_url);
+    Set(e, "DEBRIEF_URL", inc.debrief().debrief_url);
     e.ShowSection("RELATED");
   }
 
@@ -112,7 +112,7 @@ void FillEntry(TemplateDictionary& e, const Entry& entry, const IncidentTracker&
   c.SetValue("DETECT_ANSWER", answers.detect);
   c.SetValue("FIX_QUESTION", answers.fix_question);
   c.SetValue("FIX_ANSWER", answers.fix);
-  if (debrief_link) c.SetValueAndShowSection("DEBRIEF_URL", inc.debrief_url, "DEBRIEF_LINK");
+  if (debrief_link) c.SetValueAndShowSection("DEBRIEF_URL", inc.debrief().debrief_url, "DEBRIEF_LINK");
   Set(e, "CONTENT", pages::Expand("feed_entry.html.tpl", c));
 }
 
@@ -121,10 +121,10 @@ void FillEntry(TemplateDictionary& e, const Entry& entry, const IncidentTracker&
 std::string RenderAtomFeed(const IncidentTracker& t, Time now, bool include_incidents, const PageOptions& options) {
   std::vector<Entry> entries;
   for (const Incident& inc : t.incidents()) {
-    if (inc.debrief_completed_at) {
+    if (inc.debrief().debrief_completed_at) {
       std::string id = "urn:debriefd:debrief:";
       id += pages::UrlPathSegment(inc.id);
-      entries.push_back({*inc.debrief_completed_at, std::move(id), &inc, true});
+      entries.push_back({*inc.debrief().debrief_completed_at, std::move(id), &inc, true});
     }
     if (include_incidents && !inc.open && inc.resolved_at) {
       std::string id = "urn:debriefd:incident:";

@@ -130,13 +130,13 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
     SetUrl(*row, s.url);
   }
 
-  if (inc.impact) {
+  if (inc.debrief().impact) {
     TemplateDictionary* impact = d.AddSectionDictionary("IMPACT");
-    if (inc.impact->customers_affected) {
-      impact->SetValueAndShowSection("VALUE", Number(*inc.impact->customers_affected), "CUSTOMERS");
+    if (inc.debrief().impact->customers_affected) {
+      impact->SetValueAndShowSection("VALUE", Number(*inc.debrief().impact->customers_affected), "CUSTOMERS");
     }
-    if (inc.impact->cost) impact->SetValueAndShowSection("VALUE", Number(*inc.impact->cost), "COST");
-    if (!inc.impact->summary.empty()) impact->SetValueAndShowSection("VALUE", inc.impact->summary, "SUMMARY");
+    if (inc.debrief().impact->cost) impact->SetValueAndShowSection("VALUE", Number(*inc.debrief().impact->cost), "COST");
+    if (!inc.debrief().impact->summary.empty()) impact->SetValueAndShowSection("VALUE", inc.debrief().impact->summary, "SUMMARY");
   } else {
     d.ShowSection("NO_IMPACT");
   }
@@ -194,8 +194,8 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
   if (v.debrief.completed_at) {
     d.SetValueAndShowSection("VALUE", pages::DisplayTime(*v.debrief.completed_at), "DEBRIEF_DONE");
   }
-  pages::SetLink(d, "DEBRIEF_URL", inc.debrief_url);
-  if (inc.debrief_waived_at) d.SetValueAndShowSection("VALUE", inc.debrief_waive_reason, "WAIVED");
+  pages::SetLink(d, "DEBRIEF_URL", inc.debrief().debrief_url);
+  if (inc.debrief().debrief_waived_at) d.SetValueAndShowSection("VALUE", inc.debrief().debrief_waive_reason, "WAIVED");
   d.SetValue("CHECKPOINT_STATUS", ToString(v.checkpoint.status));
   if (v.checkpoint.due_at && !v.checkpoint.completed_at) {
     d.SetValueAndShowSection("VALUE", pages::DisplayTime(*v.checkpoint.due_at), "CHECKPOINT_DUE");
@@ -203,7 +203,7 @@ std::string RenderIncidentPage(const IncidentTracker& t, const Incident& inc, Ti
   if (v.checkpoint.completed_at) {
     d.SetValueAndShowSection("VALUE", pages::DisplayTime(*v.checkpoint.completed_at), "CHECKPOINT_DONE");
   }
-  if (!inc.checkpoint_notes.empty()) d.SetValueAndShowSection("VALUE", inc.checkpoint_notes, "CHECKPOINT_NOTES");
+  if (!inc.debrief().checkpoint_notes.empty()) d.SetValueAndShowSection("VALUE", inc.debrief().checkpoint_notes, "CHECKPOINT_NOTES");
 
   if (v.action_items.empty()) {
     d.ShowSection("NO_ITEMS");

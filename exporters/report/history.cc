@@ -78,13 +78,13 @@ MetricHistory BuildMetricHistory(const IncidentTracker& t) {
       if (t.SuspectedCause(inc) != nullptr) add(cause, ss, at);
       if (inc.auto_resolved()) add(auto_resolved, ss, at);
     }
-    if (inc.debrief_completed_at) {
-      DebriefView d = t.DebriefOf(inc, *inc.debrief_completed_at);
+    if (inc.debrief().debrief_completed_at) {
+      DebriefView d = t.DebriefOf(inc, *inc.debrief().debrief_completed_at);
       add(debriefs,
           Labels({{"service", inc.service},
                   {"severity", inc.severity},
                   {"result", d.on_time.value_or(true) ? "on_time" : "late"}}),
-          *inc.debrief_completed_at);
+          *inc.debrief().debrief_completed_at);
     }
   }
   // A (service, kind) with changes has its change failures from 0, as in

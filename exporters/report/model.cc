@@ -134,7 +134,7 @@ Report BuildReport(const IncidentTracker& t, Time now, const ReportRange& range,
     current.Add(row);
     by_service[row.service].Add(row);
     if (!r.goals.count(row.severity)) r.goals[row.severity] = t.policy().GoalsFor(row.severity);
-    for (const std::string& id : inc.action_item_ids) {
+    for (const std::string& id : inc.debrief().action_item_ids) {
       auto it = t.action_items().find(id);
       if (it == t.action_items().end() || !it->second.open()) continue;
       const ActionItem& item = it->second;

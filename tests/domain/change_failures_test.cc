@@ -59,7 +59,7 @@ TEST_F(ChangeFailures, OneChangeConfirmedByTwoIncidentsDebriefsCountsOnce) {
   EXPECT_EQ(tracker.change_failures()[0].change_id, "deploy-412");
   EXPECT_EQ(tracker.change_failures()[0].confirmed_at, s + Days(1));
   // Both incidents still name it.
-  EXPECT_EQ(tracker.Find("INC-2")->confirmed_cause_id, "deploy-412");
+  EXPECT_EQ(tracker.Find("INC-2")->debrief().confirmed_cause_id, "deploy-412");
 }
 
 TEST_F(ChangeFailures, AnUnconfirmedChangeCountsZero) {
@@ -104,7 +104,7 @@ TEST_F(ChangeFailures, ASecondDebriefOfTheSameIncidentIsRejectedAndCountsNothing
   ASSERT_TRUE(Debrief("INC-1", s + Days(1), "deploy-1").ok());
   EXPECT_EQ(Debrief("INC-1", s + Days(2), "deploy-2").code(), StatusCode::kConflict);
   EXPECT_EQ(tracker.change_failures_total(), (Totals{{{"checkout", "deploy"}, 1}}));
-  EXPECT_EQ(tracker.Find("INC-1")->confirmed_cause_id, "deploy-1");
+  EXPECT_EQ(tracker.Find("INC-1")->debrief().confirmed_cause_id, "deploy-1");
 }
 
 TEST(ChangeLogFailures, ALaterConfirmationOfAnotherChangeNeverTakesTheFirstAway) {

@@ -149,7 +149,7 @@ TEST_F(DebriefLoopTest, CheckpointBeforeDebriefIsAConflict) {
   EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(st.field(), "incident_id");
   EXPECT_FALSE(tracker.Apply(cp).ok());
-  EXPECT_FALSE(tracker.Find("INC-1")->checkpoint_completed_at);
+  EXPECT_FALSE(tracker.Find("INC-1")->debrief().checkpoint_completed_at);
 }
 
 TEST_F(DebriefLoopTest, CheckpointIsDueAfterTheDebriefThenOverdueThenDone) {
@@ -245,7 +245,7 @@ TEST_F(DebriefLoopTest, DebriefCanOpenActionItemsWithTheirOwnDueDates) {
   ASSERT_TRUE(Apply(d, s + Days(1)).ok());
   EXPECT_EQ(tracker.action_items().at("AI-1").due_at, s + Days(7));
   EXPECT_EQ(tracker.action_items().at("AI-2").due_at, s + Days(31));
-  EXPECT_EQ(tracker.Find("INC-1")->action_item_ids.size(), 2u);
+  EXPECT_EQ(tracker.Find("INC-1")->debrief().action_item_ids.size(), 2u);
 }
 
 TEST_F(DebriefLoopTest, ActionItemErrorsNameTheField) {
@@ -278,14 +278,14 @@ TEST_F(DebriefLoopTest, DebriefUpdatedAmendsFindingsWithoutChangingWhenItWasHeld
   ASSERT_TRUE(Apply(u, s + Hours(100)).ok());
 
   const auto& inc = *tracker.Find("INC-1");
-  EXPECT_EQ(inc.debrief_url, "https://wiki/final");
-  EXPECT_EQ(*inc.debrief_completed_at, s + Hours(24)) << "when it was held stays";
+  EXPECT_EQ(inc.debrief().debrief_url, "https://wiki/final");
+  EXPECT_EQ(*inc.debrief().debrief_completed_at, s + Hours(24)) << "when it was held stays";
   EXPECT_TRUE(*Debrief("INC-1", s + Days(10)).on_time) << "amended after its due time, still held on time";
   EXPECT_EQ(*Checkpoint("INC-1", s + Hours(30)).due_at, checkpoint_due);
-  EXPECT_EQ(*inc.confirmed_cause_id, "d-2");
+  EXPECT_EQ(*inc.debrief().confirmed_cause_id, "d-2");
   EXPECT_EQ(inc.started_at, s - Min(60)) << "the start moves to the newly confirmed, earlier change";
-  EXPECT_DOUBLE_EQ(*inc.impact->customers_affected, 120);
-  EXPECT_EQ(inc.impact->summary, "carts");
+  EXPECT_DOUBLE_EQ(*inc.debrief().impact->customers_affected, 120);
+  EXPECT_EQ(inc.debrief().impact->summary, "carts");
   const IncidentCounters& c = tracker.counters().at({"checkout", "critical"});
   EXPECT_EQ(c.debriefs_on_time, 1u) << "an update is not a second debrief";
   EXPECT_EQ(c.debriefs_late, 0u);
@@ -299,7 +299,7 @@ TEST_F(DebriefLoopTest, DebriefUpdatedAmendsFindingsWithoutChangingWhenItWasHeld
   EXPECT_EQ(ai2.incident_id, "INC-1");
   EXPECT_EQ(ai2.opened_at, s + Hours(100));
   EXPECT_EQ(ai2.due_at, s + Hours(100) + Days(30));
-  EXPECT_EQ(inc.action_item_ids, (std::vector<std::string>{"AI-1", "AI-2"}));
+  EXPECT_EQ(inc.debrief().action_item_ids, (std::vector<std::string>{"AI-1", "AI-2"}));
   ASSERT_FALSE(inc.Timeline().empty());
   EXPECT_EQ(inc.Timeline().back().kind, "debrief.updated");
   EXPECT_EQ(inc.Timeline().back().detail, "url, confirmed_cause_id, impact, action_items");
@@ -310,7 +310,7 @@ TEST_F(DebriefLoopTest, DebriefUpdatedWithoutAHeldDebriefIsRefusedAndChangesNoth
   Status st = Apply(DebriefUpdated{"INC-1", s + Hours(2), "https://wiki/1"}, s + Hours(2));
   EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(st.field(), "incident_id");
-  EXPECT_EQ(tracker.Find("INC-1")->debrief_url, "");
+  EXPECT_EQ(tracker.Find("INC-1")->debrief().debrief_url, "");
   EXPECT_EQ(Debrief("INC-1", s + Hours(3)).status, DebriefStatus::kPending);
 }
 
@@ -326,10 +326,10 @@ TEST_F(DebriefLoopTest, TheSameDebriefUpdateTwiceChangesNothingMore) {
   const auto& inc = *tracker.Find("INC-1");
   EXPECT_EQ(inc.Timeline().size(), timeline.size());
   EXPECT_EQ(tracker.action_items().size(), items);
-  EXPECT_EQ(inc.action_item_ids, std::vector<std::string>{"AI-9"});
+  EXPECT_EQ(inc.debrief().action_item_ids, std::vector<std::string>{"AI-9"});
   EXPECT_EQ(tracker.action_items().at("AI-9").opened_at, s + Hours(30));
-  EXPECT_EQ(inc.debrief_url, "https://wiki/final");
-  EXPECT_DOUBLE_EQ(*inc.impact->cost, 5000);
+  EXPECT_EQ(inc.debrief().debrief_url, "https://wiki/final");
+  EXPECT_DOUBLE_EQ(*inc.debrief().impact->cost, 5000);
 }
 
 TEST_F(DebriefLoopTest, AnAbsentFieldOfADebriefUpdateKeepsItsValue) {
@@ -339,8 +339,8 @@ TEST_F(DebriefLoopTest, AnAbsentFieldOfADebriefUpdateKeepsItsValue) {
   ASSERT_TRUE(Apply(held, s + Hours(24)).ok());
   ASSERT_TRUE(Apply(DebriefUpdated{"INC-1", s + Hours(30)}, s + Hours(30)).ok());
   const auto& inc = *tracker.Find("INC-1");
-  EXPECT_EQ(inc.debrief_url, "https://wiki/1");
-  EXPECT_DOUBLE_EQ(*inc.impact->customers_affected, 7);
+  EXPECT_EQ(inc.debrief().debrief_url, "https://wiki/1");
+  EXPECT_DOUBLE_EQ(*inc.debrief().impact->customers_affected, 7);
   EXPECT_EQ(inc.Timeline().back().kind, "debrief.completed") << "nothing changed, nothing to note";
 }
 

@@ -161,7 +161,7 @@ TEST_F(TrackerItemsTest, LinkedByLabelBeforePatternAndCountedUnderTheIncidentsSe
   EXPECT_EQ(Item()->service, "search");
   EXPECT_EQ(OpenGauge("search", true), 1u);
   const debriefd::Incident* inc = tracker.Find("INC-8");
-  ASSERT_EQ(inc->action_item_ids, std::vector<std::string>{"OPS-12"});
+  ASSERT_EQ(inc->debrief().action_item_ids, std::vector<std::string>{"OPS-12"});
   EXPECT_EQ(inc->Timeline().back().kind, "action_item.opened");
 }
 
@@ -172,7 +172,7 @@ TEST_F(TrackerItemsTest, LinkedByTheFirstKnownIncidentThePatternFinds) {
   i.description = "After inc-000001 and INC-7 we want a canary.";
   ASSERT_TRUE(Apply(i, s).ok());
   EXPECT_EQ(Item()->incident_id, "INC-7");
-  EXPECT_EQ(tracker.Find("INC-7")->action_item_ids.size(), 1u);
+  EXPECT_EQ(tracker.Find("INC-7")->debrief().action_item_ids.size(), 1u);
 }
 
 TEST_F(TrackerItemsTest, AnItemNamingNoKnownIncidentIsKeptUnlinkedAndLinksOnALaterEdit) {
@@ -215,7 +215,7 @@ TEST_F(TrackerItemsTest, TheLabelAndTheIncidentRulesComeFromThePolicy) {
   i.labels = {"follow-up", "inc/INC-4"};
   ASSERT_TRUE(Apply(i, s).ok());
   EXPECT_EQ(Item()->incident_id, "INC-4");
-  EXPECT_TRUE(tracker.Find("OUT-3")->action_item_ids.empty()) << "moved, not copied";
+  EXPECT_TRUE(tracker.Find("OUT-3")->debrief().action_item_ids.empty()) << "moved, not copied";
 }
 
 TEST_F(TrackerItemsTest, ARepeatWhileTheEarlierIncidentHasOpenItemsIsCounted) {
@@ -248,7 +248,7 @@ TEST_F(TrackerItemsTest, NativeItemsShareTheListAndTheCounters) {
   ASSERT_TRUE(Apply(ActionItemClosed{"AI-1", s + Hours(3)}, s + Hours(3), "events").ok());
   EXPECT_EQ(Count(tracker.action_item_counters().closed, "checkout"), 1u);
   EXPECT_EQ(tracker.action_items().at("AI-1").StateAt(s + Hours(3)), ActionItemState::kClosed);
-  EXPECT_EQ(tracker.Find("INC-1")->action_item_ids, (std::vector<std::string>{"AI-1", "OPS-12"}));
+  EXPECT_EQ(tracker.Find("INC-1")->debrief().action_item_ids, (std::vector<std::string>{"AI-1", "OPS-12"}));
 }
 
 }  // namespace

@@ -302,7 +302,7 @@ TEST(TrackerSnapshot, AScenarioOfEveryKindOfEventRestoresAtEveryCut) {
     reopened += inc.reopen_count > 0;
     with_alerts += inc.alerts.size() > 1;
     declared += inc.declared;
-    debriefed += inc.debrief_completed_at.has_value();
+    debriefed += inc.debrief().debrief_completed_at.has_value();
   }
   EXPECT_GT(reopened, 0u);
   EXPECT_GT(with_alerts, 0u);

@@ -504,6 +504,11 @@ struct Server::Impl {
         RefuseConnection(std::move(socket));
       } else {
         edge.connections_open.fetch_add(1);
+        // Every answer goes out whole at once: without this, Nagle's algorithm
+        // holds the tail of a response that took two segments until the
+        // client's delayed ACK (40 ms and more) on a keep-alive connection.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         if (tls_context) {
           MaybeReloadTls();
           std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), edge, tls_context)

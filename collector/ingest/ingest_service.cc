@@ -65,6 +65,7 @@ Result<size_t> IngestService::Load() {
   std::lock_guard<std::mutex> lock(mu_);
   Adopt(std::move(rebuilt.value()));
   counts_ = std::move(counts.value());
+  loaded_at_ = std::chrono::steady_clock::now();
   loaded_ = true;
   return static_cast<size_t>(unreadable_);
 }

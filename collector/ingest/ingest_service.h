@@ -210,7 +210,8 @@ class IngestService {
   LoadFigures load_figures() const;
   // Saves a snapshot once at least this many events were stored since the
   // last one and `snapshot_interval` has passed, when no group has run for a
-  // second (or an hour after the last one under constant load); and at Stop.
+  // second (or, under constant load, an hour after the last one or the
+  // start); and at Stop.
   void SetSnapshotPolicy(uint64_t every_events, std::chrono::seconds interval) {
     snapshot_every_ = every_events;
     snapshot_interval_ = interval;
@@ -293,6 +294,7 @@ class IngestService {
   // plus the events this service appended since (seqs are consecutive).
   int64_t applied_seq_ = 0;
   std::chrono::steady_clock::time_point last_snapshot_{};
+  std::chrono::steady_clock::time_point loaded_at_{};  // when Load succeeded
   LoadFigures load_figures_;
   uint64_t unreadable_ = 0;
   std::atomic<bool> loaded_{false};

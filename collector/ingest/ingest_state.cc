@@ -14,6 +14,7 @@
 // most the events since the last snapshot, never an event.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "collector/ingest/ingest_service.h"
@@ -186,7 +187,9 @@ bool IngestService::SnapshotDue(std::chrono::steady_clock::time_point last_group
   const auto now = std::chrono::steady_clock::now();
   const auto age = now - last_snapshot_;
   if (age < snapshot_interval_) return false;
-  return now - last_group >= std::chrono::seconds(1) || age >= std::chrono::hours(1);
+  // Under constant load, an hour after the last snapshot or the start (a save
+  // holds the state lock: not in the first minutes of a busy process).
+  return now - last_group >= std::chrono::seconds(1) || now - std::max(last_snapshot_, loaded_at_) >= std::chrono::hours(1);
 }
 
 Status IngestService::SaveSnapshot() {

@@ -251,8 +251,12 @@ void IngestService::Run() {
         if (shared && (follow_due_ || std::chrono::steady_clock::now() >= next_follow)) {
           follow_due_ = false;
           lock.unlock();
+          const int64_t seen = AppliedSeq();
           if (Status s = CatchUp(); !s.ok()) spdlog::debug("store: following the log: {}", s.message());
           next_follow = std::chrono::steady_clock::now() + kFollowPoll;
+          // Applying the others' events is work like a group's: no snapshot
+          // (which holds the state lock) in the middle of it.
+          if (AppliedSeq() != seen) last_group = std::chrono::steady_clock::now();
           lock.lock();
           continue;
         }

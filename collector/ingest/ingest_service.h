@@ -245,6 +245,11 @@ class IngestService {
   std::vector<std::string> TransitionLines(const GroupTransitions& transitions) const;
   // Wakes the writer to commit counts within a second.
   void CountsWaiting();
+  // applied_seq_, under the state lock.
+  int64_t AppliedSeq() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return applied_seq_;
+  }
   // Marks the store failed (once: logs it) and returns the Status to answer.
   Status StoreFailed(const Status& why) const;
 

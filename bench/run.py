@@ -168,8 +168,20 @@ class Server:
     def cpu(self):
         return cpu_seconds(self.proc.pid, self.with_children)
 
+    def pause(self, paused):
+        """SIGSTOP (paused) or SIGCONT the server and its children. A server
+        that is not being measured keeps working on what it was sent
+        (Alertmanager on its alerts, at a core and more) and would take the
+        CPU from the one that is."""
+        for pid in [self.proc.pid] + children(self.proc.pid):
+            try:
+                os.kill(pid, signal.SIGSTOP if paused else signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+
     def stop(self):
         if self.proc.poll() is None:
+            self.pause(False)
             self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=60)
@@ -323,6 +335,9 @@ def ingest_vs_peers(args, tmp, results):
             for case in CASES:
                 for name in SERVERS:
                     server, path, fmt = targets[name]
+                    # Only the measured server runs; the others wait, paused.
+                    for other in SERVERS:
+                        targets[other][0].pause(other != name)
                     r = measured_run(server, path, case, fmt, "%s%d%s" % (name[0], rnd, case[:2]), args.seconds)
                     check_errors(args, server, path, case, fmt, r.get("run_id", ""), r, "%s %s" % (name, case))
                     results.setdefault((case, name), []).append(r)
@@ -666,7 +681,8 @@ same service and severity, so all in one incident, which holds
 %(storm_alerts)d alerts at the end of the last round. Duplicates: one body re-sent
 (whether a duplicate is synced to disk is not seen from outside; its cost shows
 in its req/s and CPU per request). The cases and servers run interleaved, each
-round in the same order. CPU per request is the server's user + system time
+round in the same order; while one server is measured the other two are paused
+(SIGSTOP), so that none works on in the background on what it was sent. CPU per request is the server's user + system time
 (all threads; nginx with its worker) over the run divided by the requests
 answered. Failed: requests answered other than
 2xx plus socket errors and timeouts, per round (a run with failures gets a

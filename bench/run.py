@@ -682,9 +682,9 @@ same service and severity, so all in one incident, which holds
 (whether a duplicate is synced to disk is not seen from outside; its cost shows
 in its req/s and CPU per request). The cases and servers run interleaved, each
 round in the same order; while one server is measured the other two are paused
-(SIGSTOP), so that none works on in the background on what it was sent. CPU per request is the server's user + system time
-(all threads; nginx with its worker) over the run divided by the requests
-answered. Failed: requests answered other than
+(SIGSTOP), so that none works on in the background on what it was sent. CPU
+per request is the server's user + system time (all threads; nginx with its
+worker) over the run divided by the requests answered. Failed: requests answered other than
 2xx plus socket errors and timeouts, per round (a run with failures gets a
 warning with the answers, and fails the quick mode).
 

@@ -118,15 +118,16 @@ void IncidentTracker::On(const IncidentTransition& b, const Event&, std::string*
 
 void IncidentTracker::On(const DebriefCompleted& b, const Event&, std::string* incident_id) {
   Incident& inc = Touch(b.incident_id, incident_id);
-  inc.mutable_debrief().debrief_completed_at = b.time;
-  inc.mutable_debrief().debrief_url = b.url;
+  DebriefRecord& d = inc.mutable_debrief();
+  d.debrief_completed_at = b.time;
+  d.debrief_url = b.url;
   if (b.confirmed_cause_id) {
-    inc.mutable_debrief().confirmed_cause_id = b.confirmed_cause_id;
+    d.confirmed_cause_id = b.confirmed_cause_id;
     // debriefd_change_failures_total: once per change, however many incidents.
     changes_.ConfirmCause(*b.confirmed_cause_id, b.time);
   }
-  if (b.started_at) inc.mutable_debrief().corrected_started_at = b.started_at;
-  if (b.impact) inc.mutable_debrief().impact = b.impact;
+  if (b.started_at) d.corrected_started_at = b.started_at;
+  if (b.impact) d.impact = b.impact;
   inc.detail.AddTimeline(b.time, "debrief.completed", b.url);
   RecomputeStart(inc);
   DebriefView v = DebriefOf(inc, b.time);
@@ -137,15 +138,17 @@ void IncidentTracker::On(const DebriefCompleted& b, const Event&, std::string* i
 
 void IncidentTracker::On(const DebriefWaived& b, const Event&, std::string* incident_id) {
   Incident& inc = Touch(b.incident_id, incident_id);
-  inc.mutable_debrief().debrief_waived_at = b.time;
-  inc.mutable_debrief().debrief_waive_reason = b.reason;
+  DebriefRecord& d = inc.mutable_debrief();
+  d.debrief_waived_at = b.time;
+  d.debrief_waive_reason = b.reason;
   inc.detail.AddTimeline(b.time, "debrief.waived", b.reason);
 }
 
 void IncidentTracker::On(const CheckpointCompleted& b, const Event&, std::string* incident_id) {
   Incident& inc = Touch(b.incident_id, incident_id);
-  inc.mutable_debrief().checkpoint_completed_at = b.time;
-  inc.mutable_debrief().checkpoint_notes = b.notes;
+  DebriefRecord& d = inc.mutable_debrief();
+  d.checkpoint_completed_at = b.time;
+  d.checkpoint_notes = b.notes;
   inc.detail.AddTimeline(b.time, "checkpoint.completed", b.notes);
 }
 

@@ -504,9 +504,9 @@ struct Server::Impl {
         RefuseConnection(std::move(socket));
       } else {
         edge.connections_open.fetch_add(1);
-        // Every answer goes out whole at once: without this, Nagle's algorithm
-        // holds the tail of a response that took two segments until the
-        // client's delayed ACK (40 ms and more) on a keep-alive connection.
+        // Answers go out as soon as they are written, as in any HTTP server
+        // (nginx's tcp_nodelay): Nagle's algorithm would hold a small segment
+        // that follows an unacknowledged one until the client's delayed ACK.
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         if (tls_context) {

@@ -24,9 +24,6 @@ namespace {
 bool SenderChoseKey(const std::string& key) { return key.rfind("ev:", 0) == 0; }
 
 constexpr std::chrono::seconds kIdleFileCheck{10};
-// A snapshot holds the state lock while it is written: it waits for this much
-// quiet after the last group (SnapshotDue, ingest_state.cc).
-constexpr std::chrono::seconds kQuietForSnapshot{1};
 // How long counts without events (duplicates, rejections) wait for a commit.
 constexpr std::chrono::seconds kCountsFlush{1};
 // Replicas: the longest a replica waits before it reads what the others

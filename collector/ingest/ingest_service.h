@@ -84,6 +84,16 @@
 
 namespace debriefd {
 
+// When the writer saves a snapshot, once enough events wait for one and
+// `interval` has passed since the last: at a quiet moment (no group, nor a
+// replica's catch-up of the others' events, for kQuietForSnapshot), or, under
+// constant load, an hour after the last snapshot or the start (Load): a save
+// holds the state lock, so not early in a busy process's life.
+inline constexpr std::chrono::seconds kQuietForSnapshot{1};
+bool SnapshotMomentDue(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::time_point last_group,
+                       std::chrono::steady_clock::time_point last_snapshot,
+                       std::chrono::steady_clock::time_point loaded_at, std::chrono::seconds interval);
+
 struct IngestOutcome {
   Status status;            // OK, or why nothing of the request was stored
   size_t accepted = 0;      // events newly stored

@@ -182,14 +182,18 @@ bool IngestService::SnapshotWanted() const {
   return save_snapshots_ && loaded_ && events_since_snapshot_ >= snapshot_every_;
 }
 
+bool SnapshotMomentDue(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::time_point last_group,
+                       std::chrono::steady_clock::time_point last_snapshot,
+                       std::chrono::steady_clock::time_point loaded_at, std::chrono::seconds interval) {
+  if (now - last_snapshot < interval) return false;
+  // The hour counts from the start too: before the first save, last_snapshot
+  // is the clock's epoch (the machine's boot).
+  return now - last_group >= kQuietForSnapshot || now - std::max(last_snapshot, loaded_at) >= std::chrono::hours(1);
+}
+
 bool IngestService::SnapshotDue(std::chrono::steady_clock::time_point last_group) const {
-  if (!SnapshotWanted()) return false;
-  const auto now = std::chrono::steady_clock::now();
-  const auto age = now - last_snapshot_;
-  if (age < snapshot_interval_) return false;
-  // Under constant load, an hour after the last snapshot or the start (a save
-  // holds the state lock: not in the first minutes of a busy process).
-  return now - last_group >= std::chrono::seconds(1) || now - std::max(last_snapshot_, loaded_at_) >= std::chrono::hours(1);
+  return SnapshotWanted() &&
+         SnapshotMomentDue(std::chrono::steady_clock::now(), last_group, last_snapshot_, loaded_at_, snapshot_interval_);
 }
 
 Status IngestService::SaveSnapshot() {

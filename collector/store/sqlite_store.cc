@@ -8,7 +8,6 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
-#include <utility>
 
 namespace debriefd {
 namespace {
@@ -248,15 +247,14 @@ void SqliteStore::EndGroup() {
 }
 
 Status SqliteStore::Append(const std::vector<StoredEvent>& events, const EventCounts& count_deltas) {
-  // Append ends BeginGroup's transaction, whatever it returns.
-  const bool in_group = std::exchange(in_group_, false);
+  // Append commits BeginGroup's transaction (or its own) and ends it,
+  // whatever it returns.
   if (events.empty() && count_deltas.empty()) {
-    if (in_group) Exec("ROLLBACK");
+    EndGroup();
     return Status::Ok();
   }
-  if (!in_group) {
-    if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  }
+  if (Status s = BeginGroup(); !s.ok()) return s;
+  in_group_ = false;
   auto fail = [&](const char* what) {
     Status s = Error(what);
     Exec("ROLLBACK");

@@ -42,6 +42,22 @@ class DebriefLoopTest : public ::testing::Test {
   int seq = 0;
 };
 
+// Most incidents never get a debrief: theirs holds no record (one empty
+// pointer); the first debrief event writes one, and copies carry it.
+TEST_F(DebriefLoopTest, AnIncidentHoldsADebriefRecordOnlyOnceOneIsWritten) {
+  Incident("INC-1");
+  Incident("INC-2");
+  EXPECT_FALSE(tracker.Find("INC-1")->debrief_record.has_value());
+  EXPECT_EQ(tracker.Find("INC-1")->debrief().debrief_url, "");
+  ASSERT_TRUE(Apply(DebriefCompleted{"INC-2", s + Hours(24), "https://wiki/2"}, s + Hours(24)).ok());
+  EXPECT_FALSE(tracker.Find("INC-1")->debrief_record.has_value());
+  ASSERT_TRUE(tracker.Find("INC-2")->debrief_record.has_value());
+  ::debriefd::Incident copy = *tracker.Find("INC-2");
+  copy.mutable_debrief().debrief_url = "https://wiki/changed";
+  EXPECT_EQ(tracker.Find("INC-2")->debrief().debrief_url, "https://wiki/2") << "a copy is deep";
+  EXPECT_EQ(*copy.debrief().debrief_completed_at, s + Hours(24));
+}
+
 TEST_F(DebriefLoopTest, DebriefIsPendingUntilDueThenOverdue) {
   Incident("INC-1");
   Time due = s + Min(30) + Hours(72);

@@ -64,6 +64,32 @@ class IngestSnapshotTest : public ::testing::Test {
   std::unique_ptr<IngestService> ingest;
 };
 
+// When the writer saves a snapshot. steady_clock's epoch is the machine's
+// boot, which is what last_snapshot holds before the first save: a process
+// under constant load must not save one in its first hour (the save holds the
+// state lock), whatever the machine's uptime.
+TEST(SnapshotMomentDue, AtAQuietMomentOrAnHourIntoConstantLoad) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  const std::chrono::steady_clock::time_point boot{};
+  const auto start = boot + hours(20);
+  const seconds interval = minutes(5);
+  // Busy (a group just ran), never saved: not in the first hour after start.
+  EXPECT_FALSE(SnapshotMomentDue(start + minutes(10), start + minutes(10), boot, start, interval));
+  EXPECT_FALSE(SnapshotMomentDue(start + minutes(59), start + minutes(59), boot, start, interval));
+  EXPECT_TRUE(SnapshotMomentDue(start + minutes(61), start + minutes(61), boot, start, interval));
+  // Quiet for a second: at once, the interval since the last one permitting.
+  EXPECT_TRUE(SnapshotMomentDue(start + seconds(2), start, boot, start, interval));
+  EXPECT_FALSE(SnapshotMomentDue(start + minutes(2), start + minutes(1), start + minutes(1) - seconds(5), start,
+                                 interval));
+  EXPECT_TRUE(SnapshotMomentDue(start + minutes(7), start + minutes(6), start + minutes(1), start, interval));
+  // Busy, saved before: an hour after that save.
+  const auto saved = start + hours(2);
+  EXPECT_FALSE(SnapshotMomentDue(saved + minutes(30), saved + minutes(30), saved, start, interval));
+  EXPECT_TRUE(SnapshotMomentDue(saved + minutes(61), saved + minutes(61), saved, start, interval));
+}
+
 TEST_F(IngestSnapshotTest, SnapshotStartAndFullReplayStartGiveTheSameState) {
   Open();
   ReplayLines(0, 14);

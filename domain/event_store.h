@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,22 @@ struct StoredSnapshot {
   int64_t seq = 0;   // the last event the state includes
   std::string key;   // what it is valid for (SnapshotKey, domain/tracker_snapshot.h)
   std::string data;  // the snapshot's bytes
+};
+
+// A snapshot written away from the store's owner thread: IngestService
+// serializes the state in a forked child and writes it from there, so that
+// ingest goes on while hundreds of megabytes are written (EventStore::
+// PrepareSnapshot).
+class SnapshotWriter {
+ public:
+  virtual ~SnapshotWriter() = default;
+  // Writes `data` and syncs it where no reader looks yet. Takes no lock and
+  // uses no connection: callable in a child forked from the owner thread, and
+  // from any thread. Called at most once.
+  virtual Status Write(std::string_view data) = 0;
+  // On the owner thread, after a successful Write: makes the written bytes the
+  // stored snapshot. Until it returns OK the previous snapshot stays.
+  virtual Status Publish() = 0;
 };
 
 // Not thread-safe: one owner thread at a time, except CheckFile.
@@ -96,6 +113,15 @@ class EventStore {
     (void)key;
     (void)data;
     return Status::Unimplemented("this store keeps no snapshots");
+  }
+  // On the owner thread: a writer of the snapshot of the state up to `seq`,
+  // valid under `key`, for a caller that produces the bytes elsewhere (a
+  // forked child). This default is Unimplemented: the store saves snapshots
+  // only through SaveSnapshot, on its owner thread.
+  virtual Result<std::unique_ptr<SnapshotWriter>> PrepareSnapshot(int64_t seq, std::string_view key) {
+    (void)seq;
+    (void)key;
+    return Status::Unimplemented("this store writes snapshots only on its owner thread");
   }
   // The seq of the last stored event (0 when there is none): what a snapshot
   // saved now covers. This default is Unimplemented (no snapshots).

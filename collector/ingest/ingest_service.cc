@@ -29,6 +29,8 @@ constexpr std::chrono::seconds kCountsFlush{1};
 // Replicas: the longest a replica waits before it reads what the others
 // stored, when no notification came (the safety net of Watch).
 constexpr std::chrono::seconds kFollowPoll{1};
+// How often an idle writer looks whether the snapshot's child is done.
+constexpr std::chrono::milliseconds kSnapshotPoll{20};
 
 }  // namespace
 
@@ -115,6 +117,7 @@ void IngestService::Stop() {
     queue_cv_.notify_all();
     writer_.join();
   }
+  FinishSnapshot(/*wait=*/true);  // a child's snapshot, then the one below
   // Counts not yet on disk (rejections counted without the writer) are
   // written now; an empty group writes nothing when there are none.
   store_.Watch(nullptr);  // no more calls into this service
@@ -242,6 +245,7 @@ void IngestService::Run() {
   for (;;) {
     std::vector<Work> group;
     bool flush = false;
+    if (snapshot_in_flight_) FinishSnapshot(/*wait=*/false);
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
       while (queue_.empty() && !stopping_) {
@@ -257,9 +261,13 @@ void IngestService::Run() {
           lock.lock();
           continue;
         }
-        if (SnapshotDue(last_group)) {  // between groups, while nothing waits
+        if (snapshot_in_flight_) {
           lock.unlock();
-          (void)SaveSnapshot();
+          FinishSnapshot(/*wait=*/false);
+          lock.lock();
+        } else if (SnapshotDue(last_group)) {  // between groups, while nothing waits
+          lock.unlock();
+          (void)SaveSnapshot(/*apart=*/true);
           lock.lock();
           continue;
         }
@@ -268,6 +276,7 @@ void IngestService::Run() {
         const bool due = counts_waiting_;
         auto until = due ? counts_due_ : std::chrono::steady_clock::now() + kIdleFileCheck;
         if (SnapshotWanted()) until = std::min(until, last_group + kQuietForSnapshot);
+        if (snapshot_in_flight_) until = std::min(until, std::chrono::steady_clock::now() + kSnapshotPoll);
         if (shared) until = std::min(until, next_follow);
         if (queue_cv_.wait_until(lock, until) != std::cv_status::timeout) continue;
         if (due && counts_waiting_ && std::chrono::steady_clock::now() >= counts_due_) {
@@ -280,7 +289,12 @@ void IngestService::Run() {
           lock.lock();
         }
       }
-      if (queue_.empty() && !flush) return;  // stopping: Stop() writes the counts left
+      if (queue_.empty() && !flush) {  // stopping: Stop() writes the counts and the snapshot left
+        lock.unlock();
+        // Before this thread ends: a child writing a snapshot dies with it.
+        FinishSnapshot(/*wait=*/true);
+        return;
+      }
       follow_due_ = false;                    // the group catches up first
       if (flush) counts_waiting_ = false;  // the group below commits them
       size_t events = 0;

@@ -71,6 +71,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -88,8 +89,10 @@ namespace debriefd {
 // `interval` has passed since the last: at a quiet moment (no group, nor a
 // replica's catch-up of the others' events, for kQuietForSnapshot), or, under
 // constant load, an hour after the last snapshot or the start (Load): a save
-// holds the state lock, so not early in a busy process's life.
+// costs the writer a fork (or, for a store that cannot write a snapshot apart,
+// the whole save under the state lock), so not early in a busy process's life.
 inline constexpr std::chrono::seconds kQuietForSnapshot{1};
+inline constexpr std::chrono::seconds kSnapshotTimeout{600};
 bool SnapshotMomentDue(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::time_point last_group,
                        std::chrono::steady_clock::time_point last_snapshot,
                        std::chrono::steady_clock::time_point loaded_at, std::chrono::seconds interval);
@@ -229,6 +232,19 @@ class IngestService {
   // Off: no snapshot is ever written (a reader of a store another process
   // serves, like `debriefd report`). On by default.
   void SaveSnapshots(bool on) { save_snapshots_ = on; }
+  // What the writer does by itself, public for tests: StartSnapshot saves a
+  // snapshot of the state as it is now. With a store that writes snapshots
+  // apart (SqliteStore on a file), a forked child serializes and writes it,
+  // and StartSnapshot returns once it is forked: groups and reads go on
+  // meanwhile (the state lock is held for the fork, a few milliseconds at a
+  // million events; the child's pages are shared with this process until
+  // either writes one). Otherwise it saves the snapshot before it returns.
+  // FinishSnapshot publishes a finished child's snapshot (or logs why there
+  // is none, and the next moment retries); with `wait`, it waits for the
+  // child. True once no snapshot is being written. A child still running
+  // after kSnapshotTimeout is killed.
+  Status StartSnapshot();
+  bool FinishSnapshot(bool wait);
 
  private:
   struct Work {
@@ -289,8 +305,12 @@ class IngestService {
   // after `last_group`, or an hour after the last snapshot).
   bool SnapshotWanted() const;
   bool SnapshotDue(std::chrono::steady_clock::time_point last_group) const;
-  // Writes a snapshot of the state to the store, between two groups.
-  Status SaveSnapshot();
+  // Writes a snapshot of the state to the store, between two groups: with
+  // `apart`, from a forked child when the store can (ForkSnapshot), else here.
+  Status SaveSnapshot(bool apart = false);
+  // Forks the child that writes the snapshot at `seq` through `writer`.
+  // Holds group_mu_ and mu_.
+  Status ForkSnapshot(std::unique_ptr<SnapshotWriter> writer, int64_t seq);
 
   EventStore& store_;
   Policy policy_;
@@ -316,6 +336,18 @@ class IngestService {
   bool save_snapshots_ = true;
   uint64_t snapshot_every_ = 100000;
   std::chrono::seconds snapshot_interval_{300};
+  // The child writing a snapshot (ForkSnapshot), until FinishSnapshot reaps
+  // it. Guarded by group_mu_; snapshot_in_flight_ says whether there is one.
+  struct SnapshotChild {
+    int pid = 0;
+    int report = -1;  // the pipe's read end: the child's error, if it fails
+    std::unique_ptr<SnapshotWriter> writer;
+    int64_t seq = 0;
+    uint64_t events = 0;  // given back to events_since_snapshot_ if it fails
+    std::chrono::steady_clock::time_point started;
+  };
+  std::optional<SnapshotChild> snapshot_child_;
+  std::atomic<bool> snapshot_in_flight_{false};
   std::atomic<uint64_t> rebuilds_{0};
   std::atomic<bool> stale_{false};  // see state_whole()
   Histogram follow_delay_;          // guarded by mu_

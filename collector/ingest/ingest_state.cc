@@ -8,14 +8,24 @@
 //
 // The writer saves a snapshot once snapshot_every events were stored since
 // the last one and snapshot_interval has passed, when no group has run for a
-// second (or after an hour of constant load), and at Stop. A save holds the
-// state lock while the tracker is written out (about a second at a million
-// events), so it waits for a quiet moment; a crash costs the next start at
+// second (or after an hour of constant load), and at Stop. When the store can
+// write a snapshot apart (a SQLite file: PrepareSnapshot), a forked child
+// serializes and writes it while the writer goes on: the state lock is held
+// only for the fork. Otherwise (PostgreSQL) the writer serializes under the
+// state lock and writes it, about half a second at a million events, so the
+// save waits for a quiet moment either way. A crash costs the next start at
 // most the events since the last snapshot, never an event.
+#include <fcntl.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 
 #include "collector/ingest/ingest_service.h"
 #include "collector/sources/registry.h"
@@ -196,8 +206,9 @@ bool IngestService::SnapshotDue(std::chrono::steady_clock::time_point last_group
          SnapshotMomentDue(std::chrono::steady_clock::now(), last_group, last_snapshot_, loaded_at_, snapshot_interval_);
 }
 
-Status IngestService::SaveSnapshot() {
+Status IngestService::SaveSnapshot(bool apart) {
   std::lock_guard<std::mutex> one_group(group_mu_);
+  if (snapshot_in_flight_) return Status::FailedPrecondition("", "a snapshot is being written");
   // Replicas save the state at the seq it includes: the others append
   // meanwhile, and the prefix up to it has no gap.
   Result<int64_t> seq = store_.shared() ? Result<int64_t>(int64_t{0}) : store_.LastSeq();
@@ -215,6 +226,18 @@ Status IngestService::SaveSnapshot() {
       return Status::Unavailable("the state does not cover every stored event");
     }
     key = SnapshotKeyNow();
+    if (apart) {
+      Result<std::unique_ptr<SnapshotWriter>> writer = store_.PrepareSnapshot(*seq, key);
+      if (writer.ok()) {
+        Status forked = ForkSnapshot(std::move(*writer), *seq);
+        if (forked.ok()) return forked;
+        spdlog::warn("store: {}; writing the snapshot here instead", forked.message());
+      } else if (writer.status().code() != StatusCode::kUnimplemented) {
+        last_snapshot_ = std::chrono::steady_clock::now();
+        spdlog::warn("store: snapshot not saved: {}", writer.status().message());
+        return writer.status();
+      }
+    }
     data = SnapshotData(unreadable_, *tracker_);
   }
   Status saved = store_.SaveSnapshot(*seq, key, data);
@@ -228,6 +251,94 @@ Status IngestService::SaveSnapshot() {
   ++load_figures_.snapshots_saved;
   spdlog::debug("store: snapshot of the state up to event {} saved ({} bytes)", *seq, data.size());
   return Status::Ok();
+}
+
+// fork() copies no memory: the child sees the state as it is at this instant
+// (the caller holds group_mu_ and mu_, so no group is half applied) in pages
+// shared with the parent until either writes one. Its cost is the page
+// tables: a few milliseconds at a million events, against the hundreds that
+// serializing and writing the state take, which the child now spends while
+// the parent goes on committing groups and answering reads.
+Status IngestService::ForkSnapshot(std::unique_ptr<SnapshotWriter> writer, int64_t seq) {
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) return Status::Unavailable(std::string("cannot make a pipe: ") + std::strerror(errno));
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // The child: this thread alone, with whatever locks the parent's other
+    // threads held at the fork. It takes none (no log, no store connection),
+    // writes the snapshot, reports a failure on the pipe and exits without
+    // running the parent's exit handlers. It dies with the parent's thread.
+    ::close(report[0]);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(3);
+    Status written = writer->Write(SnapshotData(unreadable_, *tracker_));
+    if (!written.ok()) {
+      const std::string& why = written.message();
+      (void)!::write(report[1], why.data(), why.size());
+      ::_exit(1);
+    }
+    ::_exit(0);
+  }
+  const int err = errno;
+  ::close(report[1]);
+  if (pid < 0) {
+    ::close(report[0]);
+    return Status::Unavailable(std::string("cannot fork to write the snapshot: ") + std::strerror(err));
+  }
+  const auto now = std::chrono::steady_clock::now();
+  snapshot_child_ = SnapshotChild{pid, report[0], std::move(writer), seq, events_since_snapshot_.exchange(0), now};
+  snapshot_in_flight_ = true;
+  last_snapshot_ = now;
+  spdlog::debug("store: writing the snapshot of the state up to event {} (process {})", seq, pid);
+  return Status::Ok();
+}
+
+Status IngestService::StartSnapshot() { return SaveSnapshot(/*apart=*/true); }
+
+bool IngestService::FinishSnapshot(bool wait) {
+  if (!snapshot_in_flight_) return true;
+  std::lock_guard<std::mutex> one_group(group_mu_);
+  if (!snapshot_child_) return true;
+  SnapshotChild& child = *snapshot_child_;
+  int status = 0;
+  pid_t done;
+  do {
+    done = ::waitpid(child.pid, &status, wait ? 0 : WNOHANG);
+  } while (done < 0 && errno == EINTR);
+  const auto took = std::chrono::steady_clock::now() - child.started;
+  std::string why;
+  if (done == 0) {
+    if (took < kSnapshotTimeout) return false;
+    // Stuck (a lock the fork copied held, a disk that does not answer):
+    // given up, so that the next moment can try again.
+    ::kill(child.pid, SIGKILL);
+    while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    why = "the process writing it took longer than " + std::to_string(kSnapshotTimeout.count()) + " s";
+  } else if (done < 0) {
+    why = std::string("cannot wait for the process writing it: ") + std::strerror(errno);
+  } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    char text[1024];
+    ssize_t n = ::read(child.report, text, sizeof(text));
+    why = n > 0 ? std::string(text, static_cast<size_t>(n))
+                : WIFSIGNALED(status) ? "the process writing it was killed by signal " + std::to_string(WTERMSIG(status))
+                                      : "the process writing it exited with status " + std::to_string(WEXITSTATUS(status));
+  }
+  ::close(child.report);
+  Status published = why.empty() ? child.writer->Publish() : Status::Unavailable(why);
+  if (published.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++load_figures_.snapshots_saved;
+    spdlog::debug("store: snapshot of the state up to event {} saved in {} ms", child.seq,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+  } else {
+    spdlog::warn("store: snapshot not saved: {}", published.message());
+    events_since_snapshot_ += child.events;  // still missing from the stored one
+  }
+  snapshot_child_.reset();
+  snapshot_in_flight_ = false;
+  return true;
 }
 
 IngestService::LoadFigures IngestService::load_figures() const {

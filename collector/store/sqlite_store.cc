@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <limits>
 
+#include "collector/store/snapshot_file.h"
+
 namespace debriefd {
 namespace {
 
@@ -118,6 +120,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     store->on_disk_ = true;
     store->dev_ = st.st_dev;
     store->ino_ = st.st_ino;
+    store->snapshot_path_ = path + "-snapshot";
+    if (Status s = store->MoveTableSnapshot(); !s.ok()) return s;
   }
   return store;
 }
@@ -316,7 +320,7 @@ Status SqliteStore::ForEachAfter(int64_t seq, const std::function<Status(const S
   return result;
 }
 
-Status SqliteStore::SaveSnapshot(int64_t seq, std::string_view key, std::string_view data) {
+Status SqliteStore::SaveTableSnapshot(int64_t seq, std::string_view key, std::string_view data) {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO snapshot (id, seq, state_key, data) VALUES (1, ?1, ?2, ?3)",
                          -1, &st, nullptr) != SQLITE_OK) {
@@ -339,7 +343,7 @@ Status SqliteStore::SaveSnapshot(int64_t seq, std::string_view key, std::string_
   return result;
 }
 
-Result<std::optional<StoredSnapshot>> SqliteStore::LoadSnapshot() {
+Result<std::optional<StoredSnapshot>> SqliteStore::LoadTableSnapshot() {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db_, "SELECT seq, state_key FROM snapshot WHERE id = 1", -1, &st, nullptr) != SQLITE_OK) {
     return Error("snapshot");
@@ -374,6 +378,70 @@ Result<std::optional<StoredSnapshot>> SqliteStore::LoadSnapshot() {
   sqlite3_blob_close(blob);
   if (!s.ok()) return s;
   return std::optional<StoredSnapshot>(std::move(snap));
+}
+
+Result<std::string> SqliteStore::MarkAt(int64_t seq) {
+  if (seq == 0) return std::string();
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT dedup_key FROM events WHERE seq = ?1", -1, &st, nullptr) != SQLITE_OK) {
+    return Error("snapshot");
+  }
+  sqlite3_bind_int64(st, 1, seq);
+  int rc = sqlite3_step(st);
+  Result<std::string> out = Status::NotFound("", path_ + ": no event " + std::to_string(seq));
+  if (rc == SQLITE_ROW) {
+    out = std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
+                      static_cast<size_t>(sqlite3_column_bytes(st, 0)));
+  } else if (rc != SQLITE_DONE) {
+    out = Error("snapshot");
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+Result<std::unique_ptr<SnapshotWriter>> SqliteStore::PrepareSnapshot(int64_t seq, std::string_view key) {
+  if (snapshot_path_.empty()) return EventStore::PrepareSnapshot(seq, key);
+  Result<std::string> mark = MarkAt(seq);
+  if (!mark.ok()) return mark.status();
+  return std::unique_ptr<SnapshotWriter>(std::make_unique<SnapshotFileWriter>(snapshot_path_, seq, key, *mark));
+}
+
+Status SqliteStore::SaveSnapshot(int64_t seq, std::string_view key, std::string_view data) {
+  if (snapshot_path_.empty()) return SaveTableSnapshot(seq, key, data);
+  Result<std::unique_ptr<SnapshotWriter>> writer = PrepareSnapshot(seq, key);
+  if (!writer.ok()) return writer.status();
+  if (Status s = (*writer)->Write(data); !s.ok()) return s;
+  return (*writer)->Publish();
+}
+
+Result<std::optional<StoredSnapshot>> SqliteStore::LoadSnapshot() {
+  if (snapshot_path_.empty()) return LoadTableSnapshot();
+  Result<std::optional<SnapshotFileContent>> file = ReadSnapshotFile(snapshot_path_);
+  if (!file.ok()) return file.status();
+  if (!file->has_value()) return std::optional<StoredSnapshot>{};
+  SnapshotFileContent& snap = **file;
+  Result<std::string> mark = MarkAt(snap.seq);
+  if (!mark.ok() && mark.status().code() != StatusCode::kNotFound) return mark.status();
+  if (!mark.ok() || *mark != snap.mark) {
+    return Status::FailedPrecondition("", snapshot_path_ + ": made for other events than " + path_ +
+                                              " holds (event " + std::to_string(snap.seq) + " is not \"" +
+                                              snap.mark + "\" here)")
+        .WithSource("store");
+  }
+  return std::optional<StoredSnapshot>(StoredSnapshot{snap.seq, std::move(snap.key), std::move(snap.data)});
+}
+
+Status SqliteStore::MoveTableSnapshot() {
+  Result<std::optional<StoredSnapshot>> old = LoadTableSnapshot();
+  if (!old.ok()) return old.status();
+  if (!old->has_value()) return Status::Ok();
+  const StoredSnapshot& snap = **old;
+  // A snapshot of events this file no longer holds is not moved: the start
+  // reads every event, as it would have refused the snapshot.
+  if (MarkAt(snap.seq).ok()) {
+    if (Status s = SaveSnapshot(snap.seq, snap.key, snap.data); !s.ok()) return s;
+  }
+  return Exec("DELETE FROM snapshot");
 }
 
 Result<int64_t> SqliteStore::LastSeq() {

@@ -59,11 +59,21 @@ class SqliteStore final : public EventStore {
   // Seeks to the first event after `seq` (seq is the table's rowid).
   Status ForEachAfter(int64_t seq, const std::function<Status(const StoredEvent&)>& fn) override;
   Result<EventCounts> LoadCounts() override;
-  // The snapshot is the one row of table `snapshot` (schema version 3),
-  // written in one synced transaction. A snapshot over SQLite's largest value
-  // (1 GB by default) is ResourceExhausted and leaves the previous one.
+  // A file's snapshot is the file "<path>-snapshot" (snapshot_file.h),
+  // marked with the dedup key of the event at `seq`: LoadSnapshot refuses
+  // (FailedPrecondition) a snapshot whose event is not the one this database
+  // holds at that seq. Open moves a snapshot that an older debriefd kept in
+  // table `snapshot` to the file. A ":memory:" store keeps its snapshot in
+  // that table (one row, one synced transaction; a snapshot over SQLite's
+  // largest value, 1 GB by default, is ResourceExhausted and leaves the
+  // previous one).
   Status SaveSnapshot(int64_t seq, std::string_view key, std::string_view data) override;
   Result<std::optional<StoredSnapshot>> LoadSnapshot() override;
+  // A file's store: a writer of "<path>-snapshot" (Write is safe in a forked
+  // child). Unimplemented for ":memory:".
+  Result<std::unique_ptr<SnapshotWriter>> PrepareSnapshot(int64_t seq, std::string_view key) override;
+  // Where a file's snapshot is kept (empty for ":memory:").
+  const std::string& snapshot_path() const { return snapshot_path_; }
   Result<int64_t> LastSeq() override;
   // Compares the (device, inode) the path names now with the file opened:
   // a deleted, moved-away or replaced file is Unavailable. Always OK for
@@ -89,9 +99,17 @@ class SqliteStore final : public EventStore {
   Status Migrate();
   Status Exec(const char* sql);
   Status Error(const char* what) const;
+  // The dedup key of the event at `seq` ("" for 0); NotFound when none.
+  Result<std::string> MarkAt(int64_t seq);
+  // The snapshot in table `snapshot`, and its replacement.
+  Result<std::optional<StoredSnapshot>> LoadTableSnapshot();
+  Status SaveTableSnapshot(int64_t seq, std::string_view key, std::string_view data);
+  // Moves an older debriefd's snapshot from the table to the file.
+  Status MoveTableSnapshot();
 
   sqlite3* db_;
   const std::string path_;
+  std::string snapshot_path_;  // set in Open for a file, then immutable
   bool on_disk_ = false;  // set with dev_/ino_ in Open, then immutable
   dev_t dev_ = 0;
   ino_t ino_ = 0;

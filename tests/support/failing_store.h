@@ -3,6 +3,8 @@
 // returns Unavailable, as a full or vanished disk would, and the file is left
 // as it was. Used to drive the failure paths of IngestService and the Api.
 
+#include <unistd.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
@@ -55,6 +57,17 @@ class FailingStore final : public EventStore {
     if (fail_writes_) return Injected("snapshot");
     return real_->SaveSnapshot(seq, key, data);
   }
+  // Only after GateSnapshots: the real store's writer, whose Write (in the
+  // child that IngestService forks) first waits for a byte on the gate.
+  Result<std::unique_ptr<SnapshotWriter>> PrepareSnapshot(int64_t seq, std::string_view key) override {
+    if (gate_ < 0) return EventStore::PrepareSnapshot(seq, key);
+    if (fail_writes_) return Injected("snapshot");
+    Result<std::unique_ptr<SnapshotWriter>> real = real_->PrepareSnapshot(seq, key);
+    if (!real.ok()) return real.status();
+    return std::unique_ptr<SnapshotWriter>(std::make_unique<GatedWriter>(std::move(*real), gate_));
+  }
+  // Snapshots are written apart, each once a byte can be read from `fd`.
+  void GateSnapshots(int fd) { gate_ = fd; }
   Result<int64_t> LastSeq() override {
     if (fail_reads_) return Injected("read");
     return real_->LastSeq();
@@ -65,6 +78,20 @@ class FailingStore final : public EventStore {
   }
 
  private:
+  class GatedWriter final : public SnapshotWriter {
+   public:
+    GatedWriter(std::unique_ptr<SnapshotWriter> real, int gate) : real_(std::move(real)), gate_(gate) {}
+    Status Write(std::string_view data) override {
+      char byte;
+      if (::read(gate_, &byte, 1) != 1) return Status::Unavailable("the test's gate closed");
+      return real_->Write(data);
+    }
+    Status Publish() override { return real_->Publish(); }
+
+   private:
+    std::unique_ptr<SnapshotWriter> real_;
+    int gate_;
+  };
   static Status Injected(const std::string& what) {
     return Status::Unavailable(what + " failed: disk I/O error (injected by the test)").WithSource("store");
   }
@@ -72,6 +99,7 @@ class FailingStore final : public EventStore {
   std::atomic<bool> fail_writes_{false};
   std::atomic<bool> fail_reads_{false};
   std::atomic<int> failed_appends_{0};
+  int gate_ = -1;
 };
 
 }  // namespace debriefd::testing

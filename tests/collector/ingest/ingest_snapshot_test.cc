@@ -3,6 +3,9 @@
 // made under another config is ignored.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "collector/ingest/ingest_service.h"
@@ -10,6 +13,7 @@
 #include "collector/store/sqlite_store.h"
 #include "exporters/incident_json.h"
 #include "exporters/metrics.h"
+#include "tests/support/failing_store.h"
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -21,10 +25,18 @@ class IngestSnapshotTest : public ::testing::Test {
   ~IngestSnapshotTest() override { Close(); }
 
   // Opens the store and loads the state (`policy` as the config gives it).
-  void Open(Policy policy = {}) {
+  // With a `gate`, snapshots are written apart, each once a byte can be read
+  // from it (FailingStore::GateSnapshots).
+  void Open(Policy policy = {}, int gate = -1) {
     auto real = SqliteStore::Open(path);
     if (!real.ok()) throw std::runtime_error(real.status().message());
-    store = std::move(real.value());
+    if (gate >= 0) {
+      auto gated = std::make_unique<FailingStore>(std::move(real.value()));
+      gated->GateSnapshots(gate);
+      store = std::move(gated);
+    } else {
+      store = std::move(real.value());
+    }
     ingest = std::make_unique<IngestService>(*store, std::move(policy), clock);
     auto loaded = ingest->Load();
     if (!loaded.ok()) throw std::runtime_error(loaded.status().message());
@@ -60,7 +72,7 @@ class IngestSnapshotTest : public ::testing::Test {
   TempDir dir;
   const std::string path = dir.File("debriefd.db");
   FakeClock clock{T("2026-12-01T00:00:00Z")};
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<EventStore> store;
   std::unique_ptr<IngestService> ingest;
 };
 
@@ -159,6 +171,81 @@ TEST_F(IngestSnapshotTest, ADamagedSnapshotIsIgnoredAndTheStateRebuilt) {
   }
   Open();
   EXPECT_FALSE(ingest->load_figures().from_snapshot);
+  EXPECT_EQ(State(), live);
+}
+
+// A pipe whose ends close with the test.
+struct Gate {
+  Gate() { EXPECT_EQ(::pipe(fds), 0); }
+  ~Gate() {
+    ::close(fds[0]);
+    ::close(fds[1]);
+  }
+  void Open() { EXPECT_EQ(::write(fds[1], "x", 1), 1); }
+  int fds[2] = {-1, -1};
+};
+
+// A snapshot is written by a forked child: groups commit and reads answer
+// while it writes (here, while it waits at the gate), nothing is published
+// before it is done, and what it publishes is the state at the fork, which
+// the events stored meanwhile follow as the next start's tail.
+TEST_F(IngestSnapshotTest, ASnapshotIsWrittenApartWhileGroupsGoOn) {
+  Gate gate;
+  Open({}, gate.fds[0]);
+  ReplayLines(0, 14);
+  Result<int64_t> forked_at = store->LastSeq();
+  ASSERT_TRUE(forked_at.ok());
+  ASSERT_TRUE(ingest->StartSnapshot().ok());
+  ReplayLines(14, 1000);
+  const std::string live = State();
+  EXPECT_FALSE(ingest->FinishSnapshot(/*wait=*/false)) << "the child waits at the gate";
+  EXPECT_EQ(ingest->StartSnapshot().code(), StatusCode::kFailedPrecondition) << "one at a time";
+  auto none = store->LoadSnapshot();
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_FALSE(none->has_value()) << "nothing is published before the child is done";
+  EXPECT_EQ(ingest->load_figures().snapshots_saved, 0u);
+
+  gate.Open();
+  EXPECT_TRUE(ingest->FinishSnapshot(/*wait=*/true));
+  EXPECT_EQ(ingest->load_figures().snapshots_saved, 1u);
+  auto snap = store->LoadSnapshot();
+  ASSERT_TRUE(snap.ok() && snap->has_value()) << snap.status().message();
+  EXPECT_EQ((*snap)->seq, *forked_at);
+
+  ingest->SaveSnapshots(false);  // the start below reads the child's snapshot
+  Close();
+  Open();
+  EXPECT_TRUE(ingest->load_figures().from_snapshot);
+  EXPECT_GT(ingest->load_figures().tail, 0u) << "the events stored while the child wrote";
+  EXPECT_EQ(State(), live);
+}
+
+// A child that cannot write leaves the previous snapshot in place, logs why,
+// and gives its events back: the next save (here Stop's) covers them.
+TEST_F(IngestSnapshotTest, AChildThatFailsLeavesThePreviousSnapshot) {
+  Open();
+  ReplayLines(0, 14);
+  Close();
+  Gate gate;
+  Open({}, gate.fds[0]);
+  auto first = store->LoadSnapshot();
+  ASSERT_TRUE(first.ok() && first->has_value());
+  ReplayLines(14, 1000);
+  const std::string live = State();
+  std::filesystem::create_directory(path + "-snapshot.tmp");  // where the child writes first
+  gate.Open();
+  ASSERT_TRUE(ingest->StartSnapshot().ok());
+  EXPECT_TRUE(ingest->FinishSnapshot(/*wait=*/true));
+  EXPECT_EQ(ingest->load_figures().snapshots_saved, 0u);
+  auto kept = store->LoadSnapshot();
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->seq, (*first)->seq);
+
+  std::filesystem::remove(path + "-snapshot.tmp");
+  Close();  // Stop saves what the child did not
+  Open();
+  EXPECT_TRUE(ingest->load_figures().from_snapshot);
+  EXPECT_EQ(ingest->load_figures().tail, 0u);
   EXPECT_EQ(State(), live);
 }
 

@@ -1,10 +1,12 @@
-// The snapshot table of SqliteStore (schema version 3) and ForEachAfter, on
-// real files in a temporary directory.
+// SqliteStore's snapshots (the file beside the database; the table for
+// ":memory:") and ForEachAfter, on real files in a temporary directory.
 #include "collector/store/sqlite_store.h"
 
 #include <sqlite3.h>
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "tests/support/failing_store.h"
 #include "tests/support/test_util.h"
@@ -23,6 +25,21 @@ std::vector<std::string> KeysAfter(EventStore& store, int64_t seq) {
   });
   EXPECT_TRUE(s.ok()) << s.message();
   return keys;
+}
+
+// The rows of table `snapshot` (where a debriefd before the snapshot file kept it).
+int TableRows(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return -1;
+  sqlite3_stmt* st = nullptr;
+  int rows = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM snapshot", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    rows = sqlite3_column_int(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rows;
 }
 
 std::vector<int64_t> Seqs(EventStore& store) {
@@ -69,15 +86,83 @@ TEST(SnapshotStore, SavesReplacesAndReadsBackAcrossReopen) {
   EXPECT_EQ((*snap)->seq, 2);
   EXPECT_EQ((*snap)->key, "v1-other");
   EXPECT_EQ((*snap)->data, second);
-  // One row: the second replaced the first.
+  // A file beside the database, replaced whole: no temporary one is left,
+  // and the database's table holds none.
+  EXPECT_EQ((*store)->snapshot_path(), path + "-snapshot");
+  EXPECT_TRUE(std::filesystem::exists(path + "-snapshot"));
+  EXPECT_FALSE(std::filesystem::exists(path + "-snapshot.tmp"));
+  EXPECT_EQ(TableRows(path), 0);
+}
+
+// A snapshot beside a database that does not hold its last event at its seq
+// (a database restored from an older backup, a file copied from elsewhere)
+// is refused, naming both files, not trusted.
+TEST(SnapshotStore, ASnapshotOfOtherEventsIsRefused) {
+  TempDir dir;
+  const std::string path = dir.File("d.db");
+  {
+    auto store = SqliteStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Append({Ev("a"), Ev("b")}, {}).ok());
+    ASSERT_TRUE((*store)->SaveSnapshot(2, "k", "state").ok());
+  }
+  const std::string kept = path + ".kept";
+  std::filesystem::copy_file(path + "-snapshot", kept);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  std::filesystem::rename(kept, path + "-snapshot");
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ASSERT_TRUE((*store)->Append({Ev("c")}, {}).ok());
+  auto snap = (*store)->LoadSnapshot();
+  EXPECT_EQ(snap.status().code(), StatusCode::kFailedPrecondition) << "no event 2 here";
+  ASSERT_TRUE((*store)->Append({Ev("d")}, {}).ok());
+  snap = (*store)->LoadSnapshot();
+  EXPECT_EQ(snap.status().code(), StatusCode::kFailedPrecondition) << "event 2 is d, not b";
+  EXPECT_NE(snap.status().message().find(path + "-snapshot"), std::string::npos) << snap.status().message();
+  EXPECT_NE(snap.status().message().find("\"b\""), std::string::npos) << snap.status().message();
+}
+
+TEST(SnapshotStore, ACutShortSnapshotFileIsDataLoss) {
+  TempDir dir;
+  const std::string path = dir.File("d.db");
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Append({Ev("a")}, {}).ok());
+  ASSERT_TRUE((*store)->SaveSnapshot(1, "k", std::string(4096, 's')).ok());
+  for (uintmax_t size : {uintmax_t{4000}, uintmax_t{30}, uintmax_t{3}}) {
+    std::filesystem::resize_file(path + "-snapshot", size);
+    auto snap = (*store)->LoadSnapshot();
+    EXPECT_EQ(snap.status().code(), StatusCode::kDataLoss) << size;
+    EXPECT_NE(snap.status().message().find(path + "-snapshot"), std::string::npos) << snap.status().message();
+  }
+}
+
+// The snapshot an older debriefd kept in table `snapshot` moves to the file
+// when the store is opened, so the first start after an upgrade still
+// restores it.
+TEST(SnapshotStore, AnOlderTableSnapshotMovesToTheFile) {
+  TempDir dir;
+  const std::string path = dir.File("d.db");
+  {
+    auto store = SqliteStore::Open(path);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Append({Ev("a"), Ev("b")}, {}).ok());
+  }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM snapshot", -1, &st, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
-  sqlite3_finalize(st);
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO snapshot (id, seq, state_key, data) VALUES (1, 2, 'v4-k', x'00ff01')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
+  ASSERT_EQ(TableRows(path), 1);
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(TableRows(path), 0);
+  auto snap = (*store)->LoadSnapshot();
+  ASSERT_TRUE(snap.ok() && snap->has_value()) << snap.status().message();
+  EXPECT_EQ((*snap)->seq, 2);
+  EXPECT_EQ((*snap)->key, "v4-k");
+  EXPECT_EQ((*snap)->data, std::string("\0\xff\x01", 3));
 }
 
 TEST(SnapshotStore, AnEmptySnapshotReadsBackEmpty) {
@@ -151,19 +236,40 @@ TEST(SnapshotStore, AVersion2StoreUpgrades) {
 
 TEST(SnapshotStore, AFailedSaveKeepsThePreviousSnapshot) {
   TempDir dir;
-  auto real = SqliteStore::Open(dir.File("d.db"));
-  ASSERT_TRUE(real.ok());
-  ASSERT_TRUE((*real)->SaveSnapshot(1, "k", "first").ok());
-  // Room for the schema and the first snapshot only: a bigger one cannot be written.
-  auto full = SqliteStore::Open(dir.File("d.db"), SqliteStore::Options{false, 8});
-  ASSERT_TRUE(full.ok()) << full.status().message();
-  Status s = (*full)->SaveSnapshot(2, "k", std::string(1 << 20, 'y'));
-  EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find(dir.File("d.db")), std::string::npos) << s.message();
-  auto snap = (*full)->LoadSnapshot();
+  const std::string path = dir.File("d.db");
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Append({Ev("a"), Ev("b")}, {}).ok());
+  ASSERT_TRUE((*store)->SaveSnapshot(1, "k", "first").ok());
+  // The new snapshot cannot be written where it goes first.
+  std::filesystem::create_directory(path + "-snapshot.tmp");
+  Status s = (*store)->SaveSnapshot(2, "k", std::string(1 << 20, 'y'));
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find(path + "-snapshot.tmp"), std::string::npos) << s.message();
+  auto snap = (*store)->LoadSnapshot();
   ASSERT_TRUE(snap.ok() && snap->has_value());
   EXPECT_EQ((*snap)->seq, 1);
   EXPECT_EQ((*snap)->data, "first");
+  // No event at the seq: nothing to write a snapshot of.
+  EXPECT_EQ((*store)->SaveSnapshot(3, "k", "x").code(), StatusCode::kNotFound);
+}
+
+// A ":memory:" store keeps its snapshot in its table; only a file's store
+// writes one apart.
+TEST(SnapshotStore, OnlyAFilesStoreWritesSnapshotsApart) {
+  auto memory = SqliteStore::Open(":memory:");
+  ASSERT_TRUE(memory.ok());
+  EXPECT_EQ((*memory)->PrepareSnapshot(0, "k").status().code(), StatusCode::kUnimplemented);
+  TempDir dir;
+  auto file = SqliteStore::Open(dir.File("d.db"));
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE((*file)->Append({Ev("a")}, {}).ok());
+  auto writer = (*file)->PrepareSnapshot(1, "k");
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  ASSERT_TRUE((*writer)->Write("apart").ok());
+  EXPECT_FALSE((*(*file)->LoadSnapshot()).has_value()) << "written, not yet published";
+  ASSERT_TRUE((*writer)->Publish().ok());
+  EXPECT_EQ((*(*file)->LoadSnapshot())->data, "apart");
 }
 
 // A store without snapshots (the EventStore defaults) says so, and its

@@ -275,7 +275,14 @@ void IngestService::Run() {
         // file is logged even when nothing is written and nobody asks /readyz.
         const bool due = counts_waiting_;
         auto until = due ? counts_due_ : std::chrono::steady_clock::now() + kIdleFileCheck;
-        if (SnapshotWanted()) until = std::min(until, last_group + kQuietForSnapshot);
+        // Until the moment a snapshot is due, not the second after the last
+        // group: once that second has passed (and the interval since the
+        // last snapshot has not), the wait would return at once, and the
+        // writer would spin, taking a core from the HTTP threads whenever
+        // the queue ran empty.
+        if (SnapshotWanted()) {
+          until = std::min(until, NextSnapshotMoment(last_group, last_snapshot_, loaded_at_, snapshot_interval_));
+        }
         if (snapshot_in_flight_) until = std::min(until, std::chrono::steady_clock::now() + kSnapshotPoll);
         if (shared) until = std::min(until, next_follow);
         if (queue_cv_.wait_until(lock, until) != std::cv_status::timeout) continue;

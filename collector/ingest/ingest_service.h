@@ -96,6 +96,12 @@ inline constexpr std::chrono::seconds kSnapshotTimeout{600};
 bool SnapshotMomentDue(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::time_point last_group,
                        std::chrono::steady_clock::time_point last_snapshot,
                        std::chrono::steady_clock::time_point loaded_at, std::chrono::seconds interval);
+// The first moment at which SnapshotMomentDue is true, if no group runs
+// before it: how long an idle writer that wants a snapshot may sleep.
+std::chrono::steady_clock::time_point NextSnapshotMoment(std::chrono::steady_clock::time_point last_group,
+                                                         std::chrono::steady_clock::time_point last_snapshot,
+                                                         std::chrono::steady_clock::time_point loaded_at,
+                                                         std::chrono::seconds interval);
 
 struct IngestOutcome {
   Status status;            // OK, or why nothing of the request was stored

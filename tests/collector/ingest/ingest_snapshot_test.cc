@@ -102,6 +102,30 @@ TEST(SnapshotMomentDue, AtAQuietMomentOrAnHourIntoConstantLoad) {
   EXPECT_TRUE(SnapshotMomentDue(saved + minutes(61), saved + minutes(61), saved, start, interval));
 }
 
+// How long an idle writer that wants a snapshot sleeps: until the moment it is
+// due. Quiet for a second but saved a minute ago, that is the end of the
+// interval, not the second after the last group (already past, which made
+// the writer's wait return at once, over and over: a spinning core).
+TEST(SnapshotMomentDue, TheNextMomentIsWhenItIsDue) {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  using std::chrono::seconds;
+  const std::chrono::steady_clock::time_point boot{};
+  const auto start = boot + hours(20);
+  const seconds interval = minutes(5);
+  const auto saved = start + minutes(10);
+  const auto group = saved + seconds(30);
+  const auto next = NextSnapshotMoment(group, saved, start, interval);
+  EXPECT_EQ(next, saved + interval);
+  EXPECT_GT(next, group + seconds(1));
+  EXPECT_FALSE(SnapshotMomentDue(next - seconds(1), group, saved, start, interval));
+  EXPECT_TRUE(SnapshotMomentDue(next, group, saved, start, interval));
+  // Past the interval: a second after the last group.
+  EXPECT_EQ(NextSnapshotMoment(saved + minutes(8), saved, start, interval), saved + minutes(8) + seconds(1));
+  // Busy since the start, never saved: an hour after the start.
+  EXPECT_EQ(NextSnapshotMoment(start + hours(3), boot, start, interval), start + hours(1));
+}
+
 TEST_F(IngestSnapshotTest, SnapshotStartAndFullReplayStartGiveTheSameState) {
   Open();
   ReplayLines(0, 14);

@@ -83,9 +83,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
         .WithSource("store");
   }
   sqlite3_busy_timeout(db, 5000);
-  // SQLite checkpoints the write-ahead log into the file every 1,000 pages
-  // (its default, left as is); a log that grew past 64 MB (a large import) is
-  // cut back to that after a checkpoint.
+  // A file's write-ahead log is checkpointed into the file once it holds
+  // 1,000 pages, by a thread of its own (WalCheckpointer, below); a log that
+  // grew past 64 MB (a large import) is cut back to that after a checkpoint.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON",
                              "PRAGMA journal_size_limit=67108864"}) {
     if (Status s = store->Exec(pragma); !s.ok()) return s;
@@ -120,6 +120,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     store->on_disk_ = true;
     store->dev_ = st.st_dev;
     store->ino_ = st.st_ino;
+    Result<std::unique_ptr<WalCheckpointer>> checkpointer = WalCheckpointer::Start(db, path, options.checkpoints);
+    if (!checkpointer.ok()) return checkpointer.status();
+    store->checkpointer_ = std::move(checkpointer.value());
     store->snapshot_path_ = path + "-snapshot";
     if (Status s = store->MoveTableSnapshot(); !s.ok()) return s;
   }
@@ -154,6 +157,7 @@ Status SqliteStore::CheckIntegrity(bool full) {
 }
 
 SqliteStore::~SqliteStore() {
+  checkpointer_.reset();  // before the connection it hooks into
   sqlite3_finalize(contains_);
   sqlite3_finalize(match_);
   sqlite3_finalize(insert_);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "collector/store/content_digest.h"
+#include "collector/store/wal_checkpointer.h"
 #include "domain/event_store.h"
 
 struct sqlite3;
@@ -36,6 +37,8 @@ class SqliteStore final : public EventStore {
     // Open skips the check; the owner runs CheckIntegrity before reading
     // (serve opens its port first and checks while it loads).
     bool check_later = false;
+    // When the log is checkpointed (a file's store: wal_checkpointer.h).
+    WalCheckpointer::Options checkpoints;
   };
 
   // Opens (creating when missing) the database at `path` (":memory:" works),
@@ -72,6 +75,8 @@ class SqliteStore final : public EventStore {
   // A file's store: a writer of "<path>-snapshot" (Write is safe in a forked
   // child). Unimplemented for ":memory:".
   Result<std::unique_ptr<SnapshotWriter>> PrepareSnapshot(int64_t seq, std::string_view key) override;
+  // Checkpoints run by the checkpoint thread (0 for ":memory:").
+  uint64_t background_checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
   // Where a file's snapshot is kept (empty for ":memory:").
   const std::string& snapshot_path() const { return snapshot_path_; }
   Result<int64_t> LastSeq() override;
@@ -119,6 +124,7 @@ class SqliteStore final : public EventStore {
   sqlite3_stmt* count_ = nullptr;
   int schema_version_ = 0;
   bool in_group_ = false;  // BeginGroup's transaction is open
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // a file's store only
 };
 
 }  // namespace debriefd

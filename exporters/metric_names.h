@@ -72,6 +72,15 @@ inline constexpr Def kRulesLastSuccess{
     "When Prometheus' alert rules were last read (alerts.pending_from), in unix seconds; 0 before the first read."};
 inline constexpr Def kStoreCommits{"debriefd_store_commits_total",
                                    "Group commits written to the store since this process started."};
+inline constexpr Def kStoreSnapshots{
+    "debriefd_store_snapshots_total",
+    "Snapshots of the state this process saved (result=saved) or failed to save (result=failed, each logged)."};
+inline constexpr Def kStoreSnapshotLastSuccess{
+    "debriefd_store_snapshot_last_success_timestamp_seconds",
+    "When this process last saved a snapshot of the state, in unix seconds; 0 before its first."};
+inline constexpr Def kStoreEventsSinceSnapshot{
+    "debriefd_store_events_since_snapshot",
+    "Stored events the saved snapshot lacks: what a start re-reads after restoring it."};
 inline constexpr Def kStoreUnreadable{"debriefd_store_unreadable_events",
                                       "Stored events that could not be re-read when the store was loaded (logged)."};
 // Replicas on a shared store (storage.driver: postgres); per replica.

@@ -372,6 +372,13 @@ std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& ev
   }
   x.Family(metric::kStoreCommits, kCounter);
   x.Sample(metric::kStoreCommits.name, {}, info.commits);
+  x.Family(metric::kStoreSnapshots, kCounter);
+  x.Sample(metric::kStoreSnapshots.name, {{"result", "saved"}}, info.snapshots.saved);
+  x.Sample(metric::kStoreSnapshots.name, {{"result", "failed"}}, info.snapshots.failed);
+  x.Family(metric::kStoreSnapshotLastSuccess, kGauge);
+  x.Sample(metric::kStoreSnapshotLastSuccess.name, {}, info.snapshots.last_success);
+  x.Family(metric::kStoreEventsSinceSnapshot, kGauge);
+  x.Sample(metric::kStoreEventsSinceSnapshot.name, {}, info.snapshots.events_since);
   x.Family(metric::kStoreUnreadable, kGauge);
   x.Sample(metric::kStoreUnreadable.name, {}, info.unreadable_events);
   if (info.replica) {

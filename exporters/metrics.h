@@ -130,6 +130,14 @@ struct ProcessInfo {
   std::optional<ReloadFigures> reload;
   // With a store shared by replicas.
   std::optional<ReplicaFigures> replica;
+  // The snapshots of the state (IngestService::LoadFigures).
+  struct Snapshots {
+    uint64_t saved = 0;
+    uint64_t failed = 0;
+    double last_success = 0;  // unix seconds; 0 before the first save of this process
+    uint64_t events_since = 0;
+  };
+  Snapshots snapshots;
 };
 
 // The text exposition format (version 0.0.4) of a snapshot.

@@ -559,6 +559,13 @@ HttpResponse Api::Metrics(const ApiOptions& o) {
   info.commits = ingest_.commits();
   info.sources = ActiveSourceNames(o.sources);
   info.unreadable_events = ingest_.unreadable_events();
+  {
+    IngestService::LoadFigures load = ingest_.load_figures();
+    info.snapshots.saved = load.snapshots_saved;
+    info.snapshots.failed = load.snapshots_failed;
+    if (load.last_snapshot_saved) info.snapshots.last_success = Seconds(load.last_snapshot_saved->time_since_epoch());
+    info.snapshots.events_since = load.events_since_snapshot;
+  }
   info.external_url = o.pages.external_url;
   info.revision = o.revision;
   std::vector<std::string> ingest_handlers;

@@ -225,6 +225,9 @@ class IngestService {
     bool from_snapshot = false;  // a valid snapshot was restored
     uint64_t tail = 0;           // events applied (after the snapshot, or all)
     uint64_t snapshots_saved = 0;
+    uint64_t snapshots_failed = 0;             // saves that failed (each logged)
+    std::optional<Time> last_snapshot_saved;  // the clock's time of the last save that succeeded
+    uint64_t events_since_snapshot = 0;       // stored events the saved snapshot lacks: what a start re-reads
   };
   LoadFigures load_figures() const;
   // Saves a snapshot once at least this many events were stored since the
@@ -354,6 +357,7 @@ class IngestService {
   };
   std::optional<SnapshotChild> snapshot_child_;
   std::atomic<bool> snapshot_in_flight_{false};
+  std::atomic<uint64_t> events_in_child_{0};  // the child's `events`, for load_figures
   std::atomic<uint64_t> rebuilds_{0};
   std::atomic<bool> stale_{false};  // see state_whole()
   Histogram follow_delay_;          // guarded by mu_

@@ -244,6 +244,7 @@ Status IngestService::SaveSnapshot(bool apart) {
         spdlog::warn("store: {}; writing the snapshot here instead", forked.message());
       } else if (writer.status().code() != StatusCode::kUnimplemented) {
         last_snapshot_ = std::chrono::steady_clock::now();
+        ++load_figures_.snapshots_failed;
         spdlog::warn("store: snapshot not saved: {}", writer.status().message());
         return writer.status();
       }
@@ -253,12 +254,17 @@ Status IngestService::SaveSnapshot(bool apart) {
   Status saved = store_.SaveSnapshot(*seq, key, data);
   last_snapshot_ = std::chrono::steady_clock::now();  // a failure is not retried at once either
   if (!saved.ok()) {
-    if (saved.code() != StatusCode::kUnimplemented) spdlog::warn("store: snapshot not saved: {}", saved.message());
+    if (saved.code() != StatusCode::kUnimplemented) {
+      spdlog::warn("store: snapshot not saved: {}", saved.message());
+      std::lock_guard<std::mutex> lock(mu_);
+      ++load_figures_.snapshots_failed;
+    }
     return saved;
   }
   events_since_snapshot_ = 0;
   std::lock_guard<std::mutex> lock(mu_);
   ++load_figures_.snapshots_saved;
+  load_figures_.last_snapshot_saved = clock_.Now();
   spdlog::debug("store: snapshot of the state up to event {} saved ({} bytes)", *seq, data.size());
   return Status::Ok();
 }
@@ -310,7 +316,9 @@ Status IngestService::ForkSnapshot(std::unique_ptr<SnapshotWriter> writer, int64
     return Status::Unavailable(std::string("cannot fork to write the snapshot: ") + std::strerror(err));
   }
   const auto now = std::chrono::steady_clock::now();
-  snapshot_child_ = SnapshotChild{pid, report[0], std::move(writer), seq, events_since_snapshot_.exchange(0), now};
+  const uint64_t covered = events_since_snapshot_.exchange(0);
+  events_in_child_ = covered;
+  snapshot_child_ = SnapshotChild{pid, report[0], std::move(writer), seq, covered, now};
   snapshot_in_flight_ = true;
   last_snapshot_ = now;
   spdlog::debug("store: writing the snapshot of the state up to event {} (process {})", seq, pid);
@@ -357,20 +365,29 @@ bool IngestService::FinishSnapshot(bool wait) {
   if (published.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     ++load_figures_.snapshots_saved;
+    load_figures_.last_snapshot_saved = clock_.Now();
     spdlog::info("store: snapshot of the state up to event {} saved in {} ms (written by process {})", child.seq,
                  std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), child.pid);
   } else {
     spdlog::warn("store: snapshot not saved: {}", published.message());
     events_since_snapshot_ += child.events;  // still missing from the stored one
+    std::lock_guard<std::mutex> lock(mu_);
+    ++load_figures_.snapshots_failed;
   }
   snapshot_child_.reset();
+  events_in_child_ = 0;
   snapshot_in_flight_ = false;
   return true;
 }
 
 IngestService::LoadFigures IngestService::load_figures() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return load_figures_;
+  LoadFigures out = load_figures_;
+  // Those the child covers count until it is done: a crash meanwhile would
+  // leave the previous snapshot.
+  out.events_since_snapshot = events_since_snapshot_;
+  out.events_since_snapshot += events_in_child_;
+  return out;
 }
 
 }  // namespace debriefd

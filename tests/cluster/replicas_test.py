@@ -67,7 +67,8 @@ PER_PROCESS = ("debriefd_http_", "debriefd_tls_", "debriefd_store_commits_total"
                "debriefd_config_last_reload_", "debriefd_rules_last_success_timestamp_seconds",
                "debriefd_prometheus_rules_last_success_timestamp_seconds",
                "debriefd_build_info", "process_", "debriefd_replication_delay_seconds",
-               "debriefd_store_available")
+               "debriefd_store_available", "debriefd_store_snapshots_total",
+               "debriefd_store_snapshot_last_success_timestamp_seconds", "debriefd_store_events_since_snapshot")
 # Gauges of the shared history that grow with the clock (seconds overdue "now"): two
 # replicas scraped a moment apart differ by that moment, and no more.
 CLOCK_GAUGES = ("debriefd_debrief_overdue_seconds",)

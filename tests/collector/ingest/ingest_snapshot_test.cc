@@ -228,10 +228,18 @@ TEST_F(IngestSnapshotTest, ASnapshotIsWrittenApartWhileGroupsGoOn) {
   ASSERT_TRUE(none.ok()) << none.status().message();
   EXPECT_FALSE(none->has_value()) << "nothing is published before the child is done";
   EXPECT_EQ(ingest->load_figures().snapshots_saved, 0u);
+  Result<int64_t> stored = store->LastSeq();
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(ingest->load_figures().events_since_snapshot, static_cast<uint64_t>(*stored))
+      << "until the child is done, a start would re-read every event";
 
   gate.Open();
   EXPECT_TRUE(ingest->FinishSnapshot(/*wait=*/true));
   EXPECT_EQ(ingest->load_figures().snapshots_saved, 1u);
+  EXPECT_EQ(ingest->load_figures().snapshots_failed, 0u);
+  EXPECT_EQ(ingest->load_figures().last_snapshot_saved, clock.Now());
+  EXPECT_EQ(ingest->load_figures().events_since_snapshot, static_cast<uint64_t>(*stored - *forked_at))
+      << "the events stored while the child wrote";
   auto snap = store->LoadSnapshot();
   ASSERT_TRUE(snap.ok() && snap->has_value()) << snap.status().message();
   EXPECT_EQ((*snap)->seq, *forked_at);
@@ -261,6 +269,8 @@ TEST_F(IngestSnapshotTest, AChildThatFailsLeavesThePreviousSnapshot) {
   ASSERT_TRUE(ingest->StartSnapshot().ok());
   EXPECT_TRUE(ingest->FinishSnapshot(/*wait=*/true));
   EXPECT_EQ(ingest->load_figures().snapshots_saved, 0u);
+  EXPECT_EQ(ingest->load_figures().snapshots_failed, 1u);
+  EXPECT_FALSE(ingest->load_figures().last_snapshot_saved.has_value());
   auto kept = store->LoadSnapshot();
   ASSERT_TRUE(kept.ok() && kept->has_value());
   EXPECT_EQ((*kept)->seq, (*first)->seq);

@@ -95,7 +95,7 @@ SHIPPED_ALERTS = {"IncidentDebriefOverdue", "IncidentCheckpointOverdue",
                   "DebriefActionItemsOverdue", "DebriefdEventsRejected",
                   "DebriefdStoreUnreadableEvents", "DebriefdAlertsTruncated",
                   "AlertmanagerWebhookNotificationsFailing", "DebriefdUnauthorizedRequests",
-                  "DebriefdConfigReloadFailed"}
+                  "DebriefdConfigReloadFailed", "DebriefdSnapshotsFailing"}
 
 ARGS = {}
 

@@ -269,18 +269,18 @@ Status IngestService::SaveSnapshot(bool apart) {
   return Status::Ok();
 }
 
-// fork() copies no memory: the child sees the state as it is at this instant
-// (the caller holds group_mu_ and mu_, so no group is half applied) in pages
-// shared with the parent until either writes one. Its cost is the page
-// tables: a few milliseconds at a million events, against the hundreds that
-// serializing and writing the state take, which the child now spends while
-// the parent goes on committing groups and answering reads.
 namespace {
 // ioprio_set(2): glibc has no wrapper. IOPRIO_CLASS_IDLE, level 0.
 constexpr int kIoprioWhoProcess = 1;
 constexpr int kIoprioIdle = 3 << 13;
 }  // namespace
 
+// fork() copies no memory: the child sees the state as it is at this instant
+// (the caller holds group_mu_ and mu_, so no group is half applied) in pages
+// shared with the parent until either writes one. Its cost is the page
+// tables: a few milliseconds at a million events, against the hundreds that
+// serializing and writing the state take, which the child now spends while
+// the parent goes on committing groups and answering reads.
 Status IngestService::ForkSnapshot(std::unique_ptr<SnapshotWriter> writer, int64_t seq) {
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) {
@@ -296,8 +296,9 @@ Status IngestService::ForkSnapshot(std::unique_ptr<SnapshotWriter> writer, int64
     ::close(report[0]);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(3);
-    // Only the CPU and the disk the parent leaves idle: on a busy machine the
-    // snapshot waits, not ingest (it takes a core for a second or more).
+    // Only the CPU the parent leaves idle: on a busy machine the snapshot
+    // waits, not ingest (it takes a core for a second or more). The idle I/O
+    // class counts only where the disk's scheduler honours it (BFQ).
     const sched_param idle{};
     (void)::sched_setscheduler(0, SCHED_IDLE, &idle);
     (void)::syscall(SYS_ioprio_set, kIoprioWhoProcess, 0, kIoprioIdle);

@@ -49,6 +49,28 @@ bool WriteAll(int fd, std::string_view data) {
   return true;
 }
 
+// The data goes to disk a few megabytes at a time as it is written, not all
+// at the final fsync: on ext4 (data=ordered) an fsync of the database's
+// write-ahead log waits for every data block allocated in the same journal
+// transaction, so one flush of hundreds of megabytes would stall the writer's
+// commits for as long. Flushing chunk by chunk (and waiting for the one
+// before) bounds that wait to about a chunk, and paces the writing.
+constexpr size_t kFlushChunk = 8 << 20;
+
+// Writes `data` at `at`, the file's end.
+bool WriteFlushed(int fd, std::string_view data, off_t at) {
+  while (!data.empty()) {
+    const std::string_view chunk = data.substr(0, kFlushChunk);
+    if (!WriteAll(fd, chunk)) return false;
+    data.remove_prefix(chunk.size());
+    // Wait for what came before, then start this chunk's writeback.
+    (void)::sync_file_range(fd, 0, at, SYNC_FILE_RANGE_WAIT_BEFORE);
+    (void)::sync_file_range(fd, at, static_cast<off_t>(chunk.size()), SYNC_FILE_RANGE_WRITE);
+    at += static_cast<off_t>(chunk.size());
+  }
+  return true;
+}
+
 // pread() until `out` is full or the file ends; the bytes read, or -1.
 ssize_t ReadAt(int fd, char* out, size_t size, off_t at) {
   size_t got = 0;
@@ -118,44 +140,14 @@ SnapshotFileWriter::SnapshotFileWriter(std::string path, int64_t seq, std::strin
   head_.append(mark);
 }
 
-namespace {
-
-// The data goes to disk a few megabytes at a time as it is written, not all
-// at the final fsync: on ext4 (data=ordered) an fsync of the database's
-// write-ahead log waits for every data block allocated in the same journal
-// transaction, so one flush of hundreds of megabytes would stall the writer's
-// commits for as long. Flushing chunk by chunk (and waiting for the one
-// before) bounds that wait to about a chunk, and paces the writing.
-constexpr size_t kFlushChunk = 8 << 20;
-
-bool WriteFlushed(int fd, std::string_view data, off_t at) {
-  off_t flushed = at;  // start of the chunk not yet handed to writeback
-  while (!data.empty()) {
-    const std::string_view chunk = data.substr(0, kFlushChunk);
-    if (!WriteAll(fd, chunk)) return false;
-    data.remove_prefix(chunk.size());
-    const off_t end = at + static_cast<off_t>(chunk.size());
-    // Wait for the chunk before, then start this one's writeback.
-    if (flushed > 0) {
-      (void)::sync_file_range(fd, 0, flushed, SYNC_FILE_RANGE_WAIT_BEFORE);
-    }
-    (void)::sync_file_range(fd, at, end - at, SYNC_FILE_RANGE_WRITE);
-    flushed = end;
-    at = end;
-  }
-  return true;
-}
-
-}  // namespace
-
 Status SnapshotFileWriter::Write(std::string_view data) {
   int fd = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Failed(tmp_, "cannot create", errno);
-  char length[8];
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<char>((data.size() >> (8 * i)) & 0xff);
-  const off_t data_at = static_cast<off_t>(head_.size() + sizeof(length));
-  const bool written = WriteAll(fd, head_) && WriteAll(fd, std::string_view(length, sizeof(length))) &&
-                       WriteFlushed(fd, data, data_at) && ::fsync(fd) == 0;
+  std::string length;  // 8 bytes: in the string itself, no allocation
+  PutLe(length, data.size(), 8);
+  const off_t data_at = static_cast<off_t>(head_.size() + length.size());
+  const bool written = WriteAll(fd, head_) && WriteAll(fd, length) && WriteFlushed(fd, data, data_at) &&
+                       ::fsync(fd) == 0;
   const int err = errno;
   ::close(fd);
   if (!written) return Failed(tmp_, "cannot write", err);

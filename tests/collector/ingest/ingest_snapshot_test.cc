@@ -76,30 +76,33 @@ class IngestSnapshotTest : public ::testing::Test {
   std::unique_ptr<IngestService> ingest;
 };
 
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+// The machine's boot (steady_clock's epoch), a start 20 hours later, and the
+// snapshot interval.
+const std::chrono::steady_clock::time_point kBoot{};
+const std::chrono::steady_clock::time_point kStart = kBoot + hours(20);
+constexpr seconds kInterval = minutes(5);
+
 // When the writer saves a snapshot. steady_clock's epoch is the machine's
 // boot, which is what last_snapshot holds before the first save: a process
-// under constant load must not save one in its first hour (the save holds the
-// state lock), whatever the machine's uptime.
+// under constant load must not save one in its first hour (a save costs the
+// writer a fork, or the whole save on PostgreSQL), whatever the machine's uptime.
 TEST(SnapshotMomentDue, AtAQuietMomentOrAnHourIntoConstantLoad) {
-  using std::chrono::hours;
-  using std::chrono::minutes;
-  using std::chrono::seconds;
-  const std::chrono::steady_clock::time_point boot{};
-  const auto start = boot + hours(20);
-  const seconds interval = minutes(5);
   // Busy (a group just ran), never saved: not in the first hour after start.
-  EXPECT_FALSE(SnapshotMomentDue(start + minutes(10), start + minutes(10), boot, start, interval));
-  EXPECT_FALSE(SnapshotMomentDue(start + minutes(59), start + minutes(59), boot, start, interval));
-  EXPECT_TRUE(SnapshotMomentDue(start + minutes(61), start + minutes(61), boot, start, interval));
+  EXPECT_FALSE(SnapshotMomentDue(kStart + minutes(10), kStart + minutes(10), kBoot, kStart, kInterval));
+  EXPECT_FALSE(SnapshotMomentDue(kStart + minutes(59), kStart + minutes(59), kBoot, kStart, kInterval));
+  EXPECT_TRUE(SnapshotMomentDue(kStart + minutes(61), kStart + minutes(61), kBoot, kStart, kInterval));
   // Quiet for a second: at once, the interval since the last one permitting.
-  EXPECT_TRUE(SnapshotMomentDue(start + seconds(2), start, boot, start, interval));
-  EXPECT_FALSE(SnapshotMomentDue(start + minutes(2), start + minutes(1), start + minutes(1) - seconds(5), start,
-                                 interval));
-  EXPECT_TRUE(SnapshotMomentDue(start + minutes(7), start + minutes(6), start + minutes(1), start, interval));
+  EXPECT_TRUE(SnapshotMomentDue(kStart + seconds(2), kStart, kBoot, kStart, kInterval));
+  EXPECT_FALSE(SnapshotMomentDue(kStart + minutes(2), kStart + minutes(1), kStart + minutes(1) - seconds(5), kStart,
+                                 kInterval));
+  EXPECT_TRUE(SnapshotMomentDue(kStart + minutes(7), kStart + minutes(6), kStart + minutes(1), kStart, kInterval));
   // Busy, saved before: an hour after that save.
-  const auto saved = start + hours(2);
-  EXPECT_FALSE(SnapshotMomentDue(saved + minutes(30), saved + minutes(30), saved, start, interval));
-  EXPECT_TRUE(SnapshotMomentDue(saved + minutes(61), saved + minutes(61), saved, start, interval));
+  const auto saved = kStart + hours(2);
+  EXPECT_FALSE(SnapshotMomentDue(saved + minutes(30), saved + minutes(30), saved, kStart, kInterval));
+  EXPECT_TRUE(SnapshotMomentDue(saved + minutes(61), saved + minutes(61), saved, kStart, kInterval));
 }
 
 // How long an idle writer that wants a snapshot sleeps: until the moment it is
@@ -107,23 +110,17 @@ TEST(SnapshotMomentDue, AtAQuietMomentOrAnHourIntoConstantLoad) {
 // interval, not the second after the last group (already past, which made
 // the writer's wait return at once, over and over: a spinning core).
 TEST(SnapshotMomentDue, TheNextMomentIsWhenItIsDue) {
-  using std::chrono::hours;
-  using std::chrono::minutes;
-  using std::chrono::seconds;
-  const std::chrono::steady_clock::time_point boot{};
-  const auto start = boot + hours(20);
-  const seconds interval = minutes(5);
-  const auto saved = start + minutes(10);
+  const auto saved = kStart + minutes(10);
   const auto group = saved + seconds(30);
-  const auto next = NextSnapshotMoment(group, saved, start, interval);
-  EXPECT_EQ(next, saved + interval);
+  const auto next = NextSnapshotMoment(group, saved, kStart, kInterval);
+  EXPECT_EQ(next, saved + kInterval);
   EXPECT_GT(next, group + seconds(1));
-  EXPECT_FALSE(SnapshotMomentDue(next - seconds(1), group, saved, start, interval));
-  EXPECT_TRUE(SnapshotMomentDue(next, group, saved, start, interval));
+  EXPECT_FALSE(SnapshotMomentDue(next - seconds(1), group, saved, kStart, kInterval));
+  EXPECT_TRUE(SnapshotMomentDue(next, group, saved, kStart, kInterval));
   // Past the interval: a second after the last group.
-  EXPECT_EQ(NextSnapshotMoment(saved + minutes(8), saved, start, interval), saved + minutes(8) + seconds(1));
+  EXPECT_EQ(NextSnapshotMoment(saved + minutes(8), saved, kStart, kInterval), saved + minutes(8) + seconds(1));
   // Busy since the start, never saved: an hour after the start.
-  EXPECT_EQ(NextSnapshotMoment(start + hours(3), boot, start, interval), start + hours(1));
+  EXPECT_EQ(NextSnapshotMoment(kStart + hours(3), kBoot, kStart, kInterval), kStart + hours(1));
 }
 
 TEST_F(IngestSnapshotTest, SnapshotStartAndFullReplayStartGiveTheSameState) {

@@ -166,6 +166,7 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 template <class Stream>
 class Session : public SessionBase {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr size_t kReadBuffer = 4096;
 
  public:
   Session(tcp::socket socket, Edge& edge, std::shared_ptr<ssl::context> ctx)
@@ -176,6 +177,10 @@ class Session : public SessionBase {
       remote_ = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
       remote_.append(":").append(std::to_string(ep.port()));
     }
+    // Beast reads at most the buffer's free capacity (512 bytes when empty),
+    // so a 1-2 KB webhook would take three reads, each a trip through the
+    // reactor; with room for a typical request it takes one.
+    buffer_.reserve(kReadBuffer);
   }
   ~Session() override {
     GiveBack();

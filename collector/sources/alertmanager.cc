@@ -82,7 +82,10 @@ Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string
 Result<std::vector<ParsedEvent>> ParseAlertmanagerWebhook(const SourceRequest& request) {
   const std::string_view body = request.body;
   const Time received_at = request.received_at;
-  boost::json::value v;
+  // Every alert notification is parsed here: its many small strings and
+  // objects come from one arena instead of a malloc and a free each.
+  json_reader::RequestArena arena;
+  boost::json::value v(arena.storage());
   if (Status parsed = json_reader::ParseBody(body, v); !parsed.ok()) return parsed;
   if (!v.is_object()) return Invalid("", "the body must be a JSON object");
   ObjectReader r(v.get_object(), "");

@@ -208,7 +208,8 @@ Result<ParsedEvent> ParseNativeObject(const boost::json::object& obj, const std:
 Result<std::vector<ParsedEvent>> ParseNativeEvents(const SourceRequest& request) {
   const std::string_view body = request.body;
   const Time received_at = request.received_at;
-  boost::json::value v;
+  json_reader::RequestArena arena;
+  boost::json::value v(arena.storage());
   if (Status parsed = json_reader::ParseBody(body, v); !parsed.ok()) return parsed;
   std::vector<ParsedEvent> out;
   if (v.is_object()) {

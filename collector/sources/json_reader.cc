@@ -45,7 +45,7 @@ std::optional<std::string> NonFinite(const boost::json::value& v, const std::str
 
 Status ParseBody(std::string_view body, boost::json::value& value) {
   boost::system::error_code ec;
-  value = boost::json::parse(body, ec);
+  value = boost::json::parse(body, ec, value.storage());
   if (ec) return Invalid("", "malformed JSON: " + ec.message());
   if (auto path = NonFinite(value, "")) return Invalid(*path, "a number too large for JSON");
   return Status::Ok();

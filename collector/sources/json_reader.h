@@ -58,13 +58,29 @@ class ObjectReader {
   std::vector<std::string_view> asked_;  // keys are string literals or outlive the reader
 };
 
+// Memory for one request's parse: the first 8 KB from the stack, then the
+// heap, all released at once. Declare before the value that uses it:
+//   RequestArena arena;  boost::json::value v(arena.storage());
+class RequestArena {
+ public:
+  RequestArena() : resource_(buffer_, sizeof buffer_) {}
+  RequestArena(const RequestArena&) = delete;
+  RequestArena& operator=(const RequestArena&) = delete;
+  boost::json::storage_ptr storage() { return boost::json::storage_ptr(&resource_); }
+
+ private:
+  unsigned char buffer_[8192];
+  boost::json::monotonic_resource resource_;
+};
+
 // InvalidArgument naming the field path and the reason; the registry adds the source.
 Status Invalid(const std::string& field, const std::string& reason);
 
 // Parses a request body. Numbers too large for a double (1e999) are
 // rejected, naming their path: Boost.JSON reads them as infinity and would
 // write them back as `Infinity`, which no JSON reader (debriefd's store
-// included) accepts.
+// included) accepts. The parsed value uses `value`'s storage: a parser that
+// reads every request can give it a per-request arena (RequestArena).
 Status ParseBody(std::string_view body, boost::json::value& value);
 
 // A webhook body that must be one JSON object: the object (kept alive by

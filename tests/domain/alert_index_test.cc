@@ -144,12 +144,16 @@ TEST(AlertIndex, AnswersAsAMapOfEveryInstanceAndAMapOfActiveOnesWould) {
           auto want = every.find({probe, t});
           auto got = index.Find(probe, Time{Duration{t}});
           ASSERT_EQ(got.has_value(), want != every.end()) << "seed " << seed << " step " << step << " " << probe;
-          if (got) ASSERT_EQ(std::make_pair(got->incident, got->pos), want->second) << "seed " << seed << " step " << step;
+          if (got) {
+            ASSERT_EQ(std::make_pair(got->incident, got->pos), want->second) << "seed " << seed << " step " << step;
+          }
         }
         auto want = active.find(probe);
         auto got = index.Active(probe);
         ASSERT_EQ(got.has_value(), want != active.end());
-        if (got) ASSERT_EQ(std::make_pair(got->incident, got->pos), want->second);
+        if (got) {
+          ASSERT_EQ(std::make_pair(got->incident, got->pos), want->second);
+        }
       }
       ASSERT_EQ(index.instances(), every.size());
     }

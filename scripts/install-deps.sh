@@ -15,6 +15,8 @@ BUILD_PACKAGES=(
   # storage.driver: postgres (collector/store/postgres_store.cc). libpq-dev comes
   # with it; naming it would upgrade an installed PostgreSQL.
   libpqxx-dev
+  # the allocator of the debriefd binary (cmd/CMakeLists.txt).
+  libjemalloc-dev
 )
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3

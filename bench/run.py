@@ -391,10 +391,18 @@ def cached_store(args, shape, n, alerts):
 
 
 def copy_store(src_dir, dst_dir):
+    """A copy of a cached store, on disk before it is used: a copy still in
+    the page cache would be written back in the middle of a measured run (at
+    debriefd's first checkpoint, whose sync then takes the copy's hundreds of
+    MB with it, or when the kernel's flusher wakes), a stall that a store
+    written by debriefd itself never has."""
     os.makedirs(dst_dir, exist_ok=True)
     for f in os.listdir(src_dir):
         if f.startswith("debriefd.db") and not f.endswith(".lock"):
-            shutil.copyfile(os.path.join(src_dir, f), os.path.join(dst_dir, f))
+            dst = os.path.join(dst_dir, f)
+            shutil.copyfile(os.path.join(src_dir, f), dst)
+            with open(dst, "rb+") as out:
+                os.fsync(out.fileno())
     return os.path.join(dst_dir, "debriefd.db")
 
 

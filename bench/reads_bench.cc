@@ -9,7 +9,10 @@
 // resolved (as Alertmanager sends them), every one counted into the
 // histograms. Each figure is timed `rounds` times (default 31) and printed as
 // median [min .. max]:
-//   snapshot   TakeMetricsSnapshot: the part of a scrape under the state lock
+//   snapshot   TakeMetricsSnapshot: the part of a scrape under the state lock,
+//              were it taken in one hold
+//   step hold  the longest hold of the lock of TakeMetricsSnapshotInSteps, the
+//              way a scrape takes it: in steps of kGaugeStep incidents
 //   gauges     ComputeGauges over every incident (part of the snapshot)
 //   counters   the copy of the counters (part of the snapshot)
 //   metrics    the whole /metrics body: snapshot, FoldServices, RenderMetrics
@@ -136,6 +139,26 @@ int Main(int argc, char** argv) {
   info.sources = {"alertmanager", "events"};
   size_t bytes = 0;
   Measure(rounds, [&] { TakeMetricsSnapshot(tracker, now, 1000); }).Print("snapshot");
+  {
+    // The scrape's way: the same snapshot in steps, each a hold of the lock;
+    // what a group of ingested events may wait for is the longest hold.
+    Figures longest;
+    size_t holds = 0;
+    for (int r = 0; r < rounds; ++r) {
+      double worst = 0;
+      holds = 0;
+      StepReader read = [&](const std::function<void(const IncidentTracker&, Time, uint64_t)>& fn) {
+        const auto start = std::chrono::steady_clock::now();
+        fn(tracker, now, 0);
+        ++holds;
+        worst = std::max(worst, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      };
+      TakeMetricsSnapshotInSteps(read, 1000, 1000);  // limits.max_services, max_overdue_series
+      longest.ms.push_back(worst);
+    }
+    longest.Print("step hold");
+    std::printf("           (the longest of %zu holds of the lock, steps of %zu incidents)\n", holds, kGaugeStep);
+  }
   Measure(rounds, [&] { tracker.Gauges(now); }).Print("gauges");
   Measure(rounds, [&] { std::map<ServiceSeverity, IncidentCounters> copy = tracker.counters(); }).Print("counters");
   Measure(rounds, [&] {

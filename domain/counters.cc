@@ -79,13 +79,12 @@ void AddTally(std::map<ServiceSeverity, uint64_t>& into, const Tally& tally) {
 
 struct Walk {
   Tally open, debriefs_overdue, checkpoints_overdue;
-  // Overdue debriefs as (incident, overdue by): only the kept ones are copied out.
-  std::vector<std::pair<const Incident*, Duration>> overdue;
 };
 
 // What one incident adds. Only incidents that count (open, or with a debrief
 // or checkpoint overdue) touch a tally.
-void AddIncident(Walk& w, const Policy& policy, const Incident& inc, Time now) {
+void AddIncident(Walk& w, std::vector<std::pair<size_t, Duration>>& overdue, const Policy& policy,
+                 const Incident& inc, size_t index, Time now) {
   const std::pair<std::string_view, std::string_view> key{inc.service, inc.severity};
   if (inc.open) ++w.open[key];
   if (inc.debrief().debrief_completed_at) {
@@ -98,13 +97,13 @@ void AddIncident(Walk& w, const Policy& policy, const Incident& inc, Time now) {
   DebriefView d = DebriefOf(policy, inc, now);
   if (d.status == DebriefStatus::kOverdue) {
     ++w.debriefs_overdue[key];
-    w.overdue.emplace_back(&inc, now - *d.due_at);
+    overdue.emplace_back(index, now - *d.due_at);
   }
 }
 
 // The longest overdue matter most (they are the ones to chase); incident
 // order breaks ties and is the order of the list.
-void KeepLongestOverdue(std::vector<std::pair<const Incident*, Duration>>& overdue, size_t max) {
+void KeepLongestOverdue(std::vector<std::pair<size_t, Duration>>& overdue, size_t max) {
   if (max == 0 || overdue.size() <= max) return;
   std::vector<size_t> order(overdue.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -114,10 +113,14 @@ void KeepLongestOverdue(std::vector<std::pair<const Incident*, Duration>>& overd
                    });
   order.resize(max);
   std::sort(order.begin(), order.end());
-  std::vector<std::pair<const Incident*, Duration>> kept;
+  std::vector<std::pair<size_t, Duration>> kept;
   kept.reserve(max);
   for (size_t i : order) kept.push_back(overdue[i]);
   overdue = std::move(kept);
+}
+
+void AddCounts(std::map<ServiceSeverity, uint64_t>& into, const std::map<ServiceSeverity, uint64_t>& from) {
+  for (const auto& [key, n] : from) into[key] += n;
 }
 
 void AddItems(GaugeSnapshot& g, const std::map<std::string, ActionItem>& action_items, Time now) {
@@ -135,22 +138,51 @@ void AddItems(GaugeSnapshot& g, const std::map<std::string, ActionItem>& action_
 
 }  // namespace
 
+bool GaugeWalk::Step(const Policy& policy, const std::vector<Incident>& incidents, size_t n) {
+  const size_t end = incidents.size() - next_ > n ? next_ + n : incidents.size();
+  // Tallied by views of the incidents' strings, which last only while the
+  // caller holds the state: copied out (one key per series) before returning.
+  Walk w;
+  for (; next_ < end; ++next_) AddIncident(w, overdue_, policy, incidents[next_], next_, now_);
+  AddTally(open_, w.open);
+  AddTally(debriefs_overdue_, w.debriefs_overdue);
+  AddTally(checkpoints_overdue_, w.checkpoints_overdue);
+  return next_ == incidents.size();
+}
+
+void GaugeWalk::Trim() {
+  const size_t before = overdue_.size();
+  KeepLongestOverdue(overdue_, max_overdue_);
+  trimmed_ += before - overdue_.size();
+}
+
+GaugeSnapshot GaugeWalk::Finish(const Policy& policy, const std::vector<Incident>& incidents,
+                                const std::map<std::string, ActionItem>& action_items,
+                                const std::map<ServiceSeverity, IncidentCounters>& counters) {
+  Step(policy, incidents, incidents.size());
+  GaugeSnapshot g = Zeros(counters);
+  AddCounts(g.open, open_);
+  AddCounts(g.debriefs_overdue, debriefs_overdue_);
+  AddCounts(g.checkpoints_overdue, checkpoints_overdue_);
+  // The longest of those kept by Trim and those walked since are the
+  // longest of all: none that Trim dropped could be among them.
+  g.overdue_debriefs_total = trimmed_ + overdue_.size();
+  KeepLongestOverdue(overdue_, max_overdue_);
+  g.overdue_debriefs.reserve(overdue_.size());
+  for (const auto& [i, by] : overdue_) {
+    const Incident& inc = incidents[i];
+    g.overdue_debriefs.push_back({inc.id, inc.service, inc.severity, by});
+  }
+  AddItems(g, action_items, now_);
+  return g;
+}
+
 GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& incidents,
                             const std::map<std::string, ActionItem>& action_items,
                             const std::map<ServiceSeverity, IncidentCounters>& counters, Time now,
                             size_t max_overdue) {
-  GaugeSnapshot g = Zeros(counters);
-  Walk w;
-  for (const Incident& inc : incidents) AddIncident(w, policy, inc, now);
-  AddTally(g.open, w.open);
-  AddTally(g.debriefs_overdue, w.debriefs_overdue);
-  AddTally(g.checkpoints_overdue, w.checkpoints_overdue);
-  g.overdue_debriefs_total = w.overdue.size();
-  KeepLongestOverdue(w.overdue, max_overdue);
-  g.overdue_debriefs.reserve(w.overdue.size());
-  for (const auto& [inc, by] : w.overdue) g.overdue_debriefs.push_back({inc->id, inc->service, inc->severity, by});
-  AddItems(g, action_items, now);
-  return g;
+  GaugeWalk walk(now, max_overdue);
+  return walk.Finish(policy, incidents, action_items, counters);
 }
 
 }  // namespace debriefd

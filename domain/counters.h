@@ -90,4 +90,36 @@ GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& i
                             const std::map<ServiceSeverity, IncidentCounters>& counters, Time now,
                             size_t max_overdue = 0);
 
+// ComputeGauges in steps, for a reader that takes the state lock once per
+// step instead of holding it for a walk over every incident (at 100k
+// incidents that walk is milliseconds, and the writer waits for all of it).
+// Each Step walks the next incidents, in order, each once; between steps the
+// incidents may change and new ones be appended (never removed or moved), so
+// each is counted as it was at its step, all against the one `now`. Finish
+// walks the rest and adds the zeros and the action items: it must see the
+// same incidents (the same tracker) as the steps, grown or not.
+class GaugeWalk {
+ public:
+  GaugeWalk(Time now, size_t max_overdue) : now_(now), max_overdue_(max_overdue) {}
+  // Walks at most `n` more incidents; true when none is left.
+  bool Step(const Policy& policy, const std::vector<Incident>& incidents, size_t n);
+  GaugeSnapshot Finish(const Policy& policy, const std::vector<Incident>& incidents,
+                       const std::map<std::string, ActionItem>& action_items,
+                       const std::map<ServiceSeverity, IncidentCounters>& counters);
+  // Drops the overdue debriefs walked so far that can no longer be among the
+  // `max_overdue` longest (counting them): a selection over every incident
+  // that the caller can make between steps, without the lock, so that
+  // Finish's (under it) is over a few.
+  void Trim();
+  size_t walked() const { return next_; }
+
+ private:
+  Time now_;
+  size_t max_overdue_;
+  size_t next_ = 0;
+  size_t trimmed_ = 0;
+  std::map<ServiceSeverity, uint64_t> open_, debriefs_overdue_, checkpoints_overdue_;
+  std::vector<std::pair<size_t, Duration>> overdue_;  // (incident index, overdue by), in incident order
+};
+
 }  // namespace debriefd

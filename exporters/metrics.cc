@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_set>
@@ -162,11 +163,14 @@ std::map<K, V> Rekey(std::map<K, V>&& in, Rename rename, Sum sum) {
 
 }  // namespace
 
-MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services,
-                                    size_t max_overdue) {
+namespace {
+
+// The snapshot once the gauges' walk has been through the incidents it had
+// time for: the rest of the walk and the other numbers, at this moment.
+MetricsSnapshot FinishSnapshot(const IncidentTracker& tracker, GaugeWalk& walk, size_t max_services) {
   MetricsSnapshot s;
   s.counters = tracker.counters();
-  s.gauges = tracker.Gauges(now, max_overdue);
+  s.gauges = walk.Finish(tracker.policy(), tracker.incidents(), tracker.action_items(), tracker.counters());
   s.items = tracker.action_item_counters();
   s.changes = tracker.changes_total();
   s.change_failures = tracker.change_failures_total();
@@ -183,6 +187,41 @@ MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, si
     if (s.services_by_first_incident.size() == wanted) break;
     if (seen.insert(inc.service).second) s.services_by_first_incident.push_back(inc.service);
   }
+  return s;
+}
+
+}  // namespace
+
+MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services,
+                                    size_t max_overdue) {
+  GaugeWalk walk(now, max_overdue);
+  return FinishSnapshot(tracker, walk, max_services);
+}
+
+MetricsSnapshot TakeMetricsSnapshotInSteps(const StepReader& read, size_t max_services, size_t max_overdue,
+                                           size_t step) {
+  std::optional<GaugeWalk> walk;
+  uint64_t generation = 0;
+  bool done = false;
+  read([&](const IncidentTracker& t, Time now, uint64_t g) {
+    generation = g;
+    walk.emplace(now, max_overdue);
+    done = walk->Step(t.policy(), t.incidents(), step);
+  });
+  bool replaced = false;
+  while (!done && !replaced) {
+    read([&](const IncidentTracker& t, Time, uint64_t g) {
+      replaced = g != generation;
+      if (!replaced) done = walk->Step(t.policy(), t.incidents(), step);
+    });
+  }
+  walk->Trim();  // the selection of the longest overdue, outside the lock
+  MetricsSnapshot s;
+  read([&](const IncidentTracker& t, Time now, uint64_t g) {
+    // The state was replaced between two steps (a reload): what was walked
+    // belongs to another tracker, so the whole walk again, under this lock.
+    s = g == generation ? FinishSnapshot(t, *walk, max_services) : TakeMetricsSnapshot(t, now, max_services, max_overdue);
+  });
   return s;
 }
 

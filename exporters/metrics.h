@@ -5,10 +5,12 @@
 // (docs/metrics.md).
 //
 // A scrape has two steps so that the state lock is held only for the first:
-// TakeMetricsSnapshot copies the numbers out of the tracker (under the lock),
-// RenderMetrics turns a snapshot into text (without it).
+// TakeMetricsSnapshot copies the numbers out of the tracker (under the lock,
+// or in short holds of it: TakeMetricsSnapshotInSteps), RenderMetrics turns
+// a snapshot into text (without it).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +44,19 @@ struct MetricsSnapshot {
 // CapOverdueDebriefs(snapshot, max_overdue) would keep.
 MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, size_t max_services = 0,
                                     size_t max_overdue = 0);
+
+// The same snapshot for a reader that must not hold the state lock for the
+// whole walk over the incidents: `read(fn)` runs fn(tracker, now, generation)
+// under the lock (IngestService::ReadStep), and is called once per `step`
+// incidents and once more to finish (GaugeWalk: each incident is counted as
+// it was at its step, all against the first step's now). Should the state be
+// replaced between steps (`generation` changed), the last call takes the
+// whole snapshot at once.
+using StepReader =
+    std::function<void(const std::function<void(const IncidentTracker&, Time now, uint64_t generation)>&)>;
+inline constexpr size_t kGaugeStep = 8192;
+MetricsSnapshot TakeMetricsSnapshotInSteps(const StepReader& read, size_t max_services = 0, size_t max_overdue = 0,
+                                           size_t step = kGaugeStep);
 
 // The service label value that series beyond limits.max_services share.
 inline constexpr const char* kOtherService = "_other";

@@ -575,13 +575,12 @@ HttpResponse Api::Metrics(const ApiOptions& o) {
     ingest_handlers.emplace_back(source->route);
   }
   if (o.rules_last_success) info.rules_last_success = o.rules_last_success();
-  // Only the copy of the numbers happens under the state lock; folding and
-  // formatting, the larger part, happen outside it so that a scrape does not
-  // hold up ingestion.
-  MetricsSnapshot snapshot = ingest_.Read(
-      [&](const IncidentTracker& t, Time now) {
-        return TakeMetricsSnapshot(t, now, o.max_services, o.max_overdue_series);
-      });
+  // Only the copy of the numbers happens under the state lock, in steps of
+  // a few thousand incidents; folding and formatting, the larger part, happen
+  // outside it, so that a scrape does not hold up ingestion.
+  MetricsSnapshot snapshot = TakeMetricsSnapshotInSteps(
+      [this](const std::function<void(const IncidentTracker&, Time, uint64_t)>& fn) { ingest_.ReadStep(fn); },
+      o.max_services, o.max_overdue_series);
   info.services_folded = FoldServices(snapshot, o.max_services);
   info.overdue_left_out = CapOverdueDebriefs(snapshot, o.max_overdue_series);
   telemetry_->Folded(info.services_folded, o.max_services);

@@ -179,6 +179,19 @@ class IngestService {
     return fn(static_cast<const IncidentTracker&>(*tracker_), now);
   }
 
+  // Like Read, for a reader that takes the lock several times (a walk over
+  // every incident in steps, GaugeWalk): fn(tracker, now, generation), where
+  // `generation` changes whenever the state is replaced (a reload, a re-read
+  // after a failed commit), so that the reader can tell that its earlier
+  // steps saw another tracker.
+  template <typename F>
+  auto ReadStep(F&& fn) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Time now = clock_.Now();
+    tracker_->Advance(now);
+    return fn(static_cast<const IncidentTracker&>(*tracker_), now, generation_);
+  }
+
   Time now() const { return clock_.Now(); }
 
   // debriefd_events_total, as persisted plus what is in flight.
@@ -330,6 +343,7 @@ class IngestService {
 
   mutable std::mutex mu_;  // guards tracker_ and counts_
   std::unique_ptr<IncidentTracker> tracker_;
+  uint64_t generation_ = 0;  // bumped by Adopt (ReadStep)
   EventCounts counts_;          // as readers see them
   EventCounts pending_counts_;  // in counts_, not yet on disk
   uint64_t commits_ = 0;

@@ -97,6 +97,52 @@ TEST_F(DebriefLoopTest, ACapOnOverdueDebriefsKeepsTheLongestOverdueInIncidentOrd
   EXPECT_EQ(one.overdue_debriefs[0].incident_id, "INC-1") << "a tie goes to the earlier incident";
 }
 
+// A walk in steps of any size (a scrape that takes the state lock once per
+// step) gives the gauges of one walk: the same tallies, the same overdue list
+// under the same cap.
+TEST_F(DebriefLoopTest, GaugesWalkedInStepsAreTheGaugesOfOneWalk) {
+  for (int i = 1; i <= 7; ++i) {
+    Incident("INC-" + std::to_string(i), i % 2 ? "critical" : "warning", i % 3 ? "checkout" : "search");
+    s += Hours(i);
+  }
+  ASSERT_TRUE(Apply(DebriefCompleted{"INC-2", s, "https://wiki/2"}, s).ok());  // its checkpoint comes due
+  ASSERT_TRUE(Apply(IncidentDeclared{"INC-8", s, "search", "critical", "t", std::nullopt}, s).ok());  // open
+  const Time now = s + Days(20);
+  for (size_t cap : {0, 1, 3}) {
+    const GaugeSnapshot want = tracker.Gauges(now, cap);
+    ASSERT_EQ(want.overdue_debriefs_total, 6u);
+    ASSERT_EQ((want.checkpoints_overdue.at({"checkout", "warning"})), 1u);
+    ASSERT_EQ((want.open.at({"search", "critical"})), 1u);
+    for (size_t step : {1, 2, 3, 100}) {
+      GaugeWalk walk(now, cap);
+      size_t steps = 1;
+      while (!walk.Step(tracker.policy(), tracker.incidents(), step)) {
+        if (steps++ % 2) walk.Trim();  // between some steps, as a scrape does before its last
+      }
+      EXPECT_EQ(steps, (tracker.incidents().size() + step - 1) / step) << "step " << step;
+      EXPECT_EQ(walk.Finish(tracker.policy(), tracker.incidents(), tracker.action_items(), tracker.counters()), want)
+          << "cap " << cap << ", step " << step;
+    }
+  }
+}
+
+// Between steps the incidents change: one already walked is counted as it
+// was at its step, and one opened since is counted by the finish.
+TEST_F(DebriefLoopTest, AGaugeWalkCountsEachIncidentAsItWasAtItsStep) {
+  ASSERT_TRUE(Apply(IncidentDeclared{"INC-1", s, "checkout", "critical", "t", std::nullopt}, s).ok());
+  ASSERT_TRUE(Apply(IncidentDeclared{"INC-2", s, "checkout", "critical", "t", std::nullopt}, s).ok());
+  GaugeWalk walk(s + Min(1), 0);
+  EXPECT_FALSE(walk.Step(tracker.policy(), tracker.incidents(), 1));
+  EXPECT_EQ(walk.walked(), 1u);
+  ASSERT_TRUE(Apply(IncidentTransition{IncidentTransition::Kind::kResolved, "INC-1", s + Min(1)}, s + Min(1)).ok());
+  ASSERT_TRUE(Apply(IncidentDeclared{"INC-3", s + Min(1), "checkout", "critical", "t", std::nullopt}, s + Min(1)).ok());
+  const GaugeSnapshot g =
+      walk.Finish(tracker.policy(), tracker.incidents(), tracker.action_items(), tracker.counters());
+  EXPECT_EQ(walk.walked(), 3u);
+  EXPECT_EQ((g.open.at({"checkout", "critical"})), 3u) << "INC-1 open at its step, INC-2, and INC-3 since";
+  EXPECT_EQ((tracker.Gauges(s + Min(1)).open.at({"checkout", "critical"})), 2u);
+}
+
 TEST_F(DebriefLoopTest, OpenIncidentsHaveNoDebriefDueYet) {
   ASSERT_TRUE(Apply(IncidentDeclared{"INC-1", s, "checkout", "critical", "t", std::nullopt}, s).ok());
   DebriefView d = Debrief("INC-1", s + Days(30));

@@ -201,6 +201,63 @@ TEST(CapOverdueDebriefs, CountsWhatTheSnapshotLeftOut) {
   EXPECT_EQ(capped.gauges.overdue_debriefs[0].incident_id, "INC-0");
 }
 
+// The scrape's snapshot in steps (one short hold of the state lock per step)
+// is the snapshot of one hold; when the state is replaced between steps (a
+// reload), the last hold takes the whole snapshot of the new state.
+TEST(TakeMetricsSnapshotInSteps, IsTheSnapshotOfOneHoldOrOfTheStateThatReplacedTheWalked) {
+  Policy policy;
+  policy.debrief_required_for = {"critical"};
+  auto history = [&policy](int incidents) {
+    auto tracker = std::make_unique<IncidentTracker>(policy);
+    const Time s = T("2026-10-01T10:00:00Z");
+    for (int i = 0; i < incidents; ++i) {
+      const std::string id = "INC-" + std::to_string(i);
+      const Time at = s + Hours(i);
+      const std::string service = i % 3 ? "checkout" : "search";
+      EXPECT_TRUE(tracker->Apply(Native(IncidentDeclared{id, at, service, "critical", "t", std::nullopt}, at)).ok());
+      if (i % 4 == 0) continue;  // still open
+      EXPECT_TRUE(tracker->Apply(Native(IncidentTransition{IncidentTransition::Kind::kResolved, id, at + Min(30)},
+                                        at + Min(30))).ok());
+    }
+    return tracker;
+  };
+  const Time now = T("2026-10-30T00:00:00Z");
+  std::unique_ptr<IncidentTracker> tracker = history(10);
+  uint64_t generation = 7;
+  int holds = 0;
+  std::function<void()> between;  // runs before each hold after the first
+  StepReader read = [&](const std::function<void(const IncidentTracker&, Time, uint64_t)>& fn) {
+    if (holds++ > 0 && between) between();
+    fn(*tracker, now, generation);
+  };
+  const EventCounts none;
+  const std::string want = RenderMetrics(TakeMetricsSnapshot(*tracker, now, 1, 2), none, ProcessInfo{});
+  const MetricsSnapshot one = TakeMetricsSnapshot(*tracker, now, 1, 2);
+  for (size_t step : {1, 3, 10, 100}) {
+    holds = 0;
+    MetricsSnapshot stepped = TakeMetricsSnapshotInSteps(read, 1, 2, step);
+    EXPECT_EQ(holds, static_cast<int>((10 + step - 1) / step) + 1) << "step " << step;
+    EXPECT_EQ(stepped.gauges, one.gauges) << "step " << step;
+    EXPECT_EQ(stepped.services_by_first_incident, one.services_by_first_incident);
+    EXPECT_EQ(RenderMetrics(stepped, none, ProcessInfo{}), want) << "step " << step;
+  }
+  // A reload replaces the tracker after the second hold.
+  std::unique_ptr<IncidentTracker> reloaded = history(5);
+  const MetricsSnapshot after = TakeMetricsSnapshot(*reloaded, now, 1, 2);
+  ASSERT_NE(after.gauges, one.gauges);
+  holds = 0;
+  between = [&] {
+    if (holds == 3) {
+      tracker = std::move(reloaded);
+      ++generation;
+    }
+  };
+  MetricsSnapshot stepped = TakeMetricsSnapshotInSteps(read, 1, 2, 2);
+  EXPECT_EQ(holds, 4) << "two steps, the one that finds the state replaced, and the whole snapshot";
+  EXPECT_EQ(stepped.gauges, after.gauges);
+  EXPECT_EQ(RenderMetrics(stepped, none, ProcessInfo{}), RenderMetrics(after, none, ProcessInfo{}));
+}
+
 TEST(FoldServices, NothingIsFoldedWithinTheBoundOrWithoutOne) {
   MetricsSnapshot s;
   s.services_by_first_incident = {"a", "b"};

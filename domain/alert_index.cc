@@ -6,7 +6,9 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <boost/unordered/unordered_flat_set.hpp>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "domain/varint.h"
@@ -25,10 +27,83 @@ bool TakeU32(std::string_view& rest, uint32_t& v) {
 
 }  // namespace
 
+// A vector that grows a block of 4,096 entries at a time: growing never
+// moves what it holds. A std::vector of a million entries doubles by copying
+// them all into a new block (and faulting its pages in), tens of ms inside
+// the group that added the entry, with every request behind it waiting.
+template <typename T>
+class BlockVector {
+ public:
+  size_t size() const { return size_; }
+  T& operator[](size_t i) { return blocks_[i >> kShift][i & kMask]; }
+  const T& operator[](size_t i) const { return blocks_[i >> kShift][i & kMask]; }
+  void push_back(const T& v) {
+    if ((size_ >> kShift) == blocks_.size()) blocks_.push_back(std::make_unique<T[]>(kBlock));
+    (*this)[size_++] = v;
+  }
+
+ private:
+  static constexpr size_t kShift = 12, kBlock = size_t{1} << kShift, kMask = kBlock - 1;
+  std::vector<std::unique_ptr<T[]>> blocks_;
+  size_t size_ = 0;
+};
+
+// The bytes of every fingerprint, each after its length (a varint), in
+// chunks of 1 MiB that are never moved, for the reason above; a fingerprint
+// that would cross a chunk's end starts the next one (one longer than a
+// chunk, which no source sends, gets a chunk of its own). A place is the
+// chunk (the upper 12 bits) and the offset in it (the lower 20): 4,096
+// chunks, 4 GiB of fingerprints, which Load checks and memory bounds long
+// before live ingest could reach it.
+class FingerprintArena {
+ public:
+  static constexpr size_t kChunk = size_t{1} << 20;
+  static constexpr size_t kMaxChunks = size_t{1} << 12;
+
+  bool Full() const { return chunks_.size() >= kMaxChunks - 1; }
+  uint32_t Append(std::string_view s) {
+    std::string len;
+    varint::Put(len, s.size());
+    const size_t need = len.size() + s.size();
+    if (chunks_.empty() || kChunk - used_ < need) {
+      chunks_.push_back(std::make_unique_for_overwrite<char[]>(std::max(kChunk, need)));
+      used_ = 0;
+    }
+    char* at = chunks_.back().get() + used_;
+    std::memcpy(at, len.data(), len.size());
+    std::memcpy(at + len.size(), s.data(), s.size());
+    const auto place = static_cast<uint32_t>(((chunks_.size() - 1) << 20) | used_);
+    used_ = std::min(kChunk, used_ + need);  // a chunk of its own is full
+    bytes_ += s.size();
+    return place;
+  }
+  std::string_view View(uint32_t place) const {
+    const char* at = chunks_[place >> 20].get() + (place & (kChunk - 1));
+    // The length's bytes end within the entry: reading stops at the last.
+    std::string_view rest(at, 10);
+    uint64_t n = 0;
+    varint::Take(rest, n);
+    return std::string_view(rest.data(), n);
+  }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t used_ = 0;
+  size_t bytes_ = 0;
+};
+
 struct AlertIndex::Impl {
-  // Fingerprint `id` is arena[start[id], start[id + 1]).
-  std::string arena;
-  std::vector<uint32_t> start{0};
+  // By fingerprint id: where its bytes are in the arena, and their hash.
+  // When the set of ids grows it rehashes every id; reading the hash here
+  // instead of hashing each fingerprint again from the arena makes that a
+  // few ms at a million fingerprints, not the 100 ms and more it was.
+  struct Fingerprint {
+    uint32_t place = 0;
+    uint32_t hash = 0;
+  };
+  FingerprintArena arena;
+  BlockVector<Fingerprint> fps;
   // By fingerprint id: its active instance and that instance's startsAt
   // (incident kNone: none). The active instance is usually the only one a
   // fingerprint ever has, so it is not repeated in `instances`.
@@ -36,17 +111,9 @@ struct AlertIndex::Impl {
     Ref ref{kNone, 0};
     int64_t ms = 0;
   };
-  std::vector<Active> active;
-  // By fingerprint id: the hash of its bytes. When the set of ids grows it
-  // rehashes every id; reading this (4 bytes an id) instead of hashing each
-  // fingerprint again from the arena makes that a few ms at a million
-  // fingerprints, not the 100 ms and more that stalled a group (and every
-  // request waiting for it).
-  std::vector<uint32_t> hash;
+  BlockVector<Active> active;
 
-  std::string_view View(uint32_t id) const {
-    return std::string_view(arena).substr(start[id], start[id + 1] - start[id]);
-  }
+  std::string_view View(uint32_t id) const { return arena.View(fps[id].place); }
   // 32 bits are enough to place an id (the set mixes the value further) and
   // equality compares the bytes anyway.
   static uint32_t HashOf(std::string_view s) { return static_cast<uint32_t>(std::hash<std::string_view>{}(s)); }
@@ -54,7 +121,7 @@ struct AlertIndex::Impl {
   struct FpHash {
     using is_transparent = void;
     const Impl* impl;
-    size_t operator()(uint32_t id) const { return impl->hash[id]; }
+    size_t operator()(uint32_t id) const { return impl->fps[id].hash; }
     size_t operator()(std::string_view s) const { return HashOf(s); }
   };
   struct FpEq {
@@ -90,10 +157,8 @@ struct AlertIndex::Impl {
   uint32_t Intern(std::string_view fingerprint) {
     if (uint32_t id = IdOf(fingerprint); id != kNone) return id;
     const auto id = static_cast<uint32_t>(active.size());
-    arena.append(fingerprint);
-    start.push_back(static_cast<uint32_t>(arena.size()));
+    fps.push_back(Fingerprint{arena.Append(fingerprint), HashOf(fingerprint)});
     active.push_back(Active{});
-    hash.push_back(HashOf(fingerprint));
     ids.insert(id);
     return id;
   }
@@ -147,8 +212,8 @@ size_t AlertIndex::instances() const {
 
 void AlertIndex::ForEachRef(const std::function<void(Ref)>& fn) const {
   for (const auto& entry : impl_->instances) fn(entry.second);
-  for (const Impl::Active& a : impl_->active) {
-    if (a.ref.incident != kNone) fn(a.ref);
+  for (uint32_t id = 0; id < impl_->active.size(); ++id) {
+    if (impl_->active[id].ref.incident != kNone) fn(impl_->active[id].ref);
   }
 }
 
@@ -159,12 +224,13 @@ void AlertIndex::ForEachRef(const std::function<void(Ref)>& fn) const {
 std::string AlertIndex::Save() const {
   const Impl& m = *impl_;
   std::string out;
-  out.reserve(m.arena.size() + m.active.size() * 4 + m.instances.size() * 12 + 16);
+  out.reserve(m.arena.bytes() + m.active.size() * 4 + m.instances.size() * 12 + 16);
   varint::Put(out, m.active.size());
   for (uint32_t id = 0; id < m.active.size(); ++id) {
     varint::PutString(out, m.View(id));
   }
-  for (const Impl::Active& a : m.active) {
+  for (uint32_t id = 0; id < m.active.size(); ++id) {
+    const Impl::Active& a = m.active[id];
     const bool none = a.ref.incident == kNone;
     varint::Put(out, none ? 0 : uint64_t{a.ref.incident} + 1);
     varint::Put(out, none ? 0 : a.ref.pos);
@@ -186,21 +252,18 @@ bool AlertIndex::Load(std::string_view rest) {
   uint64_t fps = 0;
   // Every entry takes at least one byte: a count beyond the bytes is damage.
   if (!varint::Take(rest, fps) || fps > rest.size()) return false;
-  m.start.reserve(fps + 1);
-  m.active.reserve(fps);
-  m.hash.reserve(fps);
   m.ids.reserve(fps);
   for (uint64_t i = 0; i < fps; ++i) {
     std::string_view fp;
     if (!varint::TakeString(rest, fp)) return false;
     const auto id = static_cast<uint32_t>(i);
-    m.arena.append(fp);
-    m.start.push_back(static_cast<uint32_t>(m.arena.size()));
+    if (m.arena.Full()) return false;
+    m.fps.push_back(Impl::Fingerprint{m.arena.Append(fp), Impl::HashOf(fp)});
     m.active.push_back(Impl::Active{});
-    m.hash.push_back(Impl::HashOf(fp));
     if (!m.ids.insert(id).second) return false;  // the same fingerprint twice
   }
-  for (Impl::Active& a : m.active) {
+  for (uint32_t id = 0; id < m.active.size(); ++id) {
+    Impl::Active& a = m.active[id];
     uint32_t incident = 0, pos = 0;
     uint64_t zigzag = 0;
     if (!TakeU32(rest, incident) || !TakeU32(rest, pos) || !varint::Take(rest, zigzag)) return false;

@@ -46,22 +46,6 @@ void IncidentCounters::ObserveCounted(const Clocking& clk, bool suspected_cause,
 
 namespace {
 
-// The zeros every series starts from. Every incident has counters under its
-// (service, severity at opening), so the keys of `counters` name every
-// service with an incident.
-GaugeSnapshot Zeros(const std::map<ServiceSeverity, IncidentCounters>& counters) {
-  GaugeSnapshot g;
-  for (const auto& [key, c] : counters) {
-    g.open.emplace_hint(g.open.end(), key, 0);
-    g.debriefs_overdue.emplace_hint(g.debriefs_overdue.end(), key, 0);
-    g.checkpoints_overdue.emplace_hint(g.checkpoints_overdue.end(), key, 0);
-    g.action_items_open.try_emplace({key.first, false}, 0);
-    g.action_items_open.try_emplace({key.first, true}, 0);
-    g.action_items_overdue.try_emplace(key.first, 0);
-  }
-  return g;
-}
-
 // Counts by (service, severity) while the incidents are walked: keyed by
 // views of the incidents' own strings, so that an incident costs a hash, not
 // copies of its names and a descent through a map of strings.
@@ -119,10 +103,6 @@ void KeepLongestOverdue(std::vector<std::pair<size_t, Duration>>& overdue, size_
   overdue = std::move(kept);
 }
 
-void AddCounts(std::map<ServiceSeverity, uint64_t>& into, const std::map<ServiceSeverity, uint64_t>& from) {
-  for (const auto& [key, n] : from) into[key] += n;
-}
-
 void AddItems(GaugeSnapshot& g, const std::map<std::string, ActionItem>& action_items, Time now) {
   for (const auto& [id, item] : action_items) {
     if (item.open()) ++g.action_items_open[{item.service, item.linked()}];
@@ -137,6 +117,19 @@ void AddItems(GaugeSnapshot& g, const std::map<std::string, ActionItem>& action_
 }
 
 }  // namespace
+
+// Every incident has counters under its (service, severity at opening), so
+// the keys of `counters` name every service with an incident.
+void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCounters>& counters) {
+  for (const auto& [key, c] : counters) {
+    g.open.try_emplace(key, 0);
+    g.debriefs_overdue.try_emplace(key, 0);
+    g.checkpoints_overdue.try_emplace(key, 0);
+    g.action_items_open.try_emplace({key.first, false}, 0);
+    g.action_items_open.try_emplace({key.first, true}, 0);
+    g.action_items_overdue.try_emplace(key.first, 0);
+  }
+}
 
 bool GaugeWalk::Step(const Policy& policy, const std::vector<Incident>& incidents, size_t n) {
   const size_t end = incidents.size() - next_ > n ? next_ + n : incidents.size();
@@ -159,11 +152,18 @@ void GaugeWalk::Trim() {
 GaugeSnapshot GaugeWalk::Finish(const Policy& policy, const std::vector<Incident>& incidents,
                                 const std::map<std::string, ActionItem>& action_items,
                                 const std::map<ServiceSeverity, IncidentCounters>& counters) {
+  GaugeSnapshot g = FinishWithoutZeros(policy, incidents, action_items);
+  AddGaugeZeros(g, counters);
+  return g;
+}
+
+GaugeSnapshot GaugeWalk::FinishWithoutZeros(const Policy& policy, const std::vector<Incident>& incidents,
+                                            const std::map<std::string, ActionItem>& action_items) {
   Step(policy, incidents, incidents.size());
-  GaugeSnapshot g = Zeros(counters);
-  AddCounts(g.open, open_);
-  AddCounts(g.debriefs_overdue, debriefs_overdue_);
-  AddCounts(g.checkpoints_overdue, checkpoints_overdue_);
+  GaugeSnapshot g;
+  g.open = std::move(open_);
+  g.debriefs_overdue = std::move(debriefs_overdue_);
+  g.checkpoints_overdue = std::move(checkpoints_overdue_);
   // The longest of those kept by Trim and those walked since are the
   // longest of all: none that Trim dropped could be among them.
   g.overdue_debriefs_total = trimmed_ + overdue_.size();

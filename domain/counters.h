@@ -90,6 +90,11 @@ GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& i
                             const std::map<ServiceSeverity, IncidentCounters>& counters, Time now,
                             size_t max_overdue = 0);
 
+// Adds the zero of every series not yet in `g`: every (service, severity)
+// that has counters, and every service with an incident starts at zero, so
+// that dashboards see a 0, not a gap.
+void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCounters>& counters);
+
 // ComputeGauges in steps, for a reader that takes the state lock once per
 // step instead of holding it for a walk over every incident (at 100k
 // incidents that walk is milliseconds, and the writer waits for all of it).
@@ -106,6 +111,10 @@ class GaugeWalk {
   GaugeSnapshot Finish(const Policy& policy, const std::vector<Incident>& incidents,
                        const std::map<std::string, ActionItem>& action_items,
                        const std::map<ServiceSeverity, IncidentCounters>& counters);
+  // Finish without the zeros of the series that count nothing, for AddGaugeZeros
+  // after the lock is released (from a copy of the counters). Either Finish ends the walk.
+  GaugeSnapshot FinishWithoutZeros(const Policy& policy, const std::vector<Incident>& incidents,
+                                   const std::map<std::string, ActionItem>& action_items);
   // Drops the overdue debriefs walked so far that can no longer be among the
   // `max_overdue` longest (counting them): a selection over every incident
   // that the caller can make between steps, without the lock, so that

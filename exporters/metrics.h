@@ -48,10 +48,10 @@ MetricsSnapshot TakeMetricsSnapshot(const IncidentTracker& tracker, Time now, si
 // The same snapshot for a reader that must not hold the state lock for the
 // whole walk over the incidents: `read(fn)` runs fn(tracker, now, generation)
 // under the lock (IngestService::ReadStep), and is called once per `step`
-// incidents and once more to finish (GaugeWalk: each incident is counted as
-// it was at its step, all against the first step's now). Should the state be
-// replaced between steps (`generation` changed), the last call takes the
-// whole snapshot at once.
+// incidents, once more to finish the gauges and once for the other numbers
+// (GaugeWalk: each incident is counted as it was at its step, all against the
+// first step's now). Should the state be replaced between two calls
+// (`generation` changed), the last call takes the whole snapshot at once.
 using StepReader =
     std::function<void(const std::function<void(const IncidentTracker&, Time now, uint64_t generation)>&)>;
 inline constexpr size_t kGaugeStep = 8192;

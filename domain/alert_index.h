@@ -4,11 +4,13 @@
 // (latest) instance.
 //
 // It knows every instance ever seen, a million and more in a long history,
-// so it is compact: every fingerprint is stored once, in one arena, beside
+// so it is compact: every fingerprint is stored once, in an arena, beside
 // its active instance; a map of small integers holds only the other
 // instances (older periods of flapping alerts), so a fingerprint that fired
 // once costs about 55 bytes, against 200 for two maps of strings. Lookups are
 // exact: they compare the fingerprint's bytes, never only a hash of them.
+// It grows without moving what it holds (chunks and blocks, not vectors that
+// double by copying), so no Add takes more than a small allocation.
 
 #include <cstdint>
 #include <functional>

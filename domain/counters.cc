@@ -46,23 +46,14 @@ void IncidentCounters::ObserveCounted(const Clocking& clk, bool suspected_cause,
 
 namespace {
 
-// Counts by (service, severity) while the incidents are walked: keyed by
-// views of the incidents' own strings, so that an incident costs a hash, not
-// copies of its names and a descent through a map of strings.
-struct KeyHash {
-  size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
-    const size_t a = std::hash<std::string_view>{}(k.first), b = std::hash<std::string_view>{}(k.second);
-    return a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
-  }
-};
-using Tally = std::unordered_map<std::pair<std::string_view, std::string_view>, uint64_t, KeyHash>;
-
-void AddTally(std::map<ServiceSeverity, uint64_t>& into, const Tally& tally) {
-  for (const auto& [key, n] : tally) into[ServiceSeverity{key.first, key.second}] += n;
+void Bump(GaugeTally& tally, const std::pair<std::string_view, std::string_view>& key) {
+  auto it = tally.find(key);
+  if (it == tally.end()) it = tally.emplace(ServiceSeverity{key.first, key.second}, 0).first;
+  ++it->second;
 }
 
 struct Walk {
-  Tally open, debriefs_overdue, checkpoints_overdue;
+  GaugeTally &open, &debriefs_overdue, &checkpoints_overdue;
 };
 
 // What one incident adds. Only incidents that count (open, or with a debrief
@@ -70,17 +61,17 @@ struct Walk {
 void AddIncident(Walk& w, std::vector<std::pair<size_t, Duration>>& overdue, const Policy& policy,
                  const Incident& inc, size_t index, Time now) {
   const std::pair<std::string_view, std::string_view> key{inc.service, inc.severity};
-  if (inc.open) ++w.open[key];
+  if (inc.open) Bump(w.open, key);
   if (inc.debrief().debrief_completed_at) {
     if (!inc.debrief().checkpoint_completed_at && CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) {
-      ++w.checkpoints_overdue[key];
+      Bump(w.checkpoints_overdue, key);
     }
     return;  // a completed debrief is not overdue
   }
   if (!inc.resolved_at || inc.debrief().debrief_waived_at) return;  // not overdue either
   DebriefView d = DebriefOf(policy, inc, now);
   if (d.status == DebriefStatus::kOverdue) {
-    ++w.debriefs_overdue[key];
+    Bump(w.debriefs_overdue, key);
     overdue.emplace_back(index, now - *d.due_at);
   }
 }
@@ -133,13 +124,8 @@ void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCou
 
 bool GaugeWalk::Step(const Policy& policy, const std::vector<Incident>& incidents, size_t n) {
   const size_t end = incidents.size() - next_ > n ? next_ + n : incidents.size();
-  // Tallied by views of the incidents' strings, which last only while the
-  // caller holds the state: copied out (one key per series) before returning.
-  Walk w;
+  Walk w{open_, debriefs_overdue_, checkpoints_overdue_};
   for (; next_ < end; ++next_) AddIncident(w, overdue_, policy, incidents[next_], next_, now_);
-  AddTally(open_, w.open);
-  AddTally(debriefs_overdue_, w.debriefs_overdue);
-  AddTally(checkpoints_overdue_, w.checkpoints_overdue);
   return next_ == incidents.size();
 }
 
@@ -161,9 +147,9 @@ GaugeSnapshot GaugeWalk::FinishWithoutZeros(const Policy& policy, const std::vec
                                             const std::map<std::string, ActionItem>& action_items) {
   Step(policy, incidents, incidents.size());
   GaugeSnapshot g;
-  g.open = std::move(open_);
-  g.debriefs_overdue = std::move(debriefs_overdue_);
-  g.checkpoints_overdue = std::move(checkpoints_overdue_);
+  g.open.insert(open_.begin(), open_.end());
+  g.debriefs_overdue.insert(debriefs_overdue_.begin(), debriefs_overdue_.end());
+  g.checkpoints_overdue.insert(checkpoints_overdue_.begin(), checkpoints_overdue_.end());
   // The longest of those kept by Trim and those walked since are the
   // longest of all: none that Trim dropped could be among them.
   g.overdue_debriefs_total = trimmed_ + overdue_.size();

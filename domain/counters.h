@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -103,6 +105,30 @@ void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCou
 // each is counted as it was at its step, all against the one `now`. Finish
 // walks the rest and adds the zeros and the action items: it must see the
 // same incidents (the same tracker) as the steps, grown or not.
+// Counts by (service, severity) kept across the steps of a GaugeWalk: owned
+// keys (a step's incidents may move before the next), looked up by views of
+// an incident's own strings, so that an incident costs a hash, not copies of
+// its names or a descent through a map of strings.
+struct GaugeTallyHash {
+  using is_transparent = void;
+  size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
+    const size_t a = std::hash<std::string_view>{}(k.first), b = std::hash<std::string_view>{}(k.second);
+    return a ^ (b + 0x9e3779b97f4a7c15ull + (a << 6) + (a >> 2));
+  }
+  size_t operator()(const ServiceSeverity& k) const {
+    return (*this)(std::pair<std::string_view, std::string_view>(k.first, k.second));
+  }
+};
+struct GaugeTallyEq {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return std::string_view(a.first) == std::string_view(b.first) &&
+           std::string_view(a.second) == std::string_view(b.second);
+  }
+};
+using GaugeTally = std::unordered_map<ServiceSeverity, uint64_t, GaugeTallyHash, GaugeTallyEq>;
+
 class GaugeWalk {
  public:
   GaugeWalk(Time now, size_t max_overdue) : now_(now), max_overdue_(max_overdue) {}
@@ -127,7 +153,7 @@ class GaugeWalk {
   size_t max_overdue_;
   size_t next_ = 0;
   size_t trimmed_ = 0;
-  std::map<ServiceSeverity, uint64_t> open_, debriefs_overdue_, checkpoints_overdue_;
+  GaugeTally open_, debriefs_overdue_, checkpoints_overdue_;
   std::vector<std::pair<size_t, Duration>> overdue_;  // (incident index, overdue by), in incident order
 };
 

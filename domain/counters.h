@@ -97,14 +97,6 @@ GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& i
 // that dashboards see a 0, not a gap.
 void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCounters>& counters);
 
-// ComputeGauges in steps, for a reader that takes the state lock once per
-// step instead of holding it for a walk over every incident (at 100k
-// incidents that walk is milliseconds, and the writer waits for all of it).
-// Each Step walks the next incidents, in order, each once; between steps the
-// incidents may change and new ones be appended (never removed or moved), so
-// each is counted as it was at its step, all against the one `now`. Finish
-// walks the rest and adds the zeros and the action items: it must see the
-// same incidents (the same tracker) as the steps, grown or not.
 // Counts by (service, severity) kept across the steps of a GaugeWalk: owned
 // keys (a step's incidents may move before the next), looked up by views of
 // an incident's own strings, so that an incident costs a hash, not copies of
@@ -129,6 +121,14 @@ struct GaugeTallyEq {
 };
 using GaugeTally = std::unordered_map<ServiceSeverity, uint64_t, GaugeTallyHash, GaugeTallyEq>;
 
+// ComputeGauges in steps, for a reader that takes the state lock once per
+// step instead of holding it for a walk over every incident (at 100k
+// incidents that walk is milliseconds, and the writer waits for all of it).
+// Each Step walks the next incidents, in order, each once; between steps the
+// incidents may change and new ones be appended (never removed or moved), so
+// each is counted as it was at its step, all against the one `now`. Finish
+// walks the rest and adds the zeros and the action items: it must see the
+// same incidents (the same tracker) as the steps, grown or not.
 class GaugeWalk {
  public:
   GaugeWalk(Time now, size_t max_overdue) : now_(now), max_overdue_(max_overdue) {}

@@ -52,30 +52,6 @@ void Bump(GaugeTally& tally, const std::pair<std::string_view, std::string_view>
   ++it->second;
 }
 
-struct Walk {
-  GaugeTally &open, &debriefs_overdue, &checkpoints_overdue;
-};
-
-// What one incident adds. Only incidents that count (open, or with a debrief
-// or checkpoint overdue) touch a tally.
-void AddIncident(Walk& w, std::vector<std::pair<size_t, Duration>>& overdue, const Policy& policy,
-                 const Incident& inc, size_t index, Time now) {
-  const std::pair<std::string_view, std::string_view> key{inc.service, inc.severity};
-  if (inc.open) Bump(w.open, key);
-  if (inc.debrief().debrief_completed_at) {
-    if (!inc.debrief().checkpoint_completed_at && CheckpointAt(policy, inc, now).status == CheckpointStatus::kOverdue) {
-      Bump(w.checkpoints_overdue, key);
-    }
-    return;  // a completed debrief is not overdue
-  }
-  if (!inc.resolved_at || inc.debrief().debrief_waived_at) return;  // not overdue either
-  DebriefView d = DebriefOf(policy, inc, now);
-  if (d.status == DebriefStatus::kOverdue) {
-    Bump(w.debriefs_overdue, key);
-    overdue.emplace_back(index, now - *d.due_at);
-  }
-}
-
 // The longest overdue matter most (they are the ones to chase); incident
 // order breaks ties and is the order of the list.
 void KeepLongestOverdue(std::vector<std::pair<size_t, Duration>>& overdue, size_t max) {
@@ -122,10 +98,28 @@ void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCou
   }
 }
 
+// What one incident adds. Only incidents that count (open, or with a debrief
+// or checkpoint overdue) touch a tally.
+void GaugeWalk::Add(const Policy& policy, const Incident& inc, size_t index) {
+  const std::pair<std::string_view, std::string_view> key{inc.service, inc.severity};
+  if (inc.open) Bump(open_, key);
+  if (inc.debrief().debrief_completed_at) {
+    if (!inc.debrief().checkpoint_completed_at && CheckpointAt(policy, inc, now_).status == CheckpointStatus::kOverdue) {
+      Bump(checkpoints_overdue_, key);
+    }
+    return;  // a completed debrief is not overdue
+  }
+  if (!inc.resolved_at || inc.debrief().debrief_waived_at) return;  // not overdue either
+  DebriefView d = DebriefOf(policy, inc, now_);
+  if (d.status == DebriefStatus::kOverdue) {
+    Bump(debriefs_overdue_, key);
+    overdue_.emplace_back(index, now_ - *d.due_at);
+  }
+}
+
 bool GaugeWalk::Step(const Policy& policy, const std::vector<Incident>& incidents, size_t n) {
   const size_t end = incidents.size() - next_ > n ? next_ + n : incidents.size();
-  Walk w{open_, debriefs_overdue_, checkpoints_overdue_};
-  for (; next_ < end; ++next_) AddIncident(w, overdue_, policy, incidents[next_], next_, now_);
+  for (; next_ < end; ++next_) Add(policy, incidents[next_], next_);
   return next_ == incidents.size();
 }
 

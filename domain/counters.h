@@ -149,6 +149,8 @@ class GaugeWalk {
   size_t walked() const { return next_; }
 
  private:
+  void Add(const Policy& policy, const Incident& inc, size_t index);
+
   Time now_;
   size_t max_overdue_;
   size_t next_ = 0;

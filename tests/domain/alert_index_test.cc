@@ -46,7 +46,9 @@ TEST(AlertIndex, AFingerprintWithoutAnActiveInstanceHasNone) {
 
 TEST(AlertIndex, ManyFingerprintsStayExact) {
   AlertIndex index;
-  constexpr uint32_t kCount = 20000;
+  // Past several blocks of entries (4,096 each) and past the first 1 MiB
+  // chunk of fingerprint bytes, which are stored apart and never moved.
+  constexpr uint32_t kCount = 30000;
   for (uint32_t i = 0; i < kCount; ++i) {
     // Fingerprints that share long prefixes, and negative times (before 1970).
     index.Add(std::string(40, 'f') + std::to_string(i), At(int64_t{i} * 7 - 50000), {i, i % 5}, i % 3 != 0);
@@ -64,9 +66,15 @@ TEST(AlertIndex, SavedBytesLoadTheSameIndex) {
   index.Add("x", At(-3), {7, 1}, true);
   index.Add("x", At(9), {7, 2}, false);
   index.Add(std::string("nul\0byte", 8), At(1), {8, 0}, true);
+  const std::string huge(3 << 20, 'h');  // longer than a chunk: one of its own
+  index.Add(huge, At(2), {10, 0}, true);
+  index.Add("after-huge", At(2), {11, 0}, true);
   AlertIndex loaded;
   ASSERT_TRUE(loaded.Load(index.Save()));
-  EXPECT_EQ(loaded.instances(), 3u);
+  EXPECT_EQ(loaded.instances(), 5u);
+  EXPECT_TRUE(Same(loaded.Active(huge), 10, 0));
+  EXPECT_TRUE(Same(loaded.Active("after-huge"), 11, 0));
+  EXPECT_FALSE(loaded.Active(huge.substr(1)));
   EXPECT_TRUE(Same(loaded.Find("x", At(-3)), 7, 1));
   EXPECT_TRUE(Same(loaded.Find("x", At(9)), 7, 2));
   EXPECT_TRUE(Same(loaded.Active("x"), 7, 1));

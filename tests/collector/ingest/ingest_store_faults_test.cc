@@ -335,12 +335,17 @@ TEST_F(IngestStoreFaultsTest, ReconfigureRebuildsWithTheNewPolicyOrKeepsTheRunni
     return ingest->Read([](const IncidentTracker& t, Time) { return t.incidents().at(0).service; });
   };
   EXPECT_EQ(service(), "checkout");
+  auto generation = [&] { return ingest->ReadStep([](const IncidentTracker&, Time, uint64_t g) { return g; }); };
+  const uint64_t loaded = generation();
+  ASSERT_TRUE(Send("alertmanager", Firing("Errors", "2026-10-01T09:55:30Z")).status.ok());
+  EXPECT_EQ(generation(), loaded) << "applying events keeps the tracker";
   const uint64_t accepted = Count("alertmanager", "accepted");
 
   Policy by_app;
   by_app.service_label = "app";
   by_app.group_by = {"app"};
   ASSERT_TRUE(ingest->Reconfigure(by_app, {}).ok());
+  EXPECT_NE(generation(), loaded) << "a reload replaces the tracker: a stepped reader must start over";
   EXPECT_EQ(service(), "payments");
   EXPECT_EQ(Count("alertmanager", "accepted"), accepted) << "counters are kept";
   EXPECT_EQ(ingest->rebuilds(), 2u);

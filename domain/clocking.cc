@@ -17,13 +17,15 @@ Clocking ClockOf(const Policy& policy, const Incident& inc) {
   return c;
 }
 
-bool DebriefRequired(const Policy& policy, const Incident& inc) {
-  if (!policy.DebriefRequiredFor(inc.severity)) return false;
-  if (policy.skip_auto_resolved && inc.auto_resolved()) return false;
-  return true;
+namespace {
+
+bool Required(const Policy& policy, const Incident& inc, bool required_for_severity) {
+  return required_for_severity && !(policy.skip_auto_resolved && inc.auto_resolved());
 }
 
-DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now) {
+// `required_for_severity` is called only for a debrief neither done nor waived.
+template <typename RequiredForSeverity>
+DebriefView DebriefStatusOf(const Policy& policy, const Incident& inc, Time now, RequiredForSeverity required_for_severity) {
   DebriefView v;
   if (inc.resolved_at) v.due_at = *inc.resolved_at + policy.debrief_due_within;
   if (inc.debrief().debrief_completed_at) {
@@ -32,7 +34,7 @@ DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now) {
     v.on_time = !v.due_at || *inc.debrief().debrief_completed_at <= *v.due_at;
   } else if (inc.debrief().debrief_waived_at) {
     v.status = DebriefStatus::kWaived;
-  } else if (!DebriefRequired(policy, inc)) {
+  } else if (!Required(policy, inc, required_for_severity())) {
     v.status = DebriefStatus::kNotRequired;
   } else if (v.due_at && now > *v.due_at) {
     v.status = DebriefStatus::kOverdue;
@@ -40,6 +42,20 @@ DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now) {
     v.status = DebriefStatus::kPending;
   }
   return v;
+}
+
+}  // namespace
+
+bool DebriefRequired(const Policy& policy, const Incident& inc) {
+  return Required(policy, inc, policy.DebriefRequiredFor(inc.severity));
+}
+
+DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now) {
+  return DebriefStatusOf(policy, inc, now, [&] { return policy.DebriefRequiredFor(inc.severity); });
+}
+
+DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now, bool required_for_severity) {
+  return DebriefStatusOf(policy, inc, now, [required_for_severity] { return required_for_severity; });
 }
 
 CheckpointView CheckpointAt(const Policy& policy, const Incident& inc, Time now) {

@@ -18,6 +18,9 @@ bool DebriefRequired(const Policy& policy, const Incident& inc);
 
 // The debrief's status at `now`: due debrief.due_within after resolution.
 DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now);
+// The same, with policy.DebriefRequiredFor(inc.severity) given: for a walk
+// over every incident that asks the policy once per severity.
+DebriefView DebriefOf(const Policy& policy, const Incident& inc, Time now, bool required_for_severity);
 
 // The checkpoint's status at `now`: due debrief.checkpoint_after after the debrief.
 CheckpointView CheckpointAt(const Policy& policy, const Incident& inc, Time now);

@@ -98,21 +98,45 @@ void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCou
   }
 }
 
+GaugeWalk::KeyTally* GaugeWalk::Key(const Policy& policy, const Incident& inc) {
+  if (inc.tally_key == kNoTallyKey) return nullptr;
+  if (inc.tally_key >= by_key_.size()) by_key_.resize(static_cast<size_t>(inc.tally_key) + 1);
+  KeyTally& k = by_key_[inc.tally_key];
+  if (!k.named) {
+    // Named now, from an incident that holds the key: a name read at Finish
+    // could be of a severity the incident took since.
+    k.name = {inc.service, inc.severity};
+    k.debrief_required = policy.DebriefRequiredFor(inc.severity);
+    k.named = true;
+  }
+  return &k;
+}
+
+void GaugeWalk::Count(KeyTally* key, const Incident& inc, Gauge gauge) {
+  if (key != nullptr) ++key->counts[gauge];
+  else Bump(unnumbered_[gauge], {inc.service, inc.severity});
+}
+
 // What one incident adds. Only incidents that count (open, or with a debrief
-// or checkpoint overdue) touch a tally.
+// or checkpoint overdue) touch a tally, and most read nothing but the first
+// members of Incident.
 void GaugeWalk::Add(const Policy& policy, const Incident& inc, size_t index) {
-  const std::pair<std::string_view, std::string_view> key{inc.service, inc.severity};
-  if (inc.open) Bump(open_, key);
-  if (inc.debrief().debrief_completed_at) {
+  const bool completed = inc.debrief().debrief_completed_at.has_value();
+  const bool may_be_overdue = !completed && inc.resolved_at && !inc.debrief().debrief_waived_at;
+  if (!inc.open && !completed && !may_be_overdue) return;
+  KeyTally* key = Key(policy, inc);
+  if (inc.open) Count(key, inc, kOpen);
+  if (completed) {
     if (!inc.debrief().checkpoint_completed_at && CheckpointAt(policy, inc, now_).status == CheckpointStatus::kOverdue) {
-      Bump(checkpoints_overdue_, key);
+      Count(key, inc, kCheckpointsOverdue);
     }
     return;  // a completed debrief is not overdue
   }
-  if (!inc.resolved_at || inc.debrief().debrief_waived_at) return;  // not overdue either
-  DebriefView d = DebriefOf(policy, inc, now_);
+  if (!may_be_overdue) return;
+  const DebriefView d = key != nullptr ? DebriefOf(policy, inc, now_, key->debrief_required)
+                                       : DebriefOf(policy, inc, now_);
   if (d.status == DebriefStatus::kOverdue) {
-    Bump(debriefs_overdue_, key);
+    Count(key, inc, kDebriefsOverdue);
     overdue_.emplace_back(index, now_ - *d.due_at);
   }
 }
@@ -141,9 +165,13 @@ GaugeSnapshot GaugeWalk::FinishWithoutZeros(const Policy& policy, const std::vec
                                             const std::map<std::string, ActionItem>& action_items) {
   Step(policy, incidents, incidents.size());
   GaugeSnapshot g;
-  g.open.insert(open_.begin(), open_.end());
-  g.debriefs_overdue.insert(debriefs_overdue_.begin(), debriefs_overdue_.end());
-  g.checkpoints_overdue.insert(checkpoints_overdue_.begin(), checkpoints_overdue_.end());
+  std::map<ServiceSeverity, uint64_t>* into[kGauges] = {&g.open, &g.debriefs_overdue, &g.checkpoints_overdue};
+  for (int gauge = 0; gauge < kGauges; ++gauge) {
+    into[gauge]->insert(unnumbered_[gauge].begin(), unnumbered_[gauge].end());
+    for (const KeyTally& k : by_key_) {
+      if (k.counts[gauge] > 0) (*into[gauge])[k.name] += k.counts[gauge];
+    }
+  }
   // The longest of those kept by Trim and those walked since are the
   // longest of all: none that Trim dropped could be among them.
   g.overdue_debriefs_total = trimmed_ + overdue_.size();

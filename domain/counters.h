@@ -149,13 +149,28 @@ class GaugeWalk {
   size_t walked() const { return next_; }
 
  private:
+  enum Gauge { kOpen, kDebriefsOverdue, kCheckpointsOverdue, kGauges };
+  struct KeyTally;
   void Add(const Policy& policy, const Incident& inc, size_t index);
+  // The tally of the incident's tally_key, named (and the policy asked
+  // about its severity) at its first sight; nullptr for kNoTallyKey.
+  KeyTally* Key(const Policy& policy, const Incident& inc);
+  void Count(KeyTally* key, const Incident& inc, Gauge gauge);
 
   Time now_;
   size_t max_overdue_;
   size_t next_ = 0;
   size_t trimmed_ = 0;
-  GaugeTally open_, debriefs_overdue_, checkpoints_overdue_;
+  // By Incident::tally_key: a vector, not a hash of the names, for the
+  // incidents a tracker numbered; each key named at its first count.
+  struct KeyTally {
+    uint64_t counts[kGauges] = {};
+    ServiceSeverity name;
+    bool named = false;
+    bool debrief_required = false;  // policy.DebriefRequiredFor(severity)
+  };
+  std::vector<KeyTally> by_key_;
+  GaugeTally unnumbered_[kGauges];  // incidents with kNoTallyKey
   std::vector<std::pair<size_t, Duration>> overdue_;  // (incident index, overdue by), in incident order
 };
 

@@ -165,14 +165,36 @@ struct DebriefRecord {
   std::vector<std::string> action_item_ids;
 };
 
+// Incident::tally_key of an incident that no tracker numbered.
+inline constexpr uint32_t kNoTallyKey = UINT32_MAX;
+
 struct Incident {
+  // First, what a walk over every incident reads (counters.h, GaugeWalk:
+  // each scrape of /metrics): at 100,000 incidents the walk costs what it
+  // loads, and these share the first cache line.
+  bool open = true;
+  bool human_action = false;  // declared, acknowledged, mitigated or resolved by a person
+  // Declared by a person (or joined by a declaration): only a person resolves it.
+  bool declared = false;
+  // True once the incident has stayed resolved past `reopen_within` plus
+  // `late_delivery` and has been observed into the histograms and goal
+  // counters. A reopening after that does not observe it again.
+  bool counted = false;
+  // The tracker's number for (service, severity), changed with them: the
+  // walk counts by it instead of hashing the two names. Not part of a
+  // snapshot: a restore numbers anew.
+  uint32_t tally_key = kNoTallyKey;
+  OptionalTime resolved_at;
+  // The debrief loop: most incidents have none, so it is held apart, on the
+  // heap once written. Read it with debrief(), write with mutable_debrief().
+  Boxed<DebriefRecord> debrief_record;
+
   std::string id;
   std::string key;  // the grouping key, e.g. "service=checkout"
   std::string service;
   std::string severity;
   std::string title;
   std::string environment;  // alerts.environment_label, else changes.default_environment
-  bool open = true;
   // Ids of declarations that joined this incident; every later event may use them.
   std::vector<std::string> aliases;
 
@@ -182,10 +204,6 @@ struct Incident {
   OptionalTime declared_started_at;  // its started_at, if given
   OptionalTime acknowledged_at;
   OptionalTime mitigated_at;
-  OptionalTime resolved_at;
-  bool human_action = false;  // declared, acknowledged, mitigated or resolved by a person
-  // Declared by a person (or joined by a declaration): only a person resolves it.
-  bool declared = false;
   int reopen_count = 0;
   std::vector<AlertInstance> alerts;
   // The alerts' text and the timeline (decoded by the two calls below).
@@ -196,17 +214,9 @@ struct Incident {
   size_t firing_alerts = 0;              // alerts whose firing() is true
   OptionalTime latest_alert_end;  // max ends_at of the alerts not replaced
 
-  // The debrief loop: most incidents have none, so it is held apart, on the
-  // heap once written. Read it with debrief(), write with mutable_debrief().
-  Boxed<DebriefRecord> debrief_record;
   std::optional<std::string> repeat_of;
   // It repeated `repeat_of` while that incident still had open action items.
   bool repeat_with_open_items = false;
-
-  // True once the incident has stayed resolved past `reopen_within` plus
-  // `late_delivery` and has been observed into the histograms and goal
-  // counters. A reopening after that does not observe it again.
-  bool counted = false;
 
   bool auto_resolved() const { return !open && !human_action; }
   const DebriefRecord& debrief() const { return debrief_record.get(); }

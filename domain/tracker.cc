@@ -67,7 +67,10 @@ void IncidentTracker::On(const IncidentDeclared& b, const Event&, std::string* i
     if (!b.title.empty()) inc.title = b.title;
     // Counters observed from now on use the declared severity;
     // debriefd_incidents_total keeps the one it counted at opening.
-    if (!b.severity.empty()) inc.severity = b.severity;
+    if (!b.severity.empty()) {
+      inc.severity = b.severity;
+      NumberTallyKey(inc);
+    }
     inc.detected_at = std::min(inc.detected_at, b.time);
     MarkDeclared(inc, b);
     if (incident_id) *incident_id = inc.id;
@@ -199,6 +202,14 @@ std::string IncidentTracker::KeyFor(const std::map<std::string, std::string>& la
   return fallback.empty() ? "" : "alertname=" + fallback;
 }
 
+void IncidentTracker::NumberTallyKey(Incident& inc) {
+  auto it = tally_keys_.find(std::pair<std::string_view, std::string_view>(inc.service, inc.severity));
+  if (it == tally_keys_.end()) {
+    it = tally_keys_.emplace(ServiceSeverity{inc.service, inc.severity}, static_cast<uint32_t>(tally_keys_.size())).first;
+  }
+  inc.tally_key = it->second;
+}
+
 std::string IncidentTracker::NextIncidentId() {
   // Generated ids depend only on the order of events, so a rebuild or a replay
   // hands out the same ones.
@@ -228,6 +239,7 @@ size_t IncidentTracker::OpenIncident(std::string id, std::string key, std::strin
   inc.key = std::move(key);
   inc.service = std::move(service);
   inc.severity = std::move(severity);
+  NumberTallyKey(inc);
   inc.title = std::move(title);
   inc.detected_at = detected_at;
   inc.started_at = detected_at;

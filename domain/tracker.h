@@ -164,6 +164,8 @@ class IncidentTracker {
   Time CountAt(Time resolved_at) const;
   std::string KeyFor(const std::map<std::string, std::string>& labels, const std::string& fallback) const;
   std::string NextIncidentId();
+  // Numbers (service, severity) for Incident::tally_key: the first pair seen is 0.
+  void NumberTallyKey(Incident& inc);
   IncidentCounters& CountersFor(const Incident& inc);
   void AddActionItem(Incident& inc, const ActionItemSpec& spec, Time at);
   // tracker_items.cc: which known incident a tracker issue names, or nullptr.
@@ -198,6 +200,7 @@ class IncidentTracker {
   struct ItemPattern;
   std::shared_ptr<const ItemPattern> item_pattern_;
   std::map<ServiceSeverity, IncidentCounters> counters_;
+  std::unordered_map<ServiceSeverity, uint32_t, GaugeTallyHash, GaugeTallyEq> tally_keys_;
 };
 
 }  // namespace debriefd

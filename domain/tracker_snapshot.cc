@@ -371,6 +371,7 @@ struct TrackerSnapshotAccess {
     ar >> t.pending_count_ >> t.next_generated_id_;
     Serialize(ar, t.changes_);
     ar >> t.action_items_ >> t.item_counters_ >> t.counters_;
+    for (Incident& inc : t.incidents_) t.NumberTallyKey(inc);
   }
 
   // What the archive restored must not point outside itself: the tracker

@@ -12,6 +12,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 namespace debriefd {
 namespace {
@@ -31,7 +32,10 @@ using Labels = std::initializer_list<Label>;
 
 class Exposition {
  public:
-  explicit Exposition(size_t reserve) { out_.reserve(reserve); }
+  Exposition(size_t reserve, std::string buffer) : out_(std::move(buffer)) {
+    out_.clear();
+    out_.reserve(reserve);
+  }
 
   void Family(const metric::Def& def, std::string_view type) {
     if (!def.help.empty()) {
@@ -45,24 +49,47 @@ class Exposition {
     out_ += '\n';
   }
   void Sample(std::string_view name, Labels labels, uint64_t value) { Sample(name, labels, static_cast<double>(value)); }
-  void HistogramSample(std::string_view name, Labels labels, const Histogram& h) {
-    Head(name, "_count", labels);
-    Integer(h.count);
+  // With labels written once by Render (for the some 40 lines of each
+  // (service, severity)), and `more` (already escaped) after them.
+  void Sample(std::string_view name, const std::string& rendered, std::string_view more, double value) {
+    Append(name, "{", rendered, more, "} ");
+    Double(value);
     out_ += '\n';
-    Head(name, "_sum", labels);
+  }
+  void HistogramSample(std::string_view name, Labels labels, const Histogram& h) {
+    HistogramSample(name, Render(labels), h);
+  }
+  void HistogramSample(std::string_view name, const std::string& rendered, const Histogram& h) {
+    const std::string_view comma = rendered.empty() ? "" : ",";
+    Append(name, "_count");
+    if (!rendered.empty()) Append("{", rendered, "}");
+    out_ += ' ';
+    Integer(h.count);
+    Append("\n", name, "_sum");
+    if (!rendered.empty()) Append("{", rendered, "}");
+    out_ += ' ';
     Double(h.sum);
     out_ += '\n';
+    const std::vector<std::string>& bounds = BoundTexts(h.upper_bounds);
     uint64_t cumulative = 0;
     for (size_t i = 0; i < h.counts.size(); ++i) {
       cumulative += h.counts[i];
-      Head(name, "_bucket", labels, false);
-      out_ += labels.size() == 0 ? "le=\"" : ",le=\"";
-      if (i < h.upper_bounds.size()) Double(h.upper_bounds[i]);
-      else out_ += "+Inf";
-      out_ += "\"} ";
+      Append(name, "_bucket{", rendered, comma, "le=\"", i < bounds.size() ? std::string_view(bounds[i]) : "+Inf", "\"} ");
       Integer(cumulative);
       out_ += '\n';
     }
+  }
+  // name="value" pairs, escaped and comma-separated, without the braces.
+  std::string Render(Labels labels) {
+    std::string saved = std::exchange(out_, {});
+    const char* sep = "";
+    for (const Label& l : labels) {
+      Append(sep, l.name, "=\"");
+      Escaped(l.value);
+      out_ += '"';
+      sep = ",";
+    }
+    return std::exchange(out_, std::move(saved));
   }
   std::string Take() { return std::move(out_); }
 
@@ -92,11 +119,31 @@ class Exposition {
     if (close) out_ += "} ";
   }
   void Escaped(std::string_view v) {
+    // Most values need no escape: appended whole, not a character at a time.
+    if (std::none_of(v.begin(), v.end(), [](char c) { return c == '\n' || c == '\\' || c == '"'; })) {
+      out_ += v;
+      return;
+    }
     for (char c : v) {
       if (c == '\n') out_ += "\\n";
       else if (c == '\\' || c == '"') (out_ += '\\') += c;
       else out_ += c;
     }
+  }
+  // The le="" texts of the buckets, made once for each set of bounds (every
+  // histogram of a tracker shares one).
+  const std::vector<std::string>& BoundTexts(const std::vector<double>& bounds) {
+    if (bounds != bound_values_) {
+      bound_values_ = bounds;
+      bound_texts_.clear();
+      std::string saved = std::exchange(out_, {});
+      for (double b : bounds) {
+        Double(b);
+        bound_texts_.push_back(std::exchange(out_, {}));
+      }
+      out_ = std::move(saved);
+    }
+    return bound_texts_;
   }
   void Integer(uint64_t v) {
     char buf[24];
@@ -112,13 +159,15 @@ class Exposition {
       char buf[24];
       out_.append(buf, std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(v)).ptr);
     } else {
+      // What printf's %.16g writes in the C locale, without a locale.
       char buf[32];
-      const int n = std::snprintf(buf, sizeof buf, "%.16g", v);
-      out_.append(buf, static_cast<size_t>(n));
+      out_.append(buf, std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 16).ptr);
     }
   }
 
   std::string out_;
+  std::vector<double> bound_values_;
+  std::vector<std::string> bound_texts_;
 };
 
 void Add(Histogram& into, const Histogram& from) {
@@ -209,12 +258,16 @@ MetricsSnapshot TakeMetricsSnapshotInSteps(const StepReader& read, size_t max_se
   });
   bool replaced = false;
   while (!done && !replaced) {
+    // The selection of the longest overdue, outside the lock, after every
+    // step: the list stays within max_overdue plus a step, not one entry for
+    // each overdue incident.
+    walk->Trim();
     read([&](const IncidentTracker& t, Time, uint64_t g) {
       replaced = g != generation;
       if (!replaced) done = walk->Step(t.policy(), t.incidents(), step);
     });
   }
-  walk->Trim();  // the selection of the longest overdue, outside the lock
+  walk->Trim();
   GaugeSnapshot gauges;
   if (!replaced) {
     read([&](const IncidentTracker& t, Time, uint64_t g) {
@@ -304,19 +357,23 @@ std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventC
   return RenderMetrics(TakeMetricsSnapshot(tracker, now), events, info);
 }
 
-std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& events, const ProcessInfo& info) {
+std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& events, const ProcessInfo& info,
+                          std::string buffer) {
   constexpr std::string_view kCounter = "counter", kGauge = "gauge", kHistogram = "histogram";
   // About 110 bytes per line, some 40 lines per (service, severity).
-  Exposition x(64 * 1024 + snapshot.counters.size() * 4800);
+  Exposition x(64 * 1024 + snapshot.counters.size() * 4800, std::move(buffer));
 
   // --- Incidents and their clocking -----------------------------------------
   const auto& counters = snapshot.counters;
   const GaugeSnapshot& g = snapshot.gauges;
+  // The labels of each (service, severity) of the counters, in their order.
+  std::vector<std::string> key_labels;
+  key_labels.reserve(counters.size());
+  for (const auto& [key, c] : counters) key_labels.push_back(x.Render({{"service", key.first}, {"severity", key.second}}));
   auto per_key = [&](const metric::Def& def, std::string_view type, auto&& value) {
     x.Family(def, type);
-    for (const auto& [key, c] : counters) {
-      x.Sample(def.name, {{"service", key.first}, {"severity", key.second}}, value(c));
-    }
+    size_t i = 0;
+    for (const auto& [key, c] : counters) x.Sample(def.name, key_labels[i++], "", static_cast<double>(value(c)));
   };
   auto per_key_gauge = [&](const metric::Def& def, const std::map<ServiceSeverity, uint64_t>& values) {
     x.Family(def, kGauge);
@@ -324,22 +381,24 @@ std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& ev
   };
   auto histograms = [&](const metric::Def& def, Histogram IncidentCounters::*h) {
     x.Family(def, kHistogram);
-    for (const auto& [key, c] : counters) {
-      x.HistogramSample(def.name, {{"service", key.first}, {"severity", key.second}}, c.*h);
-    }
+    size_t i = 0;
+    for (const auto& [key, c] : counters) x.HistogramSample(def.name, key_labels[i++], c.*h);
   };
   per_key(metric::kIncidents, kCounter, [](const IncidentCounters& c) { return c.opened; });
   per_key_gauge(metric::kOpen, g.open);
   histograms(metric::kTimeToDetect, &IncidentCounters::time_to_detect);
   histograms(metric::kTimeToFix, &IncidentCounters::time_to_fix);
   x.Family(metric::kGoals, kCounter);
-  for (const auto& [key, c] : counters) {
-    for (auto [goal, result, v] : {std::tuple{"detect", "met", c.detect_met},
-                                   std::tuple{"detect", "missed", c.detect_missed},
-                                   std::tuple{"fix", "met", c.fix_met},
-                                   std::tuple{"fix", "missed", c.fix_missed}}) {
-      x.Sample(metric::kGoals.name,
-               {{"service", key.first}, {"severity", key.second}, {"goal", goal}, {"result", result}}, v);
+  {
+    size_t i = 0;
+    for (const auto& [key, c] : counters) {
+      const std::string& labels = key_labels[i++];
+      for (auto [more, v] : {std::pair{",goal=\"detect\",result=\"met\"", c.detect_met},
+                             std::pair{",goal=\"detect\",result=\"missed\"", c.detect_missed},
+                             std::pair{",goal=\"fix\",result=\"met\"", c.fix_met},
+                             std::pair{",goal=\"fix\",result=\"missed\"", c.fix_missed}}) {
+        x.Sample(metric::kGoals.name, labels, more, static_cast<double>(v));
+      }
     }
   }
   per_key(metric::kCounted, kCounter, [](const IncidentCounters& c) { return c.counted; });
@@ -347,9 +406,12 @@ std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& ev
   per_key(metric::kRepeats, kCounter, [](const IncidentCounters& c) { return c.repeats; });
   per_key(metric::kAutoResolved, kCounter, [](const IncidentCounters& c) { return c.auto_resolved; });
   x.Family(metric::kDebriefs, kCounter);
-  for (const auto& [key, c] : counters) {
-    for (auto [result, v] : {std::pair{"on_time", c.debriefs_on_time}, std::pair{"late", c.debriefs_late}}) {
-      x.Sample(metric::kDebriefs.name, {{"service", key.first}, {"severity", key.second}, {"result", result}}, v);
+  {
+    size_t i = 0;
+    for (const auto& [key, c] : counters) {
+      const std::string& labels = key_labels[i++];
+      x.Sample(metric::kDebriefs.name, labels, ",result=\"on_time\"", static_cast<double>(c.debriefs_on_time));
+      x.Sample(metric::kDebriefs.name, labels, ",result=\"late\"", static_cast<double>(c.debriefs_late));
     }
   }
 

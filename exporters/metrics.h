@@ -155,8 +155,11 @@ struct ProcessInfo {
   Snapshots snapshots;
 };
 
-// The text exposition format (version 0.0.4) of a snapshot.
-std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& events, const ProcessInfo& info);
+// The text exposition format (version 0.0.4) of a snapshot, written into
+// `buffer` (cleared first; its capacity is reused: a scrape's body is
+// megabytes at 100,000 incidents).
+std::string RenderMetrics(const MetricsSnapshot& snapshot, const EventCounts& events, const ProcessInfo& info,
+                          std::string buffer = {});
 
 // Both steps at once, for callers that hold no lock (tests, replay).
 std::string RenderMetrics(const IncidentTracker& tracker, Time now, const EventCounts& events,

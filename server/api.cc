@@ -249,10 +249,34 @@ struct Api::Telemetry {
   size_t services_folded = 0;  // at the last line logged
 };
 
+// A few buffers, kept with their capacity: a scrape at 100,000 incidents
+// writes some 4 MB, and on this side of a fresh allocation each of its pages
+// is a fault (jemalloc returns freed pages to the system within seconds,
+// sooner than Prometheus scrapes again). Two: one scrape rendering while
+// another's body is still being sent.
+struct Api::SpareBuffers {
+  static constexpr size_t kKept = 2;
+  std::mutex mu;
+  std::vector<std::string> spare;
+
+  std::string Take() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (spare.empty()) return {};
+    std::string b = std::move(spare.back());
+    spare.pop_back();
+    return b;
+  }
+  void Give(std::string&& b) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (spare.size() < kKept) spare.push_back(std::move(b));
+  }
+};
+
 Api::Api(IngestService& ingest, ApiOptions options)
     : ingest_(ingest),
       options_(std::make_shared<const ApiOptions>(std::move(options))),
-      telemetry_(std::make_shared<Telemetry>(options_->monotonic_seconds)) {}
+      telemetry_(std::make_shared<Telemetry>(options_->monotonic_seconds)),
+      metrics_buffers_(std::make_shared<SpareBuffers>()) {}
 
 Api::~Api() = default;
 
@@ -597,7 +621,8 @@ HttpResponse Api::Metrics(const ApiOptions& o) {
   }
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  r.body = RenderMetrics(snapshot, counts, info);
+  r.body = RenderMetrics(snapshot, counts, info, metrics_buffers_->Take());
+  r.recycle_body = [buffers = metrics_buffers_](std::string&& body) { buffers->Give(std::move(body)); };
   return r;
 }
 

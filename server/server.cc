@@ -342,6 +342,7 @@ class Session : public SessionBase {
       auto res = std::make_shared<HttpResponse>(std::move(resp));
       asio::post(self->stream_.get_executor(), [self, res, keep_alive, head] {
         self->GiveBack();
+        self->recycle_ = std::move(res->recycle_body);
         // A drain ends the connection with this response.
         self->Send(ToBeast(std::move(*res), self->version_, keep_alive && !self->edge_.draining, head,
                            self->edge_.headers));
@@ -387,6 +388,7 @@ class Session : public SessionBase {
   }
 
   void OnWrite(beast::error_code ec, size_t) {
+    if (recycle_) std::exchange(recycle_, nullptr)(std::move(res_.body()));
     res_ = {};
     if (ec) return Close();
     if (linger_) return Linger();
@@ -445,6 +447,7 @@ class Session : public SessionBase {
   bool linger_ = false;
   bool keep_alive_after_write_ = false;
   http::response<http::string_body> res_;
+  std::function<void(std::string&&)> recycle_;  // HttpResponse::recycle_body of res_
   std::array<char, 4096> discard_;
 };
 

@@ -86,6 +86,43 @@ TEST(MetricsFormat, HistogramsWriteCountSumAndCumulativeBuckets) {
             std::vector<std::string>{R"(debriefd_http_requests_total{code="200",handler="/x"} 5)"});
 }
 
+// A histogram without labels (a replica's delay) has braces only on its
+// buckets; two histograms with other bounds each get their own le texts.
+TEST(MetricsFormat, AHistogramWithoutLabelsAndHistogramsOfOtherBounds) {
+  ProcessInfo info{"test"};
+  info.replica = ReplicaFigures{7, true, Histogram({0.1, 1})};
+  for (double v : {0.05, 0.5, 2.0}) info.replica->delay.Observe(v);
+  HttpHandlerFigures h{"/x", {{200, 1}}, Histogram({0.005})};
+  h.duration.Observe(0.001);
+  info.http.push_back(h);
+  const std::string text = Render({}, info);
+  EXPECT_EQ(Lines(text, "debriefd_replication_delay_seconds_"),
+            (std::vector<std::string>{
+                "debriefd_replication_delay_seconds_count 3",
+                "debriefd_replication_delay_seconds_sum " + PrintfG16(0.05 + 0.5 + 2.0),
+                R"(debriefd_replication_delay_seconds_bucket{le="0.1"} 1)",
+                R"(debriefd_replication_delay_seconds_bucket{le="1"} 2)",
+                R"(debriefd_replication_delay_seconds_bucket{le="+Inf"} 3)",
+            }));
+  EXPECT_EQ(Lines(text, "debriefd_http_request_duration_seconds_bucket"),
+            (std::vector<std::string>{
+                R"(debriefd_http_request_duration_seconds_bucket{handler="/x",le="0.005"} 1)",
+                R"(debriefd_http_request_duration_seconds_bucket{handler="/x",le="+Inf"} 1)",
+            }));
+}
+
+// A buffer handed to RenderMetrics (an earlier body's) is cleared first and
+// written in place when it is large enough.
+TEST(MetricsFormat, ABufferGivenIsClearedAndItsCapacityReused) {
+  ProcessInfo info{"test"};
+  const std::string fresh = RenderMetrics({}, {}, info);
+  std::string old(fresh.size() + 64 * 1024, 'x');
+  const char* data = old.data();
+  const std::string reused = RenderMetrics({}, {}, info, std::move(old));
+  EXPECT_EQ(reused, fresh);
+  EXPECT_EQ(reused.data(), data);
+}
+
 TEST(MetricsFormat, FamiliesWithoutSamplesAreLeftOutOnlyWhereTheyAlwaysWere) {
   const std::string text = Render({}, ProcessInfo{"test"});
   // Always present, if only as HELP and TYPE.

@@ -156,6 +156,33 @@ TEST_F(ServerTest, GarbageIs400AndTheServerKeepsServing) {
   EXPECT_NE(metrics.find("debriefd_build_info{version=\"test\"} 1"), std::string::npos);
 }
 
+// A scrape's body is written into the buffer of an earlier one once that
+// was sent (HttpResponse::recycle_body): each scrape is still whole, with
+// nothing of the one before it, HEAD included.
+TEST_F(ServerTest, ScrapesThatReuseAnEarlierBodysBufferAreWhole) {
+  auto body = [](const std::string& resp) { return resp.substr(resp.find("\r\n\r\n") + 4); };
+  const std::string first = body(Exchange(port, Request("GET", "/metrics", "")));
+  ASSERT_NE(first.find("debriefd_build_info{version=\"test\"} 1\n"), std::string::npos) << first;
+  std::string head = Exchange(port, Request("HEAD", "/metrics", ""));
+  EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
+  EXPECT_EQ(body(head), "");
+  for (int i = 0; i < 3; ++i) {
+    const std::string again = body(Exchange(port, Request("GET", "/metrics", "")));
+    // The process's figures (CPU, memory, requests so far) move between
+    // scrapes; the families and their order do not.
+    auto names = [](const std::string& text) {
+      std::string out;
+      for (size_t at = 0; (at = text.find("# TYPE ", at)) != std::string::npos; ++at) {
+        out += text.substr(at, text.find('\n', at) - at) + "\n";
+      }
+      return out;
+    };
+    EXPECT_EQ(names(again), names(first));
+    EXPECT_EQ(again.back(), '\n');
+    EXPECT_EQ(again.find("# HELP"), 0u) << again.substr(0, 200);
+  }
+}
+
 // Over a real socket: header names in GitHub's own case reach the source,
 // and the signature is checked over the bytes as sent (indentation and all).
 TEST_F(ServerTest, ASignedGitHubWebhookIsCheckedOverTheRawBytes) {

@@ -315,6 +315,22 @@ TEST(TrackerSnapshot, AScenarioOfEveryKindOfEventRestoresAtEveryCut) {
   for (const auto& [id, item] : t.action_items()) from_trackers += item.source != "events";
   EXPECT_GT(from_trackers, 0u);
   ExpectEverySnapshotChangesNothing(policy, events);
+  // Incident::tally_key names (service, severity), one number each, in the
+  // tracker that applied the events and in one restored from its snapshot
+  // (which numbers them anew).
+  auto expect_one_number_a_pair = [](const IncidentTracker& tracker) {
+    std::map<uint32_t, ServiceSeverity> by_key;
+    std::map<ServiceSeverity, uint32_t> by_pair;
+    for (const Incident& inc : tracker.incidents()) {
+      ASSERT_NE(inc.tally_key, kNoTallyKey) << inc.id;
+      const ServiceSeverity pair{inc.service, inc.severity};
+      EXPECT_EQ(by_key.emplace(inc.tally_key, pair).first->second, pair) << inc.id;
+      EXPECT_EQ(by_pair.emplace(pair, inc.tally_key).first->second, inc.tally_key) << inc.id;
+    }
+    EXPECT_GT(by_pair.size(), 1u);
+  };
+  expect_one_number_a_pair(t);
+  expect_one_number_a_pair(*RoundTrip(t));
 }
 
 TEST(TrackerSnapshot, TheFixtureHistoriesRestoreAtEveryCut) {

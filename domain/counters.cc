@@ -88,13 +88,25 @@ void AddItems(GaugeSnapshot& g, const std::map<std::string, ActionItem>& action_
 // Every incident has counters under its (service, severity at opening), so
 // the keys of `counters` name every service with an incident.
 void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCounters>& counters) {
+  // The keys come in order, so each map is filled through a hint (the
+  // position after the last key): constant time an insert, not a descent
+  // comparing names.
+  auto open = g.open.begin(), debriefs = g.debriefs_overdue.begin(), checkpoints = g.checkpoints_overdue.begin();
+  auto items = g.action_items_open.begin();
+  auto items_overdue = g.action_items_overdue.begin();
+  auto zero = [](auto& map, auto& hint, const auto& key) {
+    hint = std::next(map.try_emplace(hint, key, 0));
+  };
+  const std::string* service = nullptr;
   for (const auto& [key, c] : counters) {
-    g.open.try_emplace(key, 0);
-    g.debriefs_overdue.try_emplace(key, 0);
-    g.checkpoints_overdue.try_emplace(key, 0);
-    g.action_items_open.try_emplace({key.first, false}, 0);
-    g.action_items_open.try_emplace({key.first, true}, 0);
-    g.action_items_overdue.try_emplace(key.first, 0);
+    zero(g.open, open, key);
+    zero(g.debriefs_overdue, debriefs, key);
+    zero(g.checkpoints_overdue, checkpoints, key);
+    if (service != nullptr && *service == key.first) continue;  // the service's other severities
+    service = &key.first;
+    zero(g.action_items_open, items, std::pair<std::string, bool>{key.first, false});
+    zero(g.action_items_open, items, std::pair<std::string, bool>{key.first, true});
+    zero(g.action_items_overdue, items_overdue, key.first);
   }
 }
 

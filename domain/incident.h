@@ -99,19 +99,35 @@ class IncidentDetail {
   // Compresses the records held so far (zlib). Idempotent on what is sealed.
   void Seal();
   // Bytes held, compressed or not.
-  size_t size() const { return sealed_.size() + open_.size(); }
+  size_t size() const;
 
   // For snapshots (tracker_snapshot.cc): the compressed records (the
   // uncompressed length as LEB128, then a zlib stream; empty when nothing is
   // sealed) and the records added after them. Damaged bytes end the decoding
   // early; they are never read past their end.
   std::string& sealed() { return sealed_; }
-  std::string& open() { return open_; }
+  std::string OpenRecords() const;  // the records after the sealed ones, in one string
+  void SetOpenRecords(std::string records);
   bool is_sealed() const { return !sealed_.empty(); }
 
+  // Records past this many unsealed bytes go to chunks of about this size.
+  static constexpr size_t kChunk = size_t{1} << 20;
+
  private:
+  // Where the next record goes: open_ until it holds kChunk bytes, then the
+  // last chunk of spill_. An alert storm's incident takes hundreds of
+  // megabytes of records before it settles, and one string would now and
+  // then double: copy all of it and fault in twice as much, with the writer
+  // holding the state lock. Nearly every incident stays within open_, and
+  // pays a pointer for the chunks it never has.
+  std::string& Tail();
+  // Calls on_alert(AlertText&&) and on_entry(TimelineEntry&&) for each record, in order.
+  template <class A, class T>
+  void DecodeAll(A&& on_alert, T&& on_entry) const;
+
   std::string sealed_;
   std::string open_;
+  Boxed<std::vector<std::string>> spill_;
 };
 
 // What happened to an action item, in the order it was applied.

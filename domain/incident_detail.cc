@@ -63,48 +63,87 @@ void Decode(std::string_view rest, A&& on_alert, T&& on_entry) {
   }
 }
 
+}  // namespace
+
 template <class A, class T>
-void DecodeAll(const std::string& sealed, const std::string& open, A&& on_alert, T&& on_entry) {
-  Decode(Inflate(sealed), on_alert, on_entry);
-  Decode(open, on_alert, on_entry);
+void IncidentDetail::DecodeAll(A&& on_alert, T&& on_entry) const {
+  Decode(Inflate(sealed_), on_alert, on_entry);
+  Decode(open_, on_alert, on_entry);
+  if (spill_.has_value()) {
+    for (const std::string& chunk : spill_.get()) Decode(chunk, on_alert, on_entry);
+  }
 }
 
-}  // namespace
+std::string& IncidentDetail::Tail() {
+  if (open_.size() < kChunk && !spill_.has_value()) return open_;
+  // A record never straddles two chunks: a new one starts while the last
+  // has less room than most records take, and a chunk's allocation is
+  // kChunk bytes exactly (with the string's terminator), a size the
+  // allocator has a class for.
+  constexpr size_t kRecordRoom = 4096;
+  std::vector<std::string>& chunks = spill_.mut();
+  if (chunks.empty() || chunks.back().size() + kRecordRoom > kChunk) chunks.emplace_back().reserve(kChunk - 1);
+  return chunks.back();
+}
+
+size_t IncidentDetail::size() const {
+  size_t n = sealed_.size() + open_.size();
+  if (spill_.has_value()) {
+    for (const std::string& chunk : spill_.get()) n += chunk.size();
+  }
+  return n;
+}
+
+std::string IncidentDetail::OpenRecords() const {
+  if (!spill_.has_value()) return open_;
+  std::string all;
+  all.reserve(size() - sealed_.size());
+  all += open_;
+  for (const std::string& chunk : spill_.get()) all += chunk;
+  return all;
+}
+
+void IncidentDetail::SetOpenRecords(std::string records) {
+  open_ = std::move(records);
+  spill_ = {};
+}
 
 void IncidentDetail::AddAlert(std::string_view fingerprint, std::string_view alertname, const LabelSet& labels,
                               std::string_view summary, std::string_view generator_url) {
-  open_.push_back('A');
-  varint::PutString(open_, fingerprint);
-  varint::PutString(open_, alertname);
-  varint::PutString(open_, labels.packed());
-  varint::PutString(open_, summary);
-  varint::PutString(open_, generator_url);
+  std::string& out = Tail();
+  out.push_back('A');
+  varint::PutString(out, fingerprint);
+  varint::PutString(out, alertname);
+  varint::PutString(out, labels.packed());
+  varint::PutString(out, summary);
+  varint::PutString(out, generator_url);
 }
 
 void IncidentDetail::AddTimeline(Time time, std::string_view kind, std::string_view detail) {
   const int64_t ms = time.time_since_epoch().count();
-  open_.push_back('T');
-  varint::Put(open_, varint::Zigzag(ms));
-  varint::PutString(open_, kind);
-  varint::PutString(open_, detail);
+  std::string& out = Tail();
+  out.push_back('T');
+  varint::Put(out, varint::Zigzag(ms));
+  varint::PutString(out, kind);
+  varint::PutString(out, detail);
 }
 
 std::vector<IncidentDetail::AlertText> IncidentDetail::Alerts() const {
   std::vector<AlertText> out;
-  DecodeAll(sealed_, open_, [&out](AlertText&& a) { out.push_back(std::move(a)); }, [](TimelineEntry&&) {});
+  DecodeAll([&out](AlertText&& a) { out.push_back(std::move(a)); }, [](TimelineEntry&&) {});
   return out;
 }
 
 std::vector<TimelineEntry> IncidentDetail::Timeline() const {
   std::vector<TimelineEntry> out;
-  DecodeAll(sealed_, open_, [](AlertText&&) {}, [&out](TimelineEntry&& e) { out.push_back(std::move(e)); });
+  DecodeAll([](AlertText&&) {}, [&out](TimelineEntry&& e) { out.push_back(std::move(e)); });
   return out;
 }
 
 void IncidentDetail::Seal() {
-  if (open_.empty()) return;
+  if (open_.empty() && !spill_.has_value()) return;
   std::string records = Inflate(sealed_);
-  records += open_;
+  records += OpenRecords();
   uLongf bound = compressBound(static_cast<uLong>(records.size()));
   std::string out;
   varint::Put(out, records.size());
@@ -119,6 +158,7 @@ void IncidentDetail::Seal() {
   sealed_ = std::move(out);
   open_.clear();
   open_.shrink_to_fit();
+  spill_ = {};
 }
 
 std::vector<AlertDetail> Incident::AlertDetails() const {

@@ -284,7 +284,17 @@ void serialize(Ar& ar, debriefd::Incident& i, unsigned) {
   ar & i.id & i.key & i.service & i.severity & i.title & i.environment & i.open & i.aliases;
   ar & i.started_at & i.detected_at & i.declared_at & i.declared_started_at & i.acknowledged_at & i.mitigated_at &
       i.resolved_at & i.human_action & i.declared & i.reopen_count;
-  ar & i.alerts & i.detail.sealed() & i.detail.open() & i.earliest_onset & i.firing_alerts & i.latest_alert_end;
+  ar & i.alerts & i.detail.sealed();
+  // The records after the sealed ones, as one string whatever chunks hold them.
+  if constexpr (Ar::is_saving::value) {
+    const std::string open = i.detail.OpenRecords();
+    ar & open;
+  } else {
+    std::string open;
+    ar & open;
+    i.detail.SetOpenRecords(std::move(open));
+  }
+  ar & i.earliest_onset & i.firing_alerts & i.latest_alert_end;
   // The debrief record when one was written (a flag, then its fields).
   bool has_debrief = i.debrief_record.has_value();
   ar & has_debrief;

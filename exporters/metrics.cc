@@ -312,7 +312,9 @@ size_t CapOverdueDebriefs(MetricsSnapshot& s, size_t max_series) {
 
 size_t FoldServices(MetricsSnapshot& s, size_t max_services) {
   if (max_services == 0) return 0;
-  std::set<std::string> all(s.services_by_first_incident.begin(), s.services_by_first_incident.end());
+  // Views of the names, not copies: on every scrape, and usually to find
+  // that nothing is to be folded.
+  std::unordered_set<std::string_view> all(s.services_by_first_incident.begin(), s.services_by_first_incident.end());
   for (const auto& [k, v] : s.counters) all.insert(k.first);
   for (const auto& [k, v] : s.gauges.action_items_open) all.insert(k.first);
   for (const auto& [k, v] : s.gauges.action_items_overdue) all.insert(k);

@@ -249,13 +249,13 @@ struct Api::Telemetry {
   size_t services_folded = 0;  // at the last line logged
 };
 
-// A few buffers, kept with their capacity: a scrape at 100,000 incidents
-// writes some 4 MB, and on this side of a fresh allocation each of its pages
-// is a fault (jemalloc returns freed pages to the system within seconds,
-// sooner than Prometheus scrapes again). Two: one scrape rendering while
-// another's body is still being sent.
+// A buffer kept with its capacity: a scrape at 100,000 incidents writes
+// some 4 MB, and each page of a fresh allocation is a fault (jemalloc returns
+// freed pages to the system within seconds, sooner than Prometheus scrapes
+// again). One: that is memory held for good; a second scrape at the same
+// moment (two Prometheus servers) takes a fresh buffer, as before.
 struct Api::SpareBuffers {
-  static constexpr size_t kKept = 2;
+  static constexpr size_t kKept = 1;
   std::mutex mu;
   std::vector<std::string> spare;
 

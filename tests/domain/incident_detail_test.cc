@@ -43,11 +43,11 @@ TEST(IncidentDetail, SealingCompressesAndChangesNothingRead) {
   sealed.Seal();
   EXPECT_LT(sealed.size() * 3, before) << "40 alerts of one service compress at least threefold";
   EXPECT_FALSE(sealed.sealed().empty());
-  EXPECT_TRUE(sealed.open().empty());
+  EXPECT_TRUE(sealed.OpenRecords().empty());
   // Records added after sealing follow the sealed ones; sealing again takes them in.
   AddSome(plain, 40, 45);
   AddSome(sealed, 40, 45);
-  EXPECT_FALSE(sealed.open().empty());
+  EXPECT_FALSE(sealed.OpenRecords().empty());
   for (int round = 0; round < 2; ++round) {
     const auto a = plain.Alerts(), b = sealed.Alerts();
     ASSERT_EQ(a.size(), b.size());
@@ -63,7 +63,7 @@ TEST(IncidentDetail, SealingCompressesAndChangesNothingRead) {
       EXPECT_EQ(ta[i].kind, tb[i].kind);
     }
     sealed.Seal();
-    EXPECT_TRUE(sealed.open().empty());
+    EXPECT_TRUE(sealed.OpenRecords().empty());
   }
   IncidentDetail empty;
   empty.Seal();
@@ -71,13 +71,44 @@ TEST(IncidentDetail, SealingCompressesAndChangesNothingRead) {
   EXPECT_TRUE(empty.Timeline().empty());
 }
 
+// An alert storm's records go on past IncidentDetail::kChunk: read back in
+// order across the chunks, given to a snapshot as one string (which a
+// restore takes back whole), and sealed with the rest.
+TEST(IncidentDetail, RecordsPastAChunkReadBackInOrderAndRoundTrip) {
+  IncidentDetail d;
+  int n = 0;
+  while (d.size() < 3 * IncidentDetail::kChunk + 1000) AddSome(d, n, n + 100), n += 100;
+  auto expect_all = [&n](const IncidentDetail& detail, const char* what) {
+    const auto alerts = detail.Alerts();
+    ASSERT_EQ(alerts.size(), static_cast<size_t>(n)) << what;
+    for (int i = 0; i < n; i += 997) EXPECT_EQ(alerts[i].fingerprint, "fp" + std::to_string(i)) << what;
+    EXPECT_EQ(alerts.back().fingerprint, "fp" + std::to_string(n - 1)) << what;
+    const auto timeline = detail.Timeline();
+    ASSERT_EQ(timeline.size(), static_cast<size_t>(n)) << what;
+    EXPECT_EQ(timeline.back().time, At(int64_t{n - 1} * 1000 - 5000)) << what;
+  };
+  expect_all(d, "in chunks");
+  const std::string whole = d.OpenRecords();
+  EXPECT_EQ(whole.size(), d.size());
+  IncidentDetail restored;
+  restored.SetOpenRecords(whole);
+  expect_all(restored, "restored");
+  AddSome(restored, n, n + 1);  // past a chunk already: into a chunk of its own
+  AddSome(d, n, n + 1);
+  EXPECT_EQ(restored.OpenRecords(), d.OpenRecords());
+  ++n;
+  d.Seal();
+  EXPECT_TRUE(d.OpenRecords().empty());
+  expect_all(d, "sealed");
+}
+
 TEST(IncidentDetail, DamagedBytesEndTheRecordsWithoutReadingPastThem) {
   IncidentDetail d;
   AddSome(d, 0, 4);
-  const std::string whole = d.open();
+  const std::string whole = d.OpenRecords();
   for (size_t cut = 0; cut < whole.size(); ++cut) {
     IncidentDetail truncated;
-    truncated.open() = whole.substr(0, cut);
+    truncated.SetOpenRecords(whole.substr(0, cut));
     EXPECT_LE(truncated.Alerts().size(), 4u);
     EXPECT_LE(truncated.Timeline().size(), 4u);
   }
@@ -92,7 +123,7 @@ TEST(IncidentDetail, DamagedBytesEndTheRecordsWithoutReadingPastThem) {
   huge.sealed() = std::string("\xff\xff\xff\xff\xff\x01xyz", 9);
   EXPECT_TRUE(huge.Timeline().empty());
   IncidentDetail unknown;
-  unknown.open() = "Zgarbage";
+  unknown.SetOpenRecords("Zgarbage");
   EXPECT_TRUE(unknown.Timeline().empty());
 }
 

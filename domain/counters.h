@@ -97,10 +97,11 @@ GaugeSnapshot ComputeGauges(const Policy& policy, const std::vector<Incident>& i
 // that dashboards see a 0, not a gap.
 void AddGaugeZeros(GaugeSnapshot& g, const std::map<ServiceSeverity, IncidentCounters>& counters);
 
-// Counts by (service, severity) kept across the steps of a GaugeWalk: owned
-// keys (a step's incidents may move before the next), looked up by views of
-// an incident's own strings, so that an incident costs a hash, not copies of
-// its names or a descent through a map of strings.
+// A map keyed by (service, severity) with owned keys (a step's incidents may
+// move before the next), looked up by views of an incident's own strings: a
+// hash, not copies of its names or a descent through a map of strings. The
+// tracker numbers the pairs with one (Incident::tally_key); a GaugeWalk
+// counts in one the incidents that have no number.
 struct GaugeTallyHash {
   using is_transparent = void;
   size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {

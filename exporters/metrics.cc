@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <map>
 #include <optional>
@@ -44,7 +43,7 @@ class Exposition {
     Append("# TYPE ", def.name, " ", type, "\n");
   }
   void Sample(std::string_view name, Labels labels, double value) {
-    Head(name, "", labels);
+    Head(name, labels);
     Double(value);
     out_ += '\n';
   }
@@ -98,25 +97,21 @@ class Exposition {
   void Append(const Parts&... parts) {
     (out_.append(std::string_view(parts)), ...);
   }
-  // name + suffix + {labels} and a space; with !close, the labels stay open
-  // for one more.
-  void Head(std::string_view name, std::string_view suffix, Labels labels, bool close = true) {
+  // name{labels} and a space (no braces without labels).
+  void Head(std::string_view name, Labels labels) {
     out_ += name;
-    out_ += suffix;
     if (labels.size() == 0) {
-      out_ += close ? " " : "{";
+      out_ += ' ';
       return;
     }
     char sep = '{';
     for (const Label& l : labels) {
-      out_ += sep;
-      out_ += l.name;
-      out_ += "=\"";
+      Append(std::string_view(&sep, 1), l.name, "=\"");
       Escaped(l.value);
       out_ += '"';
       sep = ',';
     }
-    if (close) out_ += "} ";
+    out_ += "} ";
   }
   void Escaped(std::string_view v) {
     // Most values need no escape: appended whole, not a character at a time.

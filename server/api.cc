@@ -252,23 +252,19 @@ struct Api::Telemetry {
 // A buffer kept with its capacity: a scrape at 100,000 incidents writes
 // some 4 MB, and each page of a fresh allocation is a fault (jemalloc returns
 // freed pages to the system within seconds, sooner than Prometheus scrapes
-// again). One: that is memory held for good; a second scrape at the same
-// moment (two Prometheus servers) takes a fresh buffer, as before.
+// again). One only: that is memory held for good; a second scrape at the
+// same moment (two Prometheus servers) takes a fresh buffer, as before.
 struct Api::SpareBuffers {
-  static constexpr size_t kKept = 1;
   std::mutex mu;
-  std::vector<std::string> spare;
+  std::string spare;
 
   std::string Take() {
     std::lock_guard<std::mutex> lock(mu);
-    if (spare.empty()) return {};
-    std::string b = std::move(spare.back());
-    spare.pop_back();
-    return b;
+    return std::exchange(spare, {});
   }
   void Give(std::string&& b) {
     std::lock_guard<std::mutex> lock(mu);
-    if (spare.size() < kKept) spare.push_back(std::move(b));
+    if (b.capacity() > spare.capacity()) spare = std::move(b);
   }
 };
 

@@ -154,7 +154,7 @@ class Api {
   mutable std::mutex options_mu_;  // guards options_ (the pointer, not what it points to)
   Options options_;
   std::shared_ptr<Telemetry> telemetry_;
-  // Buffers of /metrics bodies, handed back once written (HttpResponse::recycle_body).
+  // The buffer of a /metrics body, handed back once written (HttpResponse::recycle_body).
   struct SpareBuffers;
   std::shared_ptr<SpareBuffers> metrics_buffers_;
 };

@@ -126,6 +126,27 @@ TEST_F(DebriefLoopTest, GaugesWalkedInStepsAreTheGaugesOfOneWalk) {
   }
 }
 
+// Incidents no tracker numbered (kNoTallyKey: built by hand) are counted by
+// their names, and land in the same series as numbered ones of the same
+// (service, severity): the gauges are the tracker's either way.
+TEST_F(DebriefLoopTest, IncidentsWithoutATallyKeyCountAsTheNumberedOnes) {
+  for (int i = 1; i <= 7; ++i) {
+    Incident("INC-" + std::to_string(i), i % 2 ? "critical" : "warning", i % 3 ? "checkout" : "search");
+    s += Hours(i);
+  }
+  ASSERT_TRUE(Apply(DebriefCompleted{"INC-2", s, "https://wiki/2"}, s).ok());
+  ASSERT_TRUE(Apply(IncidentDeclared{"INC-8", s, "search", "critical", "t", std::nullopt}, s).ok());
+  const Time now = s + Days(20);
+  const GaugeSnapshot want = tracker.Gauges(now, 3);
+  ASSERT_EQ(want.overdue_debriefs_total, 6u);
+  for (int every : {1, 2}) {  // all unnumbered, then every other one
+    std::vector<struct Incident> incidents = tracker.incidents();
+    for (size_t i = 0; i < incidents.size(); i += every) incidents[i].tally_key = kNoTallyKey;
+    EXPECT_EQ(ComputeGauges(tracker.policy(), incidents, tracker.action_items(), tracker.counters(), now, 3), want)
+        << "every " << every;
+  }
+}
+
 // Between steps the incidents change: one already walked is counted as it
 // was at its step, and one opened since is counted by the finish.
 TEST_F(DebriefLoopTest, AGaugeWalkCountsEachIncidentAsItWasAtItsStep) {

@@ -90,6 +90,24 @@ std::string FormatRfc3339(Time t) {
   auto s = duration_cast<std::chrono::seconds>(rest);
   rest -= s;
   int64_t ms = rest.count();
+  const int year = static_cast<int>(ymd.year());
+  if (year >= 0 && year <= 9999) {
+    // Every alert's dedup key holds one: digits written in place, not
+    // through snprintf's format parser.
+    char out[24] = "0000-00-00T00:00:00.000";
+    auto put = [&out](int at, int64_t value, int digits) {
+      for (int i = digits - 1; i >= 0; --i, value /= 10) out[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, year, 4);
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+    put(11, h.count(), 2);
+    put(14, m.count(), 2);
+    put(17, s.count(), 2);
+    if (ms == 0) return std::string(out, 19) + 'Z';
+    put(20, ms, 3);
+    return std::string(out, 23) + 'Z';
+  }
   char buf[40];
   if (ms != 0) {
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03lldZ", static_cast<int>(ymd.year()),

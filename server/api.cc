@@ -345,6 +345,8 @@ void Observe(Api::Telemetry& telemetry, const HttpRequest& req, const std::strin
                   const char* group, int code, size_t bytes, double seconds) {
   telemetry.Record(handler, code, seconds);
   if (code == 401) telemetry.Unauthorized(req, path, group);
+  // The access line's arguments are copies: none are made for a level that is off.
+  if (!spdlog::should_log(spdlog::level::debug)) return;
   spdlog::debug("http request remote={} method={} path={} handler={} code={} bytes={} duration_seconds={:.6f}",
                 req.remote.empty() ? "-" : Printable(req.remote, 64), Printable(req.method, 16), Printable(path),
                 handler, code,

@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <type_traits>
 #include <unordered_map>
@@ -167,6 +168,7 @@ template <class Stream>
 class Session : public SessionBase {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
   static constexpr size_t kReadBuffer = 4096;
+  static constexpr size_t kInlineBody = 16384;  // bodies up to this go out in the header's buffer
 
  public:
   Session(tcp::socket socket, Edge& edge, std::shared_ptr<ssl::context> ctx)
@@ -384,7 +386,33 @@ class Session : public SessionBase {
     keep_alive_after_write_ = res.keep_alive();
     res_ = std::move(res);
     Lowest().expires_after(edge_.options.read_timeout);
-    http::async_write(stream_, res_, beast::bind_front_handler(&Session::OnWrite, Self()));
+    // Beast's serializer writes the header once into wire_ (kept with its
+    // capacity), a small body is appended, and the answer goes out as one or
+    // two plain buffers. http::async_write would walk the serializer's nested
+    // buffer views again on every write call: at tens of thousands of
+    // webhooks a second that was the largest part of an answer's own work.
+    wire_.clear();
+    http::serializer<false, http::string_body> sr{res_};
+    sr.split(true);
+    beast::error_code ec;
+    while (!ec && !sr.is_header_done()) {
+      sr.next(ec, [&](beast::error_code&, const auto& buffers) {
+        for (asio::const_buffer b : beast::buffers_range_ref(buffers)) {
+          wire_.append(static_cast<const char*>(b.data()), b.size());
+        }
+        sr.consume(beast::buffer_bytes(buffers));
+      });
+    }
+    if (ec) return Close();  // cannot happen for a string body; never a partial header
+    const std::string& body = res_.body();
+    size_t parts = 2;
+    if (body.size() <= kInlineBody) {
+      wire_ += body;
+      parts = 1;
+    }
+    out_ = {asio::buffer(wire_), asio::buffer(body)};
+    asio::async_write(stream_, std::span<const asio::const_buffer>(out_.data(), parts),
+                      beast::bind_front_handler(&Session::OnWrite, Self()));
   }
 
   void OnWrite(beast::error_code ec, size_t) {
@@ -447,6 +475,8 @@ class Session : public SessionBase {
   bool linger_ = false;
   bool keep_alive_after_write_ = false;
   http::response<http::string_body> res_;
+  std::string wire_;  // res_'s header, and its body if small: what Send writes
+  std::array<asio::const_buffer, 2> out_;  // wire_ and, unless appended to it, res_'s body
   std::function<void(std::string&&)> recycle_;  // HttpResponse::recycle_body of res_
   std::array<char, 4096> discard_;
 };
@@ -623,6 +653,8 @@ void Server::Run(int threads) {
   impl_->ioc.run();
   for (auto& t : extra) t.join();
 }
+
+void Server::Post(std::function<void()> task) { asio::post(impl_->ioc, std::move(task)); }
 
 void Server::Stop() {
   asio::post(impl_->strand, [impl = impl_.get()] {

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+#include <random>
+
 namespace debriefd {
 namespace {
 
@@ -93,4 +97,34 @@ TEST(OptionalTime, ReadsLikeStdOptionalInHalfTheBytes) {
 }
 
 }  // namespace
+TEST(Time, FormatRfc3339MatchesTheCalendarOverYearsAndMilliseconds) {
+  // Against the civil calendar, written out the slow way.
+  std::mt19937_64 rng(7);
+  const int64_t lo = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::sys_days{std::chrono::year{1} / 1 / 1}.time_since_epoch())
+                         .count();
+  const int64_t hi = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::sys_days{std::chrono::year{10500} / 1 / 1}.time_since_epoch())
+                         .count();
+  std::uniform_int_distribution<int64_t> any(lo, hi);
+  for (int i = 0; i < 20000; ++i) {
+    int64_t ms_since_epoch = any(rng);
+    if (i % 3 == 0) ms_since_epoch -= ((ms_since_epoch % 1000) + 1000) % 1000;  // whole seconds
+    const Time t{std::chrono::milliseconds(ms_since_epoch)};
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss<std::chrono::milliseconds> hms(t - day);
+    char want[48];
+    const int ms = static_cast<int>(hms.subseconds().count());
+    std::snprintf(want, sizeof want, ms ? "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ" : "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()), ms);
+    ASSERT_EQ(FormatRfc3339(t), want) << ms_since_epoch;
+  }
+  EXPECT_EQ(FormatRfc3339(Time{}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("0001-01-01T00:00:00Z")), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("9999-12-31T23:59:59.999Z")), "9999-12-31T23:59:59.999Z");
+}
+
 }  // namespace debriefd

@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "tests/support/test_util.h"
 
 namespace debriefd {
@@ -28,6 +32,15 @@ TEST(AlertmanagerParser, ANumberTooLargeForJsonIsRejectedNamingIt) {
   auto native = ParseRequestBody("events", R"({"type":"change","time":"2026-11-21T20:35:23Z","service":"a","kind":"deploy","cost":-1e999})", kNow);
   ASSERT_FALSE(native.ok());
   EXPECT_EQ(native.status().field(), "cost");
+  // Arrays in arrays, and a key that looks like an index.
+  for (const auto& [nested, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"alerts":[{"x":[0,[1e999]]}]})", "alerts[0].x[1][0]"},
+           {R"({"alerts":[{"ok":1.5,"[k]":-1e999}]})", "alerts[0].[k]"},
+           {R"({"a":{"b":{"c":1e999}}})", "a.b.c"}}) {
+    auto n = ParseRequestBody("alertmanager", nested, kNow);
+    ASSERT_FALSE(n.ok()) << nested;
+    EXPECT_EQ(n.status().field(), field) << nested;
+  }
 }
 
 TEST(AlertmanagerParser, ParsesTheCapturedFiringNotification) {

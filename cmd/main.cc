@@ -303,12 +303,7 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
       return;
     }
   });
-  // The writer hands each group's answers to the HTTP threads in one task.
-  ingest.Deliverer([&server](std::function<void()> task) { server.Post(std::move(task)); });
   server.Run(2);
-  // Run has returned once every connection is answered or given up: what the
-  // writer answers from now on (nobody waits for it) runs on its own thread.
-  ingest.Deliverer(nullptr);
   loader.join();
   if (rules) rules->Stop();
   // Every request answered or given up: commit what is queued.

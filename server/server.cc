@@ -654,8 +654,6 @@ void Server::Run(int threads) {
   for (auto& t : extra) t.join();
 }
 
-void Server::Post(std::function<void()> task) { asio::post(impl_->ioc, std::move(task)); }
-
 void Server::Stop() {
   asio::post(impl_->strand, [impl = impl_.get()] {
     beast::error_code ec;

@@ -109,9 +109,6 @@ class Server {
   void Shutdown(Duration timeout);
   // Thread-safe.
   ServerStats stats() const;
-  // Runs `task` on one of Run's threads (IngestService::Deliverer); a task
-  // posted once Run has returned is dropped. Thread-safe.
-  void Post(std::function<void()> task);
 
  private:
   struct Impl;

@@ -139,14 +139,9 @@ void IngestService::Submit(std::string source, std::vector<ParsedEvent> events, 
       return;
     }
     queued_events_ += events.size();
-    queue_.push_back({std::move(source), std::move(events), std::move(done), true, {}, {}, true});
+    queue_.push_back({std::move(source), std::move(events), std::move(done), true, {}, {}});
   }
   queue_cv_.notify_one();
-}
-
-void IngestService::Deliverer(Deliver deliver) {
-  std::lock_guard<std::mutex> lock(queue_mu_);
-  deliver_ = std::move(deliver);
 }
 
 IngestOutcome IngestService::SubmitAndWait(std::string source, std::vector<ParsedEvent> events) {
@@ -431,31 +426,9 @@ void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
   if (counts_wait) CountsWaiting();
   for (const std::string& line : TransitionLines(transitions)) spdlog::info("{}", line);
   one_group.unlock();
-  Answer(group);
-}
-
-// Requests queued by Submit (HTTP) are answered in one task through the
-// deliverer; the others (replay, a group run on the caller's thread) here,
-// before ProcessGroup returns, as their callers expect.
-void IngestService::Answer(std::vector<Work>& group) {
-  Deliver deliver;
-  {
-    std::lock_guard<std::mutex> lock(queue_mu_);
-    deliver = deliver_;
-  }
-  std::vector<std::pair<Done, IngestOutcome>> handed;
   for (Work& work : group) {
-    if (!work.done) continue;
-    if (deliver && work.deliverable) {
-      handed.emplace_back(std::move(work.done), std::move(work.outcome));
-    } else {
-      work.done(std::move(work.outcome));
-    }
+    if (work.done) work.done(std::move(work.outcome));
   }
-  if (handed.empty()) return;
-  deliver([handed = std::make_shared<decltype(handed)>(std::move(handed))] {
-    for (auto& [done, outcome] : *handed) done(std::move(outcome));
-  });
 }
 
 // Step 1: drop what is stored already, or accepted earlier in the group.

@@ -138,21 +138,11 @@ class IngestService {
   void Start();
   void Stop();
 
-  // Queues a parsed request; `done` runs when it is durable (or rejected), on
-  // the writer thread or as part of a task given to the deliverer (below);
-  // what is queued before Start() waits for it. When more than
-  // max_queued_events would be waiting, `done` runs at once with Unavailable
-  // (HTTP 503, Retry-After).
+  // Queues a parsed request; `done` runs on the writer thread when it is
+  // durable (or rejected); what is queued before Start() waits for it. When
+  // more than max_queued_events would be waiting, `done` runs at once with
+  // Unavailable (HTTP 503, Retry-After).
   void Submit(std::string source, std::vector<ParsedEvent> events, Done done);
-  // Where the answers of a group go: `deliver` is given one task per group
-  // that runs each request's `done` in order (the HTTP server posts it to its
-  // threads). So the writer, which every request waits for, hands a group
-  // over once instead of building and posting each answer itself, and goes
-  // on with the next group. Unset (the default, and after Deliverer(nullptr))
-  // the writer runs them. A deliverer must run every task it is given: set
-  // it to nullptr before its threads stop. Thread-safe.
-  using Deliver = std::function<void(std::function<void()>)>;
-  void Deliverer(Deliver deliver);
   // Submit and wait; works with or without the writer thread (replay uses it
   // without one).
   IngestOutcome SubmitAndWait(std::string source, std::vector<ParsedEvent> events);
@@ -286,7 +276,6 @@ class IngestService {
     bool live = true;           // stamped with the time it is applied (replay keeps its times)
     IngestOutcome outcome;
     std::vector<size_t> fresh;  // indexes of the events to store, after dedup
-    bool deliverable = false;   // queued by Submit: its answer may go through the deliverer
   };
   void Run();
   // `flush_counts`: also commit counts waiting without events.
@@ -302,8 +291,6 @@ class IngestService {
   Status Commit(std::vector<Work>& group, const EventCounts& deltas);
   void Unwind(std::vector<Work>& group, const Status& why, bool applied);
   std::vector<std::string> TransitionLines(const GroupTransitions& transitions) const;
-  // Runs each request's `done`, here or through the deliverer.
-  void Answer(std::vector<Work>& group);
   // Wakes the writer to commit counts within a second.
   void CountsWaiting();
   // applied_seq_, under the state lock.
@@ -404,7 +391,6 @@ class IngestService {
   bool counts_waiting_ = false;  // counts to commit without events, by counts_due_
   bool follow_due_ = false;      // the store says others appended: CatchUp
   std::chrono::steady_clock::time_point counts_due_;
-  Deliver deliver_;  // under queue_mu_
   std::thread writer_;
 };
 

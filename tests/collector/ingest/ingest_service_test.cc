@@ -6,9 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
-#include <mutex>
-
 #include "collector/replay.h"
 #include "collector/sources/registry.h"
 #include "exporters/incident_json.h"
@@ -218,47 +215,6 @@ TEST_F(IngestServiceTest, AFullQueueAnswersUnavailableAtOnceAndKeepsWhatItHolds)
   EXPECT_TRUE(done[1].status.ok()) << done[1].status.message();
   EXPECT_EQ(done[1].accepted, 2u);
   EXPECT_EQ(Incidents(), 2u);
-}
-
-TEST_F(IngestServiceTest, ADeliverersTaskAnswersTheGroupInOrderAndOthersAreAnsweredInPlace) {
-  ingest->Stop();  // what is submitted now is one group at the next Start
-  std::vector<std::function<void()>> tasks;  // what the deliverer was given, not yet run
-  std::mutex tasks_mu;
-  ingest->Deliverer([&](std::function<void()> task) {
-    std::lock_guard lock(tasks_mu);
-    tasks.push_back(std::move(task));
-  });
-  std::vector<std::string> answered;
-  for (const char* id : {"INC-1", "INC-2", "INC-3"}) {
-    ingest->Submit("events", Parse("events", Declared(id, "2026-10-01T09:58:00Z"), clock.Now()),
-                   [&answered, id](IngestOutcome o) {
-                     EXPECT_TRUE(o.status.ok()) << o.status.message();
-                     EXPECT_EQ(o.accepted, 1u);
-                     answered.push_back(id);
-                   });
-  }
-  ingest->Start();
-  ingest->Stop();
-  EXPECT_EQ(Stored(), 3u);
-  EXPECT_TRUE(answered.empty()) << "stored, but answered only by the deliverer's task";
-  ASSERT_EQ(tasks.size(), 1u) << "one group, one task";
-  tasks[0]();
-  EXPECT_EQ(answered, (std::vector<std::string>{"INC-1", "INC-2", "INC-3"}));
-
-  // Replay's groups, and a request processed on the caller's thread, are
-  // answered before the call returns.
-  std::vector<std::pair<std::string, std::vector<ParsedEvent>>> group;
-  group.emplace_back("events", Parse("events", Declared("INC-4", "2026-10-01T09:59:00Z"), clock.Now()));
-  std::vector<IngestOutcome> out = ingest->ProcessNow(std::move(group));
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].accepted, 1u);
-  EXPECT_EQ(Send("events", Declared("INC-5", "2026-10-01T09:59:30Z")).accepted, 1u);
-
-  // Without a deliverer the writer answers.
-  ingest->Deliverer(nullptr);
-  ingest->Start();
-  EXPECT_EQ(Send("events", Declared("INC-6", "2026-10-01T09:59:40Z")).accepted, 1u);
-  EXPECT_EQ(tasks.size(), 1u);
 }
 
 TEST_F(IngestServiceTest, UnreadableStoredEventsAreCountedAndTheRestLoads) {

@@ -3,6 +3,8 @@
 #include <boost/algorithm/string/predicate.hpp>
 
 #include <chrono>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include <boost/json.hpp>
@@ -322,7 +324,7 @@ struct Api::Target {
 
 namespace {
 
-Result<Api::Target> ParseTarget(const std::string& raw) {
+Result<Api::Target> ParseTargetUncached(const std::string& raw) {
   boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(raw);
   if (!url) return Status::InvalidArgument("target", "malformed request target");
   Api::Target t;
@@ -337,6 +339,19 @@ Result<Api::Target> ParseTarget(const std::string& raw) {
     t.rule = Rule{"POST", t.source->needs_config ? Auth::kSource : Auth::kIngest};
   }
   return t;
+}
+
+// A target depends on nothing but its text, and a sender posts to the same
+// one again and again: each HTTP thread keeps the last one it parsed (both
+// BeforeBody and Handle ask for every request's).
+Result<Api::Target> ParseTarget(const std::string& raw) {
+  thread_local std::string last_raw;
+  thread_local std::optional<Result<Api::Target>> last;
+  if (!last || raw != last_raw) {
+    last = ParseTargetUncached(raw);
+    last_raw = raw;
+  }
+  return *last;
 }
 
 // Counts and times every answer, logs every 401 (rate-limited) and writes the

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -270,9 +271,11 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
   // /readyz and every other endpoint 503 until it is whole.
   std::atomic<bool> load_failed{false};
   std::thread loader([&] {
-    Status checked =
-        opened->sqlite ? opened->sqlite->CheckIntegrity(config->storage_integrity_check) : Status::Ok();
-    Result<size_t> loaded = checked.ok() ? ingest.Load() : Result<size_t>(checked);
+    std::function<Status()> check;
+    if (opened->sqlite) {
+      check = [&] { return opened->sqlite->CheckIntegrity(config->storage_integrity_check); };
+    }
+    Result<size_t> loaded = ingest.Load(std::move(check));
     if (!loaded.ok()) {
       spdlog::error("{}", loaded.status().message());
       load_failed = true;

@@ -50,16 +50,21 @@ void IngestService::SetLearnedPending(std::map<std::string, Duration> pending) {
   tracker_->SetLearnedPending(std::move(pending));
 }
 
-Result<size_t> IngestService::Load() {
+Result<size_t> IngestService::Load(std::function<Status()> alongside) {
   std::lock_guard<std::mutex> one_group(group_mu_);
   std::map<std::string, Duration> learned;
   {
     std::lock_guard<std::mutex> lock(mu_);
     learned = learned_pending_;
   }
+  std::future<Status> checked;
+  if (alongside) checked = std::async(std::launch::async, std::move(alongside));
   Result<Rebuilt> rebuilt = RebuildTracker(policy_, std::move(learned));
+  Result<EventCounts> counts = rebuilt.ok() ? store_.LoadCounts() : Result<EventCounts>(rebuilt.status());
+  if (checked.valid()) {
+    if (Status s = checked.get(); !s.ok()) return s;
+  }
   if (!rebuilt.ok()) return rebuilt.status();
-  Result<EventCounts> counts = store_.LoadCounts();
   if (!counts.ok()) return counts.status();
   std::lock_guard<std::mutex> lock(mu_);
   Adopt(std::move(rebuilt.value()));

@@ -131,7 +131,11 @@ class IngestService {
   // Rebuilds the tracker and counters from the store. Call once, before Start.
   // Returns the number of stored events that could not be re-read (each is
   // logged as data loss, and counted in unreadable_events()).
-  Result<size_t> Load();
+  // `alongside`, when given (the store file's integrity check), runs on a
+  // thread of its own meanwhile: a start takes the longer of the two, not
+  // their sum. The state is taken (loaded() true) only when both succeeded;
+  // the check's error comes first, as a damaged file explains a failed read.
+  Result<size_t> Load(std::function<Status()> alongside = nullptr);
 
   // Starts and stops the writer thread. Stop completes what is queued and
   // writes every count not yet on disk.

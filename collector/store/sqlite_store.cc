@@ -132,13 +132,29 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 // quick_check reads every page and checks each b-tree's structure; a damaged
 // page otherwise surfaces only when a commit touches it, as a 503 on every
 // write of a process that had answered "ready".
+// It runs on a connection of its own (a file's; an in-memory database has
+// only the store's), so that a start can check the file while it reads the
+// state from it (IngestService::Load): SQLite connections opened without a
+// mutex must not be shared between threads.
 Status SqliteStore::CheckIntegrity(bool full) {
   const char* sql = full ? "PRAGMA integrity_check(1)" : "PRAGMA quick_check(1)";
   const char* name = full ? "integrity_check" : "quick_check";
-  sqlite3_stmt* st = nullptr;
+  sqlite3* db = db_;
+  sqlite3* own = nullptr;
   std::string finding;
-  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
-    finding = sqlite3_errmsg(db_);
+  if (path_ != ":memory:" && !path_.empty()) {
+    if (sqlite3_open_v2(path_.c_str(), &own, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+      finding = own != nullptr ? sqlite3_errmsg(own) : "cannot open";
+    } else {
+      sqlite3_busy_timeout(own, 5000);
+    }
+    db = own;
+  }
+  sqlite3_stmt* st = nullptr;
+  if (!finding.empty()) {
+    // the open failed: that is the finding
+  } else if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+    finding = sqlite3_errmsg(db);
   } else {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -146,10 +162,11 @@ Status SqliteStore::CheckIntegrity(bool full) {
       std::string first = text ? reinterpret_cast<const char*>(text) : "";
       if (first != "ok") finding = first;
     } else {
-      finding = sqlite3_errmsg(db_);
+      finding = sqlite3_errmsg(db);
     }
   }
   sqlite3_finalize(st);
+  sqlite3_close(own);
   if (finding.empty()) return Status::Ok();
   return Status::DataLoss(path_ + ": damaged, refusing to start (PRAGMA " + name + ": " + finding +
                           "); restore it from a backup, or move it aside to start empty")

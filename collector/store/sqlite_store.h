@@ -34,8 +34,8 @@ class SqliteStore final : public EventStore {
     // max_page_count): a commit that needs more fails as on a full disk.
     // For tests of the full-store path.
     uint32_t max_page_count = 0;
-    // Open skips the check; the owner runs CheckIntegrity before reading
-    // (serve opens its port first and checks while it loads).
+    // Open skips the check; the owner runs CheckIntegrity (serve opens its
+    // port first, then checks the file beside the load).
     bool check_later = false;
     // When the log is checkpointed (a file's store: wal_checkpointer.h).
     WalCheckpointer::Options checkpoints;
@@ -96,7 +96,9 @@ class SqliteStore final : public EventStore {
 
   // PRAGMA quick_check, or with `full` integrity_check: DataLoss naming the
   // file and SQLite's first finding when the file is damaged. Open runs it
-  // unless Options::check_later.
+  // unless Options::check_later. On a file, it runs on a connection of its
+  // own: callable from another thread while the owner reads (a start checks
+  // the file beside IngestService::Load).
   Status CheckIntegrity(bool full);
 
  private:

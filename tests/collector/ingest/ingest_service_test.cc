@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "collector/replay.h"
 #include "collector/sources/registry.h"
 #include "exporters/incident_json.h"
@@ -215,6 +217,35 @@ TEST_F(IngestServiceTest, AFullQueueAnswersUnavailableAtOnceAndKeepsWhatItHolds)
   EXPECT_TRUE(done[1].status.ok()) << done[1].status.message();
   EXPECT_EQ(done[1].accepted, 2u);
   EXPECT_EQ(Incidents(), 2u);
+}
+
+TEST_F(IngestServiceTest, LoadTakesTheStateOnlyOnceTheCheckBesideItSucceeded) {
+  ASSERT_EQ(Send("events", Declared("INC-1", "2026-10-01T09:58:00Z")).accepted, 1u);
+  Close();
+  auto real = SqliteStore::Open(dir.File("debriefd.db"));
+  ASSERT_TRUE(real.ok());
+  std::thread::id checked_on;
+  IngestService refused(**real, Policy{}, clock);
+  Result<size_t> failed = refused.Load([&] {
+    checked_on = std::this_thread::get_id();
+    return Status::DataLoss("store: damaged, refusing to start");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kDataLoss);
+  EXPECT_FALSE(refused.loaded());
+  EXPECT_FALSE(refused.ready());
+  EXPECT_NE(checked_on, std::this_thread::get_id()) << "the check runs beside the load";
+
+  IngestService taken(**real, Policy{}, clock);
+  bool ran = false;
+  Result<size_t> loaded = taken.Load([&] {
+    ran = true;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_TRUE(ran);
+  EXPECT_TRUE(taken.loaded());
+  EXPECT_EQ(taken.Read([](const IncidentTracker& t, Time) { return t.incidents().size(); }), 1u);
 }
 
 TEST_F(IngestServiceTest, UnreadableStoredEventsAreCountedAndTheRestLoads) {

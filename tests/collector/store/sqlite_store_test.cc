@@ -141,6 +141,36 @@ TEST(SqliteStore, RefusesADamagedFileNamingItAndTheFinding) {
   }
 }
 
+TEST(SqliteStore, ALaterCheckRunsOnAConnectionOfItsOwnBesideTheOwnersReads) {
+  TempDir dir;
+  const std::string path = dir.File("d.db");
+  FillStore(path);
+  SqliteStore::Options later;
+  later.check_later = true;
+  {
+    auto store = SqliteStore::Open(path, later);
+    ASSERT_TRUE(store.ok());
+    // The owner reads every event while another thread checks the file.
+    Status checked;
+    std::thread checker([&] { checked = (*store)->CheckIntegrity(false); });
+    size_t read = 0;
+    ASSERT_TRUE((*store)->ForEach([&](const StoredEvent&) { ++read; return Status::Ok(); }).ok());
+    checker.join();
+    EXPECT_TRUE(checked.ok()) << checked.message();
+    EXPECT_EQ(read, 300u);
+  }
+  DamagePage(path, 3);
+  auto store = SqliteStore::Open(path, later);
+  ASSERT_TRUE(store.ok()) << "not checked yet";
+  Status checked;
+  std::thread checker([&] { checked = (*store)->CheckIntegrity(false); });
+  checker.join();
+  EXPECT_EQ(checked.code(), StatusCode::kDataLoss);
+  EXPECT_NE(checked.message().find("store: " + path + ": damaged, refusing to start (PRAGMA quick_check: "),
+            std::string::npos)
+      << checked.message();
+}
+
 TEST(SqliteStore, AFullFileFailsTheCommitNamingTheFile) {
   TempDir dir;
   const std::string path = dir.File("d.db");

@@ -100,6 +100,14 @@ http::response<http::string_body> ToBeast(HttpResponse r, unsigned version, bool
   return res;
 }
 
+// A connection's executor is its strand, by its concrete type: Beast's
+// default (any_io_executor) erases it, and every handler of every request
+// then pays for the erasure (copies, moves and calls through a table).
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Socket = tcp::socket::rebind_executor<Strand>::other;
+using PlainStream = beast::basic_stream<tcp, Strand>;
+using TlsStream = beast::ssl_stream<PlainStream>;
+
 class SessionBase;
 
 // What every session shares: the options, the API, the budget, the counters
@@ -163,15 +171,15 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   virtual void Drain() = 0;
 };
 
-// One connection, plain (beast::tcp_stream) or TLS (beast::ssl_stream).
+// One connection, plain (PlainStream) or TLS (TlsStream).
 template <class Stream>
 class Session : public SessionBase {
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
   static constexpr size_t kReadBuffer = 4096;
   static constexpr size_t kInlineBody = 16384;  // bodies up to this go out in the header's buffer
 
  public:
-  Session(tcp::socket socket, Edge& edge, std::shared_ptr<ssl::context> ctx)
+  Session(Socket socket, Edge& edge, std::shared_ptr<ssl::context> ctx)
       : edge_(edge), ctx_(std::move(ctx)), stream_(MakeStream(std::move(socket), ctx_.get())) {
     beast::error_code ec;
     auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
@@ -210,7 +218,7 @@ class Session : public SessionBase {
  private:
   enum class State { kHandshake, kIdle, kReading, kInFlight, kWriting, kLingering, kClosed };
 
-  static Stream MakeStream(tcp::socket socket, ssl::context* ctx) {
+  static Stream MakeStream(Socket socket, ssl::context* ctx) {
     if constexpr (kTls) {
       return Stream(std::move(socket), *ctx);
     } else {
@@ -533,7 +541,7 @@ struct Server::Impl {
   }
 
   void Accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, Socket socket) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
       if (ec) return Backoff(ec);
       backoff = Duration{0};
@@ -549,10 +557,10 @@ struct Server::Impl {
         socket.set_option(tcp::no_delay(true), ignored);
         if (tls_context) {
           MaybeReloadTls();
-          std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), edge, tls_context)
+          std::make_shared<Session<TlsStream>>(std::move(socket), edge, tls_context)
               ->Start();
         } else {
-          std::make_shared<Session<beast::tcp_stream>>(std::move(socket), edge, nullptr)->Start();
+          std::make_shared<Session<PlainStream>>(std::move(socket), edge, nullptr)->Start();
         }
       }
       Accept();
@@ -576,7 +584,7 @@ struct Server::Impl {
 
   // Over limits.max_connections: a plain HTTP client gets a minimal 503 (a
   // TLS client just the close); either way no session, buffer or timer.
-  void RefuseConnection(tcp::socket socket) {
+  void RefuseConnection(Socket socket) {
     edge.connections_refused.fetch_add(1);
     beast::error_code ec;
     auto remote = socket.remote_endpoint(ec);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "server/api.h"
+#include "server/edge_limits.h"
 #include "server/http.h"
 #include "server/tls_context.h"
 #include "server/web_config.h"
@@ -35,56 +36,6 @@ using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
-
-// A warning at most once per period, saying how many were left out, so that a
-// flood (refused connections, accept errors) is visible without filling the log.
-class RateLimitedLog {
- public:
-  void Warn(const std::string& message) {
-    std::lock_guard lock(mu_);
-    const auto now = SteadyClock::now();
-    if (logged_once_ && now - last_ < std::chrono::seconds(10)) {
-      ++suppressed_;
-      return;
-    }
-    if (suppressed_ > 0) {
-      spdlog::warn("{} ({} more like it in the last {}s)", message, suppressed_,
-                   std::chrono::duration_cast<std::chrono::seconds>(now - last_).count());
-    } else {
-      spdlog::warn("{}", message);
-    }
-    logged_once_ = true;
-    last_ = now;
-    suppressed_ = 0;
-  }
-
- private:
-  std::mutex mu_;
-  bool logged_once_ = false;
-  SteadyClock::time_point last_;
-  uint64_t suppressed_ = 0;
-};
-
-// The global budget of request body bytes held in memory.
-class Budget {
- public:
-  explicit Budget(size_t limit) : limit_(limit) {}
-  // Takes n bytes, or nothing when fewer than n are left.
-  bool Take(size_t n) {
-    size_t used = used_.load();
-    do {
-      if (n > limit_ || used > limit_ - n) return false;
-    } while (!used_.compare_exchange_weak(used, used + n));
-    return true;
-  }
-  void Give(size_t n) { used_.fetch_sub(n); }
-  size_t used() const { return used_.load(); }
-  size_t limit() const { return limit_; }
-
- private:
-  const size_t limit_;
-  std::atomic<size_t> used_{0};
-};
 
 http::response<http::string_body> ToBeast(HttpResponse r, unsigned version, bool keep_alive, bool head,
                                           const std::map<std::string, std::string>& extra) {

@@ -183,6 +183,38 @@ TEST_F(ServerTest, ScrapesThatReuseAnEarlierBodysBufferAreWhole) {
   }
 }
 
+// An answer over 16 KiB goes out as its header and its body in two buffers,
+// a smaller one in one: both arrive whole, with the length they announce.
+TEST_F(ServerTest, SmallAndLargeAnswersArriveWholeWithTheirLength) {
+  auto split = [](const std::string& resp) {
+    const size_t end = resp.find("\r\n\r\n");
+    const size_t at = resp.find("Content-Length: ");
+    EXPECT_NE(at, std::string::npos) << resp.substr(0, 300);
+    const size_t length = std::stoul(resp.substr(at + 16, resp.find("\r\n", at) - at - 16));
+    return std::pair{length, resp.substr(end + 4)};
+  };
+  const auto [small_length, small] = split(Exchange(port, Request("GET", "/metrics", "")));
+  EXPECT_LT(small.size(), 16384u) << "no incident yet: the answer fits the header's buffer";
+  EXPECT_EQ(small_length, small.size());
+  // Some 4 KB of series for each (service, severity).
+  for (int i = 0; i < 8; ++i) {
+    const std::string service = "svc-" + std::to_string(i);
+    const std::string body = R"({"alerts":[{"status":"firing","labels":{"alertname":"Errors","service":")" + service +
+                             R"(","severity":"critical"},"startsAt":"2026-11-21T20:30:00Z"}]})";
+    ASSERT_EQ(Exchange(port, Request("POST", "/webhooks/alertmanager", body)).rfind("HTTP/1.1 200", 0), 0u);
+  }
+  const auto [large_length, large] = split(Exchange(port, Request("GET", "/metrics", "")));
+  EXPECT_GT(large.size(), 16384u);
+  EXPECT_EQ(large_length, large.size());
+  EXPECT_EQ(large.find("# HELP"), 0u);
+  EXPECT_EQ(large.back(), '\n');
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_NE(large.find("debriefd_incidents_total{service=\"svc-" + std::to_string(i) + "\",severity=\"critical\"} 1\n"),
+              std::string::npos)
+        << i;
+  }
+}
+
 // Over a real socket: header names in GitHub's own case reach the source,
 // and the signature is checked over the bytes as sent (indentation and all).
 TEST_F(ServerTest, ASignedGitHubWebhookIsCheckedOverTheRawBytes) {

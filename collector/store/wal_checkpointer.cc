@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace debriefd {
 
@@ -60,6 +62,12 @@ int WalCheckpointer::Hook(void* self, sqlite3* db, const char* name, int pages) 
 }
 
 void WalCheckpointer::Run() {
+  // Checkpoints are background work, and this thread yields the CPU to the
+  // ones a request waits for: when it falls behind, the writer's commit
+  // copies the log itself (Hook), so a starved thread never lets the log
+  // grow without end. (Per thread on Linux; a failure leaves it as it was.)
+  // Before the name: a thread seen by its name has its priority.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice);
   pthread_setname_np(pthread_self(), "debriefd-ckpt");
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {

@@ -3,11 +3,14 @@
 #include "collector/store/store_lock.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -285,6 +288,31 @@ TEST(SqliteStore, AThreadOfItsOwnCheckpointsTheLog) {
   ASSERT_TRUE((*store)->Append({Ev("after", "{}")}, {}).ok());
   auto stored = (*store)->Contains("after");
   ASSERT_TRUE(stored.ok() && *stored);
+}
+
+// The checkpoint thread runs at the priority its options give (the lowest by
+// default), so that it takes the CPU only when the request threads leave it.
+TEST(SqliteStore, TheCheckpointThreadRunsAtItsOwnPriority) {
+  TempDir dir;
+  const int own = getpriority(PRIO_PROCESS, 0);  // this thread's
+  SqliteStore::Options options;
+  options.checkpoints.nice = std::min(own + 7, 19);
+  auto store = SqliteStore::Open(dir.File("d.db"), options);
+  ASSERT_TRUE(store.ok());
+  // The thread lowers itself, then names itself: waits for the name (ctest's
+  // timeout bounds the wait).
+  std::optional<id_t> tid;
+  while (!tid) {
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      if (name == "debriefd-ckpt") tid = static_cast<id_t>(std::stoul(task.path().filename()));
+    }
+    if (!tid) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(getpriority(PRIO_PROCESS, *tid), options.checkpoints.nice);
+  EXPECT_EQ(getpriority(PRIO_PROCESS, 0), own) << "only the checkpoint thread is lowered";
 }
 
 TEST(SqliteStore, MatchTellsAReSentEventFromAReusedKey) {

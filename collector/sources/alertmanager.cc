@@ -1,6 +1,8 @@
 // Parser for Alertmanager webhook notifications (version 4), which Grafana's
 // Alertmanager-compatible contact point also sends.
 #include <algorithm>
+#include <array>
+#include <string_view>
 
 #include "collector/sources/json_reader.h"
 
@@ -52,11 +54,21 @@ Result<Event> ParseAlertObject(const boost::json::object& obj, const std::string
   a.labels = std::move(labels.value());
   if (auto it = a.labels.find("alertname"); it != a.labels.end()) a.alertname = it->second;
   if (annotations_obj != nullptr) {
-    Result<std::map<std::string, std::string>> ann = StringMap(*annotations_obj, r.FieldPath("annotations"));
-    if (!ann.ok()) return ann.status();
-    for (const char* key : {"summary", "title", "description"}) {
-      if (auto it = ann->find(key); it != ann->end() && !it->second.empty()) {
-        a.summary = it->second.substr(0, 512);
+    // Every annotation must be a string; only the summary is kept (the first
+    // non-empty of summary, title and description), so none is copied but it.
+    constexpr std::array<std::string_view, 3> kSummaryKeys = {"summary", "title", "description"};
+    std::array<std::string_view, kSummaryKeys.size()> found;
+    for (const auto& kv : *annotations_obj) {
+      if (!kv.value().is_string()) {
+        return Invalid(r.FieldPath("annotations") + "." + std::string(kv.key()), "not a string");
+      }
+      for (size_t k = 0; k < kSummaryKeys.size(); ++k) {
+        if (kv.key() == kSummaryKeys[k]) found[k] = kv.value().get_string();
+      }
+    }
+    for (std::string_view text : found) {
+      if (!text.empty()) {
+        a.summary = std::string(text.substr(0, 512));
         break;
       }
     }

@@ -108,6 +108,32 @@ TEST(AlertmanagerParser, AFiringResendIsTheSameNotificationWhateverItsEndsAt) {
   EXPECT_NE(key("firing", "2026-10-01T10:20:00Z"), key("resolved", "2026-10-01T10:20:00Z"));
 }
 
+// The summary is the first non-empty of the summary, title and description
+// annotations, whatever their order in the body, cut at 512 bytes.
+TEST(AlertmanagerParser, TheSummaryIsTheFirstNonEmptyOfSummaryTitleAndDescription) {
+  auto summary = [](const std::string& annotations) {
+    auto r = ParseRequestBody("alertmanager",
+                              R"({"alerts":[{"status":"firing","labels":{"alertname":"A"},"annotations":)" +
+                                  annotations + R"(,"startsAt":"2026-10-01T10:00:00Z"}]})",
+                              kNow);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? std::get<AlertNotification>((*r)[0].event.body).summary : std::string("?");
+  };
+  EXPECT_EQ(summary(R"({"description":"d","title":"t","summary":"s"})"), "s");
+  EXPECT_EQ(summary(R"({"description":"d","summary":"","title":"t"})"), "t");
+  EXPECT_EQ(summary(R"({"runbook":"r","description":"d"})"), "d");
+  EXPECT_EQ(summary(R"({"runbook":"r"})"), "");
+  EXPECT_EQ(summary(R"({"summary":")" + std::string(600, 'x') + R"("})"), std::string(512, 'x'));
+
+  auto bad = ParseRequestBody("alertmanager",
+                              R"({"alerts":[{"status":"firing","labels":{"alertname":"A"},)"
+                              R"("annotations":{"summary":"s","runbook":7},"startsAt":"2026-10-01T10:00:00Z"}]})",
+                              kNow);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().field(), "alerts[0].annotations.runbook");
+  EXPECT_NE(bad.status().message().find("not a string"), std::string::npos) << bad.status().message();
+}
+
 TEST(AlertmanagerParser, TruncatedAlertsAreARequestCountOfItsReceiver) {
   const char* body = R"({"receiver":"debriefd","truncatedAlerts":4,"alerts":[
     {"status":"firing","labels":{"alertname":"A"},"startsAt":"2026-10-01T10:00:00Z"},

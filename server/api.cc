@@ -18,6 +18,7 @@
 #include "exporters/incident_json.h"
 #include "exporters/metrics.h"
 #include "exporters/report.h"
+#include "server/edge_limits.h"
 
 namespace debriefd {
 namespace json = boost::json;
@@ -137,30 +138,6 @@ double SteadySeconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// At most one line per interval; the lines held back are counted and named in
-// the next one, so a flood of bad requests costs one log line per interval.
-class LogLimiter {
- public:
-  explicit LogLimiter(double interval_seconds) : interval_(interval_seconds) {}
-  // The number of lines held back since the last one, when a line may be
-  // written at `now`; nullopt when this one is held back.
-  std::optional<uint64_t> Allow(double now) {
-    if (logged_ && now - last_ < interval_) {
-      ++held_back_;
-      return std::nullopt;
-    }
-    logged_ = true;
-    last_ = now;
-    return std::exchange(held_back_, 0);
-  }
-
- private:
-  double interval_;
-  bool logged_ = false;
-  double last_ = 0;
-  uint64_t held_back_ = 0;
-};
-
 constexpr double kLogInterval = 10;  // seconds between two lines of one kind
 
 // What a client sent, fit for one log line: at most `max` bytes, control
@@ -215,7 +192,7 @@ struct Api::Telemetry {
   }
   // Every 401 is logged, one line per kLogInterval at most.
   void Unauthorized(const HttpRequest& req, const std::string& path, const std::string& group) {
-    std::optional<uint64_t> held_back;
+    std::optional<LogLimiter::HeldBack> held_back;
     {
       std::lock_guard<std::mutex> lock(mu);
       held_back = unauthorized_log.Allow(now());
@@ -224,13 +201,14 @@ struct Api::Telemetry {
     spdlog::warn("unauthorized request from {}: {} {} (wrong or missing {}){}",
                  req.remote.empty() ? "unknown" : Printable(req.remote, 64), Printable(req.method, 16),
                  Printable(path), group,
-                 *held_back == 0 ? std::string()
-                                 : fmt::format("; {} more unauthorized request(s) not logged since the last line",
-                                               *held_back));
+                 held_back->lines == 0
+                     ? std::string()
+                     : fmt::format("; {} more unauthorized request(s) not logged since the last line",
+                                   held_back->lines));
   }
   // Logs when more service values are folded than at the last scrape.
   void Folded(size_t folded, size_t max_services) {
-    std::optional<uint64_t> held_back;
+    std::optional<LogLimiter::HeldBack> held_back;
     {
       std::lock_guard<std::mutex> lock(mu);
       if (folded <= services_folded) return;

@@ -2,7 +2,8 @@
 // What bounds the HTTP edge's use of memory and of the log: the budget of
 // request body bytes held at once (limits.max_inflight_bytes), and warnings
 // that a flood (refused connections, accept errors, full budget, failed
-// basic auth) would otherwise repeat on every request.
+// basic auth, unauthorized API calls) would otherwise repeat on every
+// request.
 
 #include <spdlog/spdlog.h>
 
@@ -11,7 +12,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace debriefd {
 
@@ -38,33 +41,59 @@ class Budget {
   std::atomic<size_t> used_{0};
 };
 
-// A warning at most once per 10 s, saying how many were left out since the
-// last one, so that a flood is visible without filling the log. Thread-safe.
+// At most one line of a kind per interval; the lines held back are counted
+// and named in the next one, so that a flood is visible without filling the
+// log. The time comes from the caller (seconds on any steady scale), so that
+// tests can move it. Not thread-safe: its owner locks.
+class LogLimiter {
+ public:
+  struct HeldBack {
+    uint64_t lines = 0;    // held back since the last line written
+    double seconds = 0;    // since the last line written (0 for the first)
+  };
+  explicit LogLimiter(double interval_seconds) : interval_(interval_seconds) {}
+  // What was held back, when a line may be written at `now`; nullopt when
+  // this one is held back.
+  std::optional<HeldBack> Allow(double now) {
+    if (logged_ && now - last_ < interval_) {
+      ++held_back_;
+      return std::nullopt;
+    }
+    HeldBack out{std::exchange(held_back_, 0), logged_ ? now - last_ : 0};
+    logged_ = true;
+    last_ = now;
+    return out;
+  }
+
+ private:
+  double interval_;
+  bool logged_ = false;
+  double last_ = 0;
+  uint64_t held_back_ = 0;
+};
+
+// A warning at most once per 10 s on the steady clock, saying how many were
+// left out since the last one. Thread-safe.
 class RateLimitedLog {
  public:
   void Warn(const std::string& message) {
-    std::lock_guard lock(mu_);
-    const auto now = std::chrono::steady_clock::now();
-    if (logged_once_ && now - last_ < std::chrono::seconds(10)) {
-      ++suppressed_;
-      return;
+    std::optional<LogLimiter::HeldBack> held;
+    {
+      std::lock_guard lock(mu_);
+      held = limiter_.Allow(
+          std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count());
     }
-    if (suppressed_ > 0) {
-      spdlog::warn("{} ({} more like it in the last {}s)", message, suppressed_,
-                   std::chrono::duration_cast<std::chrono::seconds>(now - last_).count());
+    if (!held) return;
+    if (held->lines > 0) {
+      spdlog::warn("{} ({} more like it in the last {:.0f}s)", message, held->lines, held->seconds);
     } else {
       spdlog::warn("{}", message);
     }
-    logged_once_ = true;
-    last_ = now;
-    suppressed_ = 0;
   }
 
  private:
   std::mutex mu_;
-  bool logged_once_ = false;
-  std::chrono::steady_clock::time_point last_;
-  uint64_t suppressed_ = 0;
+  LogLimiter limiter_{10};
 };
 
 }  // namespace debriefd

@@ -64,7 +64,7 @@ test-sanitize:
 # Benchmarks (bench/run.py): debriefd beside nginx and Alertmanager under wrk,
 # generated histories of 10k and 100k incidents and a storm (cached in
 # $(BUILD_DIR)/bench-data), the in-process benches; prints every figure and
-# rewrites docs/benchmarks.md. About 15 minutes on 2 cores (BENCH_ROUNDS,
+# rewrites docs/benchmarks.md, which says how long its run took (BENCH_ROUNDS,
 # BENCH_SECONDS; BENCH_QUICK=1 for a check of the harness in a minute).
 BENCH_DOCS ?= docs/benchmarks.md
 bench: deps

@@ -633,7 +633,7 @@ def history_table(hist):
     return "\n".join(lines)
 
 
-def write_docs(path, args, results, hist, report, rows, extra, started, load):
+def write_docs(path, args, results, hist, report, rows, extra, started, load, took):
     v = versions(args)
     big = hist.get("100k", {})
     ing = big.get("ingest")
@@ -658,7 +658,7 @@ def write_docs(path, args, results, hist, report, rows, extra, started, load):
 Speed is measured by benchmarks run on demand, never by timed tests:
 
 ```sh
-make bench                 # about 18 minutes on 2 cores; BENCH_ROUNDS=3, BENCH_SECONDS=10
+make bench                 # %(took)s; BENCH_ROUNDS=3, BENCH_SECONDS=10
 BENCH_QUICK=1 make bench   # tiny stores, 1 s runs: checks that the harness works
 ```
 
@@ -737,7 +737,12 @@ CPU is its user + system time.
                   "processes shared the CPU with it, so read the ratios (measured in the same\n"
                   "run) and the CPU times rather than absolute rates.\n" % (load, os.cpu_count()))
     imports = ", ".join("%s %.0f s" % (h["title"], h["import_s"]) for h in hist.values())
+    generated = [h["title"] for h in hist.values() if not h.get("cached")]
+    took_text = "this run: %s on %d cores, %s" % (
+        "%.0f s" % took if took < 120 else "%.0f min" % (took / 60), os.cpu_count(),
+        "generating the stores of " + ", ".join(generated) if generated else "its stores cached by an earlier run")
     text = text % {
+        "took": took_text,
         "machine": machine(), "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "rounds": args.rounds, "seconds": args.seconds, "tgt": tgt,
         "ingest": ingest_table(results) if results else "", "history": history_table(hist) if hist else "",
@@ -895,10 +900,11 @@ def main():
     if float(load.split()[0]) > os.cpu_count():
         log("WARNING: load average %s on %d cores: other processes shared the CPU with this run"
             % (load, os.cpu_count()))
-    log("\nbench: %.0f s" % (time.monotonic() - t_start))
+    took = time.monotonic() - t_start
+    log("\nbench: %.0f s" % took)
     if args.docs:
         extra = postgres_bench.section(sys.modules[__name__], args, pg, pg_skipped) + "\n" + extra
-        write_docs(args.docs, args, results, hist, report, rows, extra, started, load)
+        write_docs(args.docs, args, results, hist, report, rows, extra, started, load, took)
     return 0
 
 

@@ -62,10 +62,13 @@ int WalCheckpointer::Hook(void* self, sqlite3* db, const char* name, int pages) 
 }
 
 void WalCheckpointer::Run() {
-  // Checkpoints are background work, and this thread yields the CPU to the
-  // ones a request waits for: when it falls behind, the writer's commit
-  // copies the log itself (Hook), so a starved thread never lets the log
-  // grow without end. (Per thread on Linux; a failure leaves it as it was.)
+  // Checkpoints are background work: below the threads a request waits for,
+  // this one does not take a core from them when they wake, and runs in the
+  // gaps they leave. Not at the lowest priority (19): when other processes
+  // keep both cores busy, a thread at 19 gets about 1 % of a core, falls
+  // behind, and the log grows until the writer's commits copy it themselves
+  // (Hook), tens of megabytes at a time, stalls of a hundred milliseconds; at
+  // 5 it keeps up. (Per thread on Linux; a failure leaves it as it was.)
   // Before the name: a thread seen by its name has its priority.
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.nice);
   pthread_setname_np(pthread_self(), "debriefd-ckpt");

@@ -33,7 +33,7 @@ class WalCheckpointer {
   struct Options {
     uint32_t start_pages = 1000;    // the thread checkpoints once the log holds this many
     uint32_t inline_pages = 16384;  // the writer's commit checkpoints itself (64 MB of 4 KB pages)
-    int nice = 19;                  // the thread's priority: background work, the lowest (Linux nice)
+    int nice = 5;                   // the thread's priority (Linux nice): below the request threads
   };
   // Opens a connection to `path` for the thread and takes over `db`'s
   // automatic checkpoints (sqlite3_wal_hook). `db` must outlive this object.

@@ -152,7 +152,7 @@ Status SqliteStore::CheckIntegrity(bool full) {
   }
   sqlite3_stmt* st = nullptr;
   if (!finding.empty()) {
-    // the open failed: that is the finding
+    // The file could not be opened: that is the finding.
   } else if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
     finding = sqlite3_errmsg(db);
   } else {

@@ -96,7 +96,6 @@ TEST(OptionalTime, ReadsLikeStdOptionalInHalfTheBytes) {
   EXPECT_EQ(none.value_or(go_zero), go_zero);
 }
 
-}  // namespace
 TEST(Time, FormatRfc3339MatchesTheCalendarOverYearsAndMilliseconds) {
   // Against the civil calendar, written out the slow way.
   std::mt19937_64 rng(7);
@@ -126,5 +125,7 @@ TEST(Time, FormatRfc3339MatchesTheCalendarOverYearsAndMilliseconds) {
   EXPECT_EQ(FormatRfc3339(*ParseRfc3339("0001-01-01T00:00:00Z")), "0001-01-01T00:00:00Z");
   EXPECT_EQ(FormatRfc3339(*ParseRfc3339("9999-12-31T23:59:59.999Z")), "9999-12-31T23:59:59.999Z");
 }
+
+}  // namespace
 
 }  // namespace debriefd

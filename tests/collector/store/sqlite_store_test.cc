@@ -290,8 +290,8 @@ TEST(SqliteStore, AThreadOfItsOwnCheckpointsTheLog) {
   ASSERT_TRUE(stored.ok() && *stored);
 }
 
-// The checkpoint thread runs at the priority its options give (the lowest by
-// default), so that it takes the CPU only when the request threads leave it.
+// The checkpoint thread runs at the priority its options give (nice 5 by
+// default, below the request threads), and lowers no other thread.
 TEST(SqliteStore, TheCheckpointThreadRunsAtItsOwnPriority) {
   TempDir dir;
   const int own = getpriority(PRIO_PROCESS, 0);  // this thread's

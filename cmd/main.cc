@@ -282,9 +282,13 @@ int Serve(const std::string& config_path, const std::string& listen_override, co
       server.Shutdown(Duration{0});
       return;
     }
+    // Started before the first read: a read that counts settled incidents
+    // (the first after a restart counts every one that settled meanwhile)
+    // then leaves their sealing to the sealer instead of holding the state
+    // lock for it while /readyz already answers 200.
+    ingest.Start();
     size_t incidents = ingest.Read([](const IncidentTracker& t, Time) { return t.incidents().size(); });
     spdlog::info("store {}: {} incidents loaded ({} unreadable events)", opened->name, incidents, *loaded);
-    ingest.Start();
     if (rules) rules->Start();
   });
   std::thread waiter([&] {

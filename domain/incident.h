@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -98,6 +99,35 @@ class IncidentDetail {
   std::vector<TimelineEntry> Timeline() const;
   // Compresses the records held so far (zlib). Idempotent on what is sealed.
   void Seal();
+
+  // Sealing in steps, for an owner whose readers must not wait while an
+  // incident of hundreds of megabytes of records is compressed (an alert
+  // storm's): the constructor, Take and Install run under the owner's lock,
+  // Compress and Finish without it (collector/ingest/ingest_seal.cc). Records
+  // appended between Take and Install stay open after it. Seal() is the same
+  // steps in one go.
+  class Sealing {
+   public:
+    explicit Sealing(const IncidentDetail& d);  // copies the sealed bytes (compressed)
+    ~Sealing();
+    Sealing(const Sealing&) = delete;
+    Sealing& operator=(const Sealing&) = delete;
+    // Copies up to `max` bytes of the records not taken yet; false when none remain.
+    bool Take(const IncidentDetail& d, size_t max);
+    // Compresses what was taken so far.
+    void Compress();
+    // Compresses the rest and ends the stream; false when zlib failed (Install then does nothing).
+    bool Finish();
+    // Replaces the sealed bytes and the records taken with the stream, when
+    // `d` changed only by appends since the constructor; false (and `d` as
+    // it was) otherwise.
+    bool Install(IncidentDetail& d);
+    size_t taken() const;
+
+   private:
+    struct State;
+    std::unique_ptr<State> s_;
+  };
   // Bytes held, compressed or not.
   size_t size() const;
 
@@ -107,6 +137,7 @@ class IncidentDetail {
   // early; they are never read past their end.
   std::string& sealed() { return sealed_; }
   std::string OpenRecords() const;  // the records after the sealed ones, in one string
+  size_t open_size() const { return size() - sealed_.size(); }
   void SetOpenRecords(std::string records);
   bool is_sealed() const { return !sealed_.empty(); }
 
@@ -124,6 +155,8 @@ class IncidentDetail {
   // Calls on_alert(AlertText&&) and on_entry(TimelineEntry&&) for each record, in order.
   template <class A, class T>
   void DecodeAll(A&& on_alert, T&& on_entry) const;
+  // Appends `n` bytes of the open records from `from` on to `out`.
+  void CopyOpen(size_t from, size_t n, std::string& out) const;
 
   std::string sealed_;
   std::string open_;

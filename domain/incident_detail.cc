@@ -6,10 +6,11 @@
 // replacement changes the instance in Incident::alerts, not its text.
 //
 // Sealed records are one zlib stream (at the fastest level: an incident's
-// records compress about threefold either way, and sealing runs on the writer
-// when an incident is counted). Decoding stops at the first damaged record.
+// records compress about threefold either way, and a storm's incident has
+// hundreds of megabytes of them). Decoding stops at the first damaged record.
 #include <zlib.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "domain/incident.h"
@@ -140,25 +141,121 @@ std::vector<TimelineEntry> IncidentDetail::Timeline() const {
   return out;
 }
 
+void IncidentDetail::CopyOpen(size_t from, size_t n, std::string& out) const {
+  auto copy = [&](const std::string& part) {
+    if (n == 0) return;
+    if (from >= part.size()) {
+      from -= part.size();
+      return;
+    }
+    const size_t k = std::min(n, part.size() - from);
+    out.append(part, from, k);
+    from = 0;
+    n -= k;
+  };
+  copy(open_);
+  if (spill_.has_value()) {
+    for (const std::string& chunk : spill_.get()) copy(chunk);
+  }
+}
+
 void IncidentDetail::Seal() {
   if (open_.empty() && !spill_.has_value()) return;
-  std::string records = Inflate(sealed_);
-  records += OpenRecords();
-  uLongf bound = compressBound(static_cast<uLong>(records.size()));
-  std::string out;
-  varint::Put(out, records.size());
-  const size_t head = out.size();
-  out.resize(head + bound);
-  if (compress2(reinterpret_cast<Bytef*>(out.data() + head), &bound, reinterpret_cast<const Bytef*>(records.data()),
-                static_cast<uLong>(records.size()), Z_BEST_SPEED) != Z_OK) {
-    return;  // stays as it was: uncompressed records are as good, only larger
+  Sealing sealing(*this);
+  (void)sealing.Take(*this, open_size());
+  if (sealing.Finish()) (void)sealing.Install(*this);  // else uncompressed records are as good, only larger
+}
+
+// The sealed records are inflated into the stream before the open ones, so
+// a reopened incident that settles again is still one stream.
+struct IncidentDetail::Sealing::State {
+  std::string prior;    // the detail's sealed bytes when sealing began
+  std::string pending;  // taken, not yet compressed
+  std::string out;      // the stream so far
+  z_stream zs{};
+  bool begun = false;   // the prior records are in the stream
+  bool inited = false;  // deflateInit succeeded
+  bool ok = false;
+  bool done = false;
+  size_t taken = 0;     // bytes of open records taken
+  uint64_t length = 0;  // uncompressed bytes in the stream
+
+  bool Deflate(std::string_view in, int flush) {
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    length += in.size();
+    do {
+      const size_t head = out.size();
+      const size_t room = std::max<size_t>(in.size() / 2, 1 << 16);
+      out.resize(head + room);
+      zs.next_out = reinterpret_cast<Bytef*>(out.data() + head);
+      zs.avail_out = static_cast<uInt>(room);
+      const int rc = deflate(&zs, flush);
+      out.resize(head + room - zs.avail_out);
+      if (rc == Z_STREAM_ERROR) return false;
+      if (flush == Z_FINISH && rc == Z_STREAM_END) return true;
+    } while (zs.avail_out == 0 || zs.avail_in > 0 || flush == Z_FINISH);
+    return true;
   }
-  out.resize(head + bound);
-  out.shrink_to_fit();
-  sealed_ = std::move(out);
-  open_.clear();
-  open_.shrink_to_fit();
-  spill_ = {};
+};
+
+IncidentDetail::Sealing::Sealing(const IncidentDetail& d) : s_(std::make_unique<State>()) {
+  s_->prior = d.sealed_;
+  s_->inited = s_->ok = deflateInit(&s_->zs, Z_BEST_SPEED) == Z_OK;
+}
+
+IncidentDetail::Sealing::~Sealing() {
+  if (s_->inited) deflateEnd(&s_->zs);
+}
+
+size_t IncidentDetail::Sealing::taken() const { return s_->taken; }
+
+bool IncidentDetail::Sealing::Take(const IncidentDetail& d, size_t max) {
+  const size_t n = std::min(max, d.open_size() - std::min(d.open_size(), s_->taken));
+  if (n == 0) return false;
+  d.CopyOpen(s_->taken, n, s_->pending);
+  s_->taken += n;
+  return true;
+}
+
+void IncidentDetail::Sealing::Compress() {
+  State& s = *s_;
+  if (!s.ok) return;
+  if (!s.begun) {
+    s.begun = true;
+    const std::string prior = Inflate(s.prior);
+    if (!prior.empty()) s.ok = s.Deflate(prior, Z_NO_FLUSH);
+  }
+  if (s.ok && !s.pending.empty()) s.ok = s.Deflate(s.pending, Z_NO_FLUSH);
+  s.pending.clear();
+  s.pending.shrink_to_fit();
+}
+
+bool IncidentDetail::Sealing::Finish() {
+  Compress();
+  State& s = *s_;
+  if (!s.ok) return false;
+  s.ok = s.Deflate({}, Z_FINISH);
+  if (!s.ok) return false;
+  std::string sealed;
+  varint::Put(sealed, s.length);
+  sealed.reserve(sealed.size() + s.out.size());
+  sealed += s.out;
+  s.out = std::move(sealed);
+  s.done = true;
+  return true;
+}
+
+bool IncidentDetail::Sealing::Install(IncidentDetail& d) {
+  State& s = *s_;
+  if (!s.done || d.sealed_ != s.prior || d.open_size() < s.taken) return false;
+  std::string rest;
+  d.CopyOpen(s.taken, d.open_size() - s.taken, rest);
+  d.sealed_ = std::move(s.out);
+  d.SetOpenRecords(std::move(rest));
+  d.open_.shrink_to_fit();
+  s.done = false;  // installed once
+  return true;
 }
 
 std::vector<AlertDetail> Incident::AlertDetails() const {

@@ -334,7 +334,17 @@ void IncidentTracker::Count(size_t idx) {
   CountersFor(inc).ObserveCounted(ClockOf(inc), SuspectedCause(inc) != nullptr, inc.auto_resolved());
   // Settled: its text is read only to be shown from now on, so it is kept
   // compressed (a later debrief or reopening appends after it).
-  inc.detail.Seal();
+  if (defer_seals_) {
+    unsealed_.push_back(idx);
+  } else {
+    inc.detail.Seal();
+  }
+}
+
+size_t IncidentTracker::TakeUnsealed() {
+  const size_t idx = unsealed_.back();
+  unsealed_.pop_back();
+  return idx;
 }
 
 const ChangeEvent* IncidentTracker::SuspectedCause(const Incident& inc) const {

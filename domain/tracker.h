@@ -84,6 +84,19 @@ class IncidentTracker {
   // now on: onsets already recorded stay as they were.
   void SetLearnedPending(std::map<std::string, Duration> pending) { learned_pending_ = std::move(pending); }
   const std::vector<Incident>& incidents() const { return incidents_; }
+
+  // Sealing (IncidentDetail::Seal) of a counted incident's records. By
+  // default Advance and Apply seal when they count. With DeferSeals(true)
+  // they only list the incident, and the owner seals it in steps
+  // (IncidentDetail::Sealing) without holding its lock meanwhile. A restored
+  // snapshot lists the counted incidents it holds unsealed (saved while
+  // listed).
+  void DeferSeals(bool on) { defer_seals_ = on; }
+  bool has_unsealed() const { return !unsealed_.empty(); }
+  // The next listed incident's index (and unlists it); unsealed_ must not be empty.
+  size_t TakeUnsealed();
+  // The records of incident `idx`, for the owner's Sealing::Install.
+  IncidentDetail& detail_to_seal(size_t idx) { return incidents_[idx].detail; }
   const Incident* Find(std::string_view id) const;
   const ChangeEvent* FindChange(std::string_view id) const { return changes_.Find(id); }
   const std::vector<ChangeEvent>& changes() const { return changes_.all(); }
@@ -189,6 +202,8 @@ class IncidentTracker {
   std::set<std::pair<Time, size_t>> pending_count_;  // (CountAt(resolved_at), idx)
   uint64_t next_generated_id_ = 1;
   bool record_transitions_ = false;
+  bool defer_seals_ = false;
+  std::vector<size_t> unsealed_;  // counted, not sealed yet (DeferSeals)
   std::vector<Transition> transitions_;
   std::unordered_set<size_t> transitioned_;  // the indexes in transitions_
   void NoteTransition(size_t idx, bool existed, bool was_open);

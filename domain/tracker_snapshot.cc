@@ -522,6 +522,12 @@ Result<std::unique_ptr<IncidentTracker>> IncidentTracker::RestoreSnapshot(const 
     return Status::DataLoss(std::string("snapshot: cannot be read: ") + e.what());
   }
   if (Status s = TrackerSnapshotAccess::Validate(*tracker); !s.ok()) return s;
+  // Saved while its owner had yet to seal them (DeferSeals): listed again,
+  // not sealed here, so that a start does not wait for them.
+  for (size_t i = 0; i < tracker->incidents_.size(); ++i) {
+    const Incident& inc = tracker->incidents_[i];
+    if (inc.counted && !inc.detail.is_sealed() && inc.detail.open_size() > 0) tracker->unsealed_.push_back(i);
+  }
   return tracker;
 }
 

@@ -102,6 +102,15 @@ void IngestService::Start() {
     pthread_setname_np(pthread_self(), "debriefd-write");  // for top -H and profilers
     Run();
   });
+  {
+    std::lock_guard<std::mutex> state(mu_);
+    sealing_ = true;
+    if (tracker_) tracker_->DeferSeals(true);
+  }
+  sealer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "debriefd-seal");
+    SealLoop();
+  });
   store_.Watch([this] {
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
@@ -121,6 +130,15 @@ void IngestService::Stop() {
   if (running) {
     queue_cv_.notify_all();
     writer_.join();
+    {
+      // What the sealer had yet to do stays listed: saved unsealed in the
+      // snapshot below, and listed again by the start that restores it.
+      std::lock_guard<std::mutex> state(mu_);
+      sealing_ = false;
+      if (tracker_) tracker_->DeferSeals(false);
+    }
+    seal_cv_.notify_all();
+    sealer_.join();
   }
   FinishSnapshot(/*wait=*/true);  // a child's snapshot, then the one below
   // Counts not yet on disk (rejections counted without the writer) are
@@ -427,6 +445,7 @@ void IngestService::ProcessGroup(std::vector<Work>& group, bool flush_counts) {
     spdlog::error("{}; {} count(s) wait for the next commit", committed.message(), pending_counts_.size());
   }
   const bool counts_wait = !pending_counts_.empty();
+  NoteSeals();
   lock.unlock();
   if (counts_wait) CountsWaiting();
   for (const std::string& line : TransitionLines(transitions)) spdlog::info("{}", line);

@@ -180,6 +180,7 @@ class IngestService {
     std::lock_guard<std::mutex> lock(mu_);
     Time now = clock_.Now();
     tracker_->Advance(now);
+    NoteSeals();
     return fn(static_cast<const IncidentTracker&>(*tracker_), now);
   }
 
@@ -193,6 +194,7 @@ class IngestService {
     std::lock_guard<std::mutex> lock(mu_);
     Time now = clock_.Now();
     tracker_->Advance(now);
+    NoteSeals();
     return fn(static_cast<const IncidentTracker&>(*tracker_), now, generation_);
   }
 
@@ -216,6 +218,11 @@ class IngestService {
   uint64_t rebuilds() const;
   // Number of group commits since start (for metrics).
   uint64_t commits() const;
+  // Incidents whose records the sealer compressed since start (ingest_seal.cc).
+  uint64_t seals() const { return seals_; }
+  // Waits until the sealer has no incident listed nor in hand (at once when
+  // it does not run), or `limit` has passed; false then. For tests and tools.
+  bool WaitForSeals(std::chrono::milliseconds limit);
   // Stored events that Load could not re-read (debriefd_store_unreadable_events).
   uint64_t unreadable_events() const;
 
@@ -338,6 +345,17 @@ class IngestService {
   // Holds group_mu_ and mu_.
   Status ForkSnapshot(std::unique_ptr<SnapshotWriter> writer, int64_t seq);
 
+  // The sealer (ingest_seal.cc): between Start and Stop, counted incidents'
+  // records are compressed on a thread of its own, which holds the state
+  // lock only to copy a slice of them and to install the result, so that a
+  // storm's incident never holds a read (a scrape, the first after a
+  // restart) for the whole compression. NoteSeals wakes it; under mu_.
+  void SealLoop();
+  void SealOne(std::unique_lock<std::mutex>& lock, size_t idx);
+  void NoteSeals() {
+    if (sealing_ && tracker_->has_unsealed()) seal_cv_.notify_one();
+  }
+
   EventStore& store_;
   Policy policy_;
   const Clock& clock_;
@@ -396,6 +414,13 @@ class IngestService {
   bool follow_due_ = false;      // the store says others appended: CatchUp
   std::chrono::steady_clock::time_point counts_due_;
   std::thread writer_;
+
+  std::thread sealer_;
+  std::condition_variable seal_cv_;    // waited on with mu_: work for the sealer
+  std::condition_variable sealed_cv_;  // waited on with mu_: the sealer finished an incident
+  bool sealing_ = false;               // guarded by mu_: the sealer runs (every tracker defers seals)
+  bool seal_in_hand_ = false;          // guarded by mu_
+  std::atomic<uint64_t> seals_{0};
 };
 
 }  // namespace debriefd

@@ -180,6 +180,8 @@ IngestService::FollowFigures IngestService::follow_figures() const {
 void IngestService::Adopt(Rebuilt rebuilt) {
   tracker_ = std::move(rebuilt.tracker);
   tracker_->RecordTransitions(true);
+  tracker_->DeferSeals(sealing_);
+  NoteSeals();
   ++generation_;
   unreadable_ = rebuilt.unreadable;
   load_figures_.from_snapshot = rebuilt.from_snapshot;

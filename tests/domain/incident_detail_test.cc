@@ -102,6 +102,58 @@ TEST(IncidentDetail, RecordsPastAChunkReadBackInOrderAndRoundTrip) {
   expect_all(d, "sealed");
 }
 
+// Sealing in steps (the sealer's way, collector/ingest/ingest_seal.cc):
+// slices taken across chunks while records are appended between the steps;
+// the stream covers what was taken, and what came after stays open.
+TEST(IncidentDetail, SealingInStepsKeepsWhatIsAppendedMeanwhile) {
+  IncidentDetail d, plain;
+  int n = 0;
+  while (d.size() < 2 * IncidentDetail::kChunk) AddSome(d, n, n + 100), AddSome(plain, n, n + 100), n += 100;
+  d.Seal();  // a sealed part, as a reopened incident that settles again has
+  AddSome(d, n, n + 3000), AddSome(plain, n, n + 3000), n += 3000;
+  const std::string prior = d.sealed();
+  IncidentDetail::Sealing sealing(d);
+  int slices = 0;
+  while (sealing.Take(d, 100000)) {
+    ++slices;
+    sealing.Compress();
+    if (slices == 2) AddSome(d, n, n + 10), AddSome(plain, n, n + 10), n += 10;
+  }
+  EXPECT_GE(slices, 3);
+  ASSERT_TRUE(sealing.Finish());
+  AddSome(d, n, n + 5), AddSome(plain, n, n + 5), n += 5;  // after the last slice: stays open
+  const size_t open_before = d.open_size();
+  EXPECT_EQ(d.sealed(), prior) << "nothing changes before Install";
+  ASSERT_TRUE(sealing.Install(d));
+  EXPECT_NE(d.sealed(), prior);
+  EXPECT_EQ(d.open_size(), open_before - sealing.taken());
+  EXPECT_EQ(d.OpenRecords(), plain.OpenRecords().substr(plain.OpenRecords().size() - d.open_size()));
+  const auto a = d.Alerts(), b = plain.Alerts();
+  ASSERT_EQ(a.size(), static_cast<size_t>(n));
+  ASSERT_EQ(b.size(), a.size());
+  for (size_t i = 0; i < a.size(); i += 101) EXPECT_EQ(a[i].fingerprint, b[i].fingerprint) << i;
+  EXPECT_EQ(a.back().fingerprint, "fp" + std::to_string(n - 1));
+  EXPECT_EQ(d.Timeline().size(), plain.Timeline().size());
+  EXPECT_FALSE(sealing.Install(d)) << "a stream installs once";
+}
+
+// Install gives up when the detail changed other than by appends since the
+// sealing began (sealed by someone else): the detail stays as it is.
+TEST(IncidentDetail, SealingInStepsGivesUpWhenSealedMeanwhile) {
+  IncidentDetail d;
+  AddSome(d, 0, 50);
+  IncidentDetail::Sealing sealing(d);
+  while (sealing.Take(d, 1000)) sealing.Compress();
+  ASSERT_TRUE(sealing.Finish());
+  d.Seal();
+  AddSome(d, 50, 51);
+  const std::string sealed = d.sealed(), open = d.OpenRecords();
+  EXPECT_FALSE(sealing.Install(d));
+  EXPECT_EQ(d.sealed(), sealed);
+  EXPECT_EQ(d.OpenRecords(), open);
+  EXPECT_EQ(d.Alerts().size(), 51u);
+}
+
 TEST(IncidentDetail, DamagedBytesEndTheRecordsWithoutReadingPastThem) {
   IncidentDetail d;
   AddSome(d, 0, 4);

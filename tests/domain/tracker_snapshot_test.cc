@@ -355,6 +355,38 @@ TEST(TrackerSnapshot, KeepsLearnedPendingAndTheGeneratedIds) {
   EXPECT_EQ(Observe(*r, s + Hours(1)), Observe(t, s + Hours(1)));
 }
 
+// A tracker that defers seals (its owner seals without its lock) lists each
+// incident it counts instead of sealing it; a snapshot saved before the
+// owner sealed it lists it again on restore. Sealing or not, a reader sees
+// the same.
+TEST(TrackerSnapshot, DeferredSealsAreListedAndListedAgainOnRestore) {
+  IncidentTracker inline_seals(Policy{}), deferred(Policy{});
+  deferred.DeferSeals(true);
+  Time s = T("2026-10-01T10:00:00Z");
+  for (IncidentTracker* t : {&inline_seals, &deferred}) {
+    ASSERT_TRUE(t->Apply(Alert("HighLatency", {{"service", "a"}}, true, s, s, std::nullopt, "fp-a")).ok());
+    ASSERT_TRUE(t->Apply(Alert("HighLatency", {{"service", "a"}}, false, s, s + Min(5), s + Min(4), "fp-a")).ok());
+    t->Advance(s + Hours(2));  // settled: counted
+  }
+  ASSERT_TRUE(inline_seals.incidents()[0].counted);
+  EXPECT_TRUE(inline_seals.incidents()[0].detail.is_sealed());
+  EXPECT_FALSE(inline_seals.has_unsealed());
+  EXPECT_FALSE(deferred.incidents()[0].detail.is_sealed());
+  ASSERT_TRUE(deferred.has_unsealed());
+  EXPECT_EQ(Observe(deferred, s + Hours(2)), Observe(inline_seals, s + Hours(2)));
+
+  auto restored = RoundTrip(deferred);
+  ASSERT_TRUE(restored->has_unsealed()) << "saved unsealed: listed again";
+  EXPECT_EQ(restored->TakeUnsealed(), 0u);
+  EXPECT_FALSE(RoundTrip(inline_seals)->has_unsealed());
+
+  EXPECT_EQ(deferred.TakeUnsealed(), 0u);
+  EXPECT_FALSE(deferred.has_unsealed());
+  deferred.detail_to_seal(0).Seal();
+  EXPECT_TRUE(deferred.incidents()[0].detail.is_sealed());
+  EXPECT_EQ(Observe(deferred, s + Hours(2)), Observe(inline_seals, s + Hours(2)));
+}
+
 // ---------------------------------------------------------------------------
 // Bytes that are not a snapshot of this tracker are refused with a Status.
 

@@ -328,6 +328,37 @@ TEST_F(IngestServiceTest, ALiveEventIsStampedWhenAppliedSoLiveAndRebuiltAgree) {
   EXPECT_EQ(State(replayed), live) << "a replay of the dump must give the live state";
 }
 
+// Rule: while the writer runs, a counted incident's records are sealed
+// (compressed) by the sealer, not by the read or group that counted it; what
+// a reader sees does not change. Without the writer, the read that counts
+// an incident seals it.
+TEST_F(IngestServiceTest, TheSealerSealsCountedIncidentsAndChangesNothingRead) {
+  auto sealed = [this] {
+    return ingest->Read([](const IncidentTracker& t, Time) { return t.incidents().at(0).detail.is_sealed(); });
+  };
+  ASSERT_TRUE(Send("alertmanager", Firing("Errors", "2026-10-01T10:00:00Z")).status.ok());
+  ASSERT_TRUE(Send("alertmanager", Resolved("Errors", "2026-10-01T10:00:00Z", "2026-10-01T10:05:00Z")).status.ok());
+  ingest->Start();
+  clock.Set(T("2026-10-01T11:00:00Z"));
+  const std::string counted = State();  // this read counts it
+  ASSERT_NE(counted.find(R"(debriefd_incidents_counted_total{service="checkout",severity="critical"} 1)"),
+            std::string::npos);
+  ASSERT_TRUE(ingest->WaitForSeals(std::chrono::seconds(30)));
+  EXPECT_EQ(ingest->seals(), 1u);
+  EXPECT_TRUE(sealed());
+  EXPECT_EQ(State(), counted);
+
+  // A second incident, counted by a read after Stop: sealed by that read.
+  ingest->Stop();
+  ASSERT_TRUE(Send("alertmanager", Firing("Latency", "2026-10-01T11:00:00Z")).status.ok());
+  ASSERT_TRUE(Send("alertmanager", Resolved("Latency", "2026-10-01T11:00:00Z", "2026-10-01T11:05:00Z")).status.ok());
+  clock.Set(T("2026-10-01T12:00:00Z"));
+  const std::string both = State();
+  EXPECT_TRUE(ingest->Read([](const IncidentTracker& t, Time) { return t.incidents().at(1).detail.is_sealed(); }));
+  Restart();
+  EXPECT_EQ(State(), both);
+}
+
 // Rule: rejections are counters like the others; they reach the disk without
 // waiting for an accepted request, and at the latest when the service stops.
 // Rule: a pure duplicate costs no commit (no sync); its count is visible at

@@ -227,8 +227,7 @@ void IncidentDetail::Sealing::Compress() {
     if (!prior.empty()) s.ok = s.Deflate(prior, Z_NO_FLUSH);
   }
   if (s.ok && !s.pending.empty()) s.ok = s.Deflate(s.pending, Z_NO_FLUSH);
-  s.pending.clear();
-  s.pending.shrink_to_fit();
+  s.pending.clear();  // its capacity serves the next slice
 }
 
 bool IncidentDetail::Sealing::Finish() {

@@ -2,9 +2,9 @@
 // without holding the state lock while zlib runs.
 //
 // Sealed under the lock, an alert storm's incident (80,000 alerts, about
-// 16 MB of records) held every reader for 16–84 ms: the scrape right after a
-// restart (whose Advance counts it) and, live, whichever read or group
-// counted it. Here the lock is held to copy one slice (kSlice, a fraction of
+// 14 MB of records) held every reader for tens of milliseconds: the scrape
+// right after a restart (whose Advance counts it) and, live, whichever read
+// or group counted it. Here the lock is held to copy one slice (kSlice, a fraction of
 // a millisecond) and to install the stream; zlib runs between them.
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -68,11 +68,11 @@ bool IngestService::WaitForSeals(std::chrono::milliseconds limit) {
 }
 
 // Holds `lock` (on mu_) on entry and on return. The work is dropped when the
-// state is replaced meanwhile (a rebuilt tracker lists its own) or the
-// sealer stops (the incident is saved unsealed and listed again on restore).
+// state is replaced meanwhile (a rebuilt tracker lists its own); a Stop
+// waits for the incident in hand, so none is left unlisted and unsealed.
 void IngestService::SealOne(std::unique_lock<std::mutex>& lock, size_t idx) {
   const uint64_t generation = generation_;
-  auto same = [&] { return sealing_ && generation_ == generation; };
+  auto same = [&] { return generation_ == generation; };
   IncidentDetail::Sealing sealing(tracker_->incidents()[idx].detail);
   for (bool more = true; more;) {
     more = sealing.Take(tracker_->incidents()[idx].detail, kSlice);

@@ -129,7 +129,9 @@ Status IngestService::CatchUp() {
   if (!store_.shared()) return Status::Ok();
   std::lock_guard<std::mutex> one_group(group_mu_);
   std::lock_guard<std::mutex> lock(mu_);
-  return CatchUpLocked();
+  Status s = CatchUpLocked();
+  NoteSeals();  // what it applied may have counted incidents
+  return s;
 }
 
 // The log is read from the last applied seq on: what others committed is a
